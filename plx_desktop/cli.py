@@ -1,0 +1,92 @@
+"""The `plx-desktop` command: the GUI by default, and `sync`, `sandbox`, `profile`, `log` subcommands.
+
+Argument parsing only; each subcommand hands over to a module that does the work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from plx_desktop import __version__
+from plx_desktop.paths import resolve_data_dir, sandbox_dir
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                        help="where PLX Desktop keeps its data (default: the platform's user data dir)")
+    parser.add_argument("--sandbox", action="store_true", default=argparse.SUPPRESS,
+                        help="use the local sandbox instead of real Salesforce and PeopleLinx accounts")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="plx-desktop",
+        description="Set up, run and watch the Salesforce <-> PeopleLinx integration.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_common(parser)
+    parser.add_argument("--self-test", action="store_true",
+                        help="open the main window, run one sync, and exit 0 on success")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sandbox = commands.add_parser("sandbox", help="the local stand-ins for Salesforce and PeopleLinx")
+    _add_common(sandbox)
+    sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
+    serve = sandbox_commands.add_parser("serve", help="run both sandbox servers in the foreground")
+    _add_common(serve)
+    serve.add_argument("--seed", metavar="demo|N",
+                       help="reset and fill with demo data, or N records of each kind (benchmarks)")
+    serve.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API call")
+    serve.add_argument("--fail-rate", type=float, default=0.0,
+                       help="share of API calls (0..1) that fail with an injected fault")
+    serve.add_argument("--sf-port", type=int, default=0, help="Salesforce port (default: any free one)")
+    serve.add_argument("--plx-port", type=int, default=0, help="PeopleLinx port (default: any free one)")
+    return parser
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return resolve_data_dir(getattr(args, "data_dir", None))
+
+
+def _sandbox_serve(args: argparse.Namespace) -> int:
+    import threading
+
+    from plx_desktop.sandbox.runner import SANDBOX_JSON, start_sandbox
+
+    seed = args.seed
+    if seed is not None and seed != "demo" and not seed.isdigit():
+        print(f"plx-desktop: --seed takes 'demo' or a number of records, not {seed!r}", file=sys.stderr)
+        return 2
+    state = sandbox_dir(_data_dir(args))
+    sandbox = start_sandbox(state, seed=seed, latency_ms=args.latency_ms, fail_rate=args.fail_rate,
+                            sf_port=args.sf_port, plx_port=args.plx_port, seed_if_empty=True)
+    info = sandbox.info
+    print(f"Salesforce sandbox:  {info.salesforce_instance_url}  (log in as {info.salesforce_username})")
+    print(f"PeopleLinx sandbox:  {info.peoplelinx_base_url}")
+    print(f"Details for clients: {state / SANDBOX_JSON}")
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "sandbox" and args.sandbox_command == "serve":
+        return _sandbox_serve(args)
+    if args.command is None:
+        from plx_desktop.gui.app import run_gui
+
+        return run_gui(args)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Qt desktop application: the Integrations page, step settings, the Log tab."""

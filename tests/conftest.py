@@ -1,0 +1,119 @@
+"""Shared fixtures: the sandbox services over real HTTPS, started once per test session.
+
+`sf_server` and `plx_server` run one stand-in service each (for tests of that service or its
+client); `sandbox` runs both as `plx-desktop sandbox serve` does, reset and re-seeded per test.
+Imports sit inside the fixtures so that a test of one service never depends on the other.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _fresh(app: Any) -> None:
+    from plx_desktop.sandbox.web import FAULT_KINDS
+
+    app.faults.configure(latency_ms=0, fail_rate=0, kinds=list(FAULT_KINDS))
+    app.reset()
+    app.calls.reset()
+
+
+class ServiceUnderTest:
+    """One stand-in service on a real HTTPS port: `.app` (the in-process app), `.url`, `.ca_file`."""
+
+    def __init__(self, app: Any, server: Any, ca_file: Path, state_dir: Path):
+        self.app, self.server, self.ca_file, self.state_dir = app, server, ca_file, state_dir
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def reset(self, seed: str | int | None = "demo") -> ServiceUnderTest:
+        from plx_desktop.sandbox.runner import population_for
+
+        _fresh(self.app)
+        if seed is not None:
+            self.app.seed(population_for(seed), demo=str(seed) == "demo")
+        return self
+
+
+def _start_service(app_factory: Any, state_dir: Path) -> ServiceUnderTest:
+    from plx_desktop.sandbox.tls import ensure_certificates, server_ssl_context
+    from plx_desktop.sandbox.web import Faults, serve
+
+    ca_file = ensure_certificates(state_dir)
+    app = app_factory(state_dir, Faults())
+    server = serve(app, ssl_context=server_ssl_context(state_dir))
+    app.set_base_url(server.url)
+    return ServiceUnderTest(app, server, ca_file, state_dir)
+
+
+@pytest.fixture(scope="session")
+def _sf_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceUnderTest]:
+    from plx_desktop.sandbox.salesforce.app import SalesforceApp
+
+    service = _start_service(SalesforceApp, tmp_path_factory.mktemp("sf-sandbox"))
+    yield service
+    service.server.stop()
+
+
+@pytest.fixture(scope="session")
+def _plx_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceUnderTest]:
+    from plx_desktop.sandbox.peoplelinx.app import PeopleLinxApp
+
+    service = _start_service(PeopleLinxApp, tmp_path_factory.mktemp("plx-sandbox"))
+    yield service
+    service.server.stop()
+
+
+@pytest.fixture
+def sf_server(_sf_service: ServiceUnderTest) -> ServiceUnderTest:
+    """The Salesforce stand-in alone, demo data, no faults."""
+    return _sf_service.reset()
+
+
+@pytest.fixture
+def plx_server(_plx_service: ServiceUnderTest) -> ServiceUnderTest:
+    """The PeopleLinx stand-in alone, demo data, no faults."""
+    return _plx_service.reset()
+
+
+@pytest.fixture(scope="session")
+def _sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from plx_desktop.sandbox.runner import start_sandbox
+
+    sb = start_sandbox(tmp_path_factory.mktemp("data") / "sandbox")
+    yield sb
+    sb.stop()
+
+
+def reset_sandbox(sb: Any, seed: str | int | None = "demo") -> Any:
+    """Empty both services, seed them, and clear faults and call counts."""
+    from plx_desktop.sandbox.runner import population_for
+
+    for app in (sb.salesforce, sb.peoplelinx):
+        _fresh(app)
+    if seed is not None:
+        population = population_for(seed)
+        sb.salesforce.seed(population, demo=str(seed) == "demo")
+        sb.peoplelinx.seed(population, demo=str(seed) == "demo")
+    return sb
+
+
+@pytest.fixture
+def sandbox(_sandbox: Any) -> Any:
+    """Both services (a runner.Sandbox) with demo data, no faults, call counts at zero."""
+    return reset_sandbox(_sandbox)
+
+
+@pytest.fixture
+def empty_sandbox(_sandbox: Any) -> Any:
+    """Both services with no records at all."""
+    return reset_sandbox(_sandbox, seed=None)
