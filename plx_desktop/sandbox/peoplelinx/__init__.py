@@ -1,0 +1,1 @@
+"""The PeopleLinx stand-in: the API this project defines in docs/peoplelinx-openapi.yaml, over HTTPS."""

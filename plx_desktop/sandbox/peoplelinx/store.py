@@ -1,0 +1,179 @@
+"""The PeopleLinx stand-in's SQLite file: schema, per-thread connections, write transactions, clock.
+
+Every write goes through `Store.write()`, a BEGIN IMMEDIATE transaction whose clock hands out
+strictly increasing timestamps (kept in the file, so several processes sharing it agree); that is
+what makes `updated_since` + cursor reads exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import sqlite3
+import string
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DB_FILE = "peoplelinx.sqlite3"
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS people (
+    id TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT NOT NULL,
+    email_key TEXT NOT NULL, account TEXT, title TEXT, phone TEXT,
+    custom_fields TEXT NOT NULL DEFAULT '{}',
+    salesforce_contact_id TEXT, salesforce_lead_id TEXT, salesforce_url TEXT,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS people_email ON people (email_key);
+CREATE INDEX IF NOT EXISTS people_updated ON people (updated_at, id);
+CREATE INDEX IF NOT EXISTS people_sf_contact ON people (salesforce_contact_id);
+CREATE INDEX IF NOT EXISTS people_sf_lead ON people (salesforce_lead_id);
+CREATE TABLE IF NOT EXISTS custom_fields (
+    key TEXT PRIMARY KEY, label TEXT NOT NULL, type TEXT NOT NULL, max_length INTEGER,
+    options TEXT, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS saved_filters (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, criteria TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sequences (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, status TEXT NOT NULL, step_count INTEGER NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sequence_memberships (
+    id TEXT PRIMARY KEY, sequence_id TEXT NOT NULL, person_id TEXT NOT NULL, status TEXT NOT NULL,
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (sequence_id, person_id));
+CREATE INDEX IF NOT EXISTS memberships_updated ON sequence_memberships (updated_at, id);
+CREATE TABLE IF NOT EXISTS inbox_states (
+    person_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS inbox_updated ON inbox_states (updated_at, person_id);
+CREATE TABLE IF NOT EXISTS emails (
+    id TEXT PRIMARY KEY, person_id TEXT NOT NULL, direction TEXT NOT NULL, subject TEXT,
+    body TEXT, sent_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS emails_updated ON emails (updated_at, id);
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY, person_id TEXT NOT NULL, type TEXT NOT NULL, title TEXT, note TEXT,
+    due_date TEXT, status TEXT NOT NULL, completed_at TEXT, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tasks_updated ON tasks (updated_at, id);
+CREATE TABLE IF NOT EXISTS calls (
+    id TEXT PRIMARY KEY, person_id TEXT NOT NULL, direction TEXT NOT NULL,
+    disposition TEXT NOT NULL, duration_seconds INTEGER NOT NULL, notes TEXT,
+    called_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS calls_updated ON calls (updated_at, id);
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
+    created_at TEXT NOT NULL);
+"""
+
+# Tables emptied by reset(); meta (the API key, the clock) survives.
+DATA_TABLES = ("people", "custom_fields", "saved_filters", "sequences", "sequence_memberships",
+               "inbox_states", "emails", "tasks", "calls", "idempotency_keys")
+
+
+def new_id(prefix: str) -> str:
+    """A PeopleLinx id: a type prefix and 20 random lower-case letters and digits."""
+    return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(20))
+
+
+def format_timestamp(micros: int) -> str:
+    """RFC 3339 with microseconds and Z; fixed width, so text order is time order."""
+    seconds, rest = divmod(micros, 1_000_000)
+    moment = dt.datetime.fromtimestamp(seconds, dt.UTC).replace(microsecond=rest)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """An RFC 3339 timestamp (any offset, any fraction) as an aware datetime; ValueError if not one."""
+    moment = dt.datetime.fromisoformat(text.strip().replace("z", "Z"))
+    if moment.tzinfo is None:
+        raise ValueError("timestamp needs a time zone (Z or +hh:mm)")
+    return moment
+
+
+def normalise_timestamp(text: str) -> str:
+    """Any RFC 3339 timestamp in this API's own format (UTC, microseconds, Z)."""
+    return parse_timestamp(text).astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class WriteTx:
+    """One write transaction: its connection and its share of the strictly increasing clock."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        row = conn.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
+        self._last = int(row[0]) if row else 0
+
+    def now(self) -> str:
+        self._last = max(int(time.time() * 1_000_000), self._last + 1)
+        return format_timestamp(self._last)
+
+    def reserve(self, count: int) -> int:
+        """Microsecond ticks for `count` rows written at once (a seed); returns the first."""
+        first = max(int(time.time() * 1_000_000), self._last + 1)
+        self._last = first + count - 1
+        return first
+
+    def execute(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def _save_clock(self) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('clock', ?)",
+                          (str(self._last),))
+
+
+class Store:
+    """The SQLite file, one connection per thread (the server is multi-threaded)."""
+
+    def __init__(self, state_dir: Path):
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / DB_FILE
+        self._local = threading.local()
+        conn = self.conn()
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(SCHEMA)
+
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        return self.conn().execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
+        return self.conn().execute(sql, params).fetchone()
+
+    @contextmanager
+    def write(self) -> Iterator[WriteTx]:
+        conn = self.conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            tx = WriteTx(conn)
+            yield tx
+            tx._save_clock()
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def meta(self, key: str) -> str | None:
+        row = self.one("SELECT value FROM meta WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    def set_meta_default(self, key: str, value: str) -> str:
+        """Store `value` under `key` unless something is there already; return what is stored."""
+        with self.write() as tx:
+            tx.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (key, value))
+        return self.meta(key) or value
+
+    def clear(self) -> None:
+        with self.write() as tx:
+            for table in DATA_TABLES:
+                tx.execute(f"DELETE FROM {table}")

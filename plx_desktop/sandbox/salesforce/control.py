@@ -1,0 +1,125 @@
+"""The Salesforce sandbox's control endpoints under /__sandbox__/ (no token; see docs/SANDBOX.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from plx_desktop.sandbox import fake
+from plx_desktop.sandbox.salesforce.convert import convert_lead
+from plx_desktop.sandbox.salesforce.validate import Invalid
+from plx_desktop.sandbox.web import CONTROL_PREFIX, HttpError, Request, Response, Router
+
+if TYPE_CHECKING:
+    from plx_desktop.sandbox.salesforce.app import SalesforceApp
+
+
+def _bad(message: str, status: int = 400) -> HttpError:
+    return HttpError(Response.json({"error": message}, status))
+
+
+def _body(request: Request) -> dict[str, Any]:
+    body = request.json() if request.body else {}
+    if not isinstance(body, dict):
+        raise _bad("expected a JSON object")
+    return body
+
+
+def register(router: Router, app: SalesforceApp) -> None:
+    org = app.org
+
+    def convert(request: Request) -> Response:
+        body = _body(request)
+        if not body.get("lead_id"):
+            raise _bad("lead_id is required")
+        try:
+            ids = convert_lead(org, str(body["lead_id"]), body.get("account_id"))
+        except Invalid as exc:
+            return Response.json([{"message": e.message, "errorCode": e.status_code,
+                                   "fields": e.fields} for e in exc.errors], 400)
+        return Response.json(ids)
+
+    def get_faults(request: Request) -> Response:
+        return Response.json(app.faults.as_dict())
+
+    def set_faults(request: Request) -> Response:
+        body = _body(request)
+        try:
+            app.faults.configure(latency_ms=body.get("latency_ms"), fail_rate=body.get("fail_rate"),
+                                 kinds=body.get("kinds"), seed=body.get("seed"))
+        except (TypeError, ValueError) as exc:
+            raise _bad(str(exc)) from None
+        return Response.json(app.faults.as_dict())
+
+    def expire_sessions(request: Request) -> Response:
+        org.tokens.expire_all()
+        return Response.json({"expired": True})
+
+    def session_lifetime(request: Request) -> Response:
+        seconds = _body(request).get("seconds")
+        if seconds is not None and (not isinstance(seconds, (int, float)) or seconds < 0):
+            raise _bad("seconds must be a number >= 0, or null for sessions that never expire")
+        org.tokens.session_seconds = seconds
+        return Response.json({"seconds": org.tokens.session_seconds})
+
+    def calls(request: Request) -> Response:
+        return Response.json(app.calls.snapshot())
+
+    def clear_calls(request: Request) -> Response:
+        app.calls.reset()
+        return Response.json(app.calls.snapshot())
+
+    def reset(request: Request) -> Response:
+        app.reset()
+        return Response.json({"reset": True})
+
+    def seed(request: Request) -> Response:
+        value = _body(request).get("seed", "demo")
+        if str(value) != "demo" and not str(value).isdigit():
+            raise _bad('seed must be "demo" or a number')
+        app.reset()
+        demo = str(value) == "demo"
+        app.seed(fake.demo_population() if demo else fake.bulk_population(int(value)), demo=demo)
+        return Response.json({"seeded": value})
+
+    def get_limits(request: Request) -> Response:
+        return Response.json({"daily_limit": app.usage.daily_limit, "used": app.usage.used()})
+
+    def set_limits(request: Request) -> Response:
+        body = _body(request)
+        try:
+            if body.get("daily_limit") is not None:
+                app.usage.daily_limit = int(body["daily_limit"])
+            if body.get("used") is not None:
+                app.usage.set_used(int(body["used"]))
+        except (TypeError, ValueError):
+            raise _bad("daily_limit and used must be whole numbers") from None
+        return get_limits(request)
+
+    def add_field(request: Request) -> Response:
+        try:
+            info = org.schema.add_custom_field(_body(request))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _bad(str(exc)) from None
+        return Response.json({"object": request.json().get("object"), "name": info.name,
+                              "type": info.type, "length": info.length}, 201)
+
+    def records(request: Request) -> Response:
+        obj = org.schema.object(request.params["sobject"])
+        if obj is None:
+            raise _bad(f"unknown object {request.params['sobject']}", 404)
+        return Response.json({"records": org.store.all_of(obj.name)})
+
+    def credentials(request: Request) -> Response:
+        return Response.json(app.sandbox_credentials())
+
+    base = CONTROL_PREFIX.rstrip("/")
+    for method, path, handler in (
+        ("POST", "/convert-lead", convert), ("GET", "/faults", get_faults),
+        ("POST", "/faults", set_faults), ("POST", "/expire-sessions", expire_sessions),
+        ("POST", "/session-lifetime", session_lifetime), ("GET", "/calls", calls),
+        ("DELETE", "/calls", clear_calls), ("POST", "/reset", reset), ("POST", "/seed", seed),
+        ("GET", "/limits", get_limits), ("POST", "/limits", set_limits),
+        ("POST", "/fields", add_field), ("GET", "/records/{sobject}", records),
+        ("GET", "/credentials", credentials),
+    ):
+        router.add(method, base + path, handler, "control" + path)

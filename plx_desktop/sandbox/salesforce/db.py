@@ -1,0 +1,94 @@
+"""The Salesforce sandbox's SQLite file: one connection per thread, WAL, and small settings."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+DB_FILE = "salesforce.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS records (
+    id TEXT PRIMARY KEY,
+    sobject TEXT NOT NULL,
+    modstamp TEXT NOT NULL,
+    is_deleted INTEGER NOT NULL DEFAULT 0,
+    deleted_at TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS records_by_modstamp ON records (sobject, modstamp);
+CREATE INDEX IF NOT EXISTS records_by_deleted ON records (sobject, is_deleted, deleted_at);
+CREATE TABLE IF NOT EXISTS external_ids (
+    sobject TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (sobject, field, value)
+);
+CREATE INDEX IF NOT EXISTS external_ids_by_id ON external_ids (id);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,             -- access | refresh
+    user_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    issued_at REAL NOT NULL,
+    refresh_token TEXT,             -- for access tokens: the refresh token that made it
+    standing INTEGER NOT NULL DEFAULT 0,
+    expired INTEGER NOT NULL DEFAULT 0,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS tokens_by_refresh ON tokens (refresh_token);
+CREATE TABLE IF NOT EXISTS auth_codes (code TEXT PRIMARY KEY, data TEXT NOT NULL, created REAL NOT NULL);
+"""
+
+
+class Database:
+    """The sandbox org's file; safe to use from the server's many threads and from other processes."""
+
+    def __init__(self, state_dir: Path):
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.path = state_dir / DB_FILE
+        self._local = threading.local()
+        conn = self.connection()
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(_SCHEMA)
+
+    def connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so writers never deadlock.
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction; rolled back if the block raises."""
+        conn = self.connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.connection().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_setting(self, key: str, value: Any, conn: sqlite3.Connection | None = None) -> None:
+        (conn or self.connection()).execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, json.dumps(value)))

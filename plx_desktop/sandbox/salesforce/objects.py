@@ -1,0 +1,166 @@
+"""The standard objects of the sandbox org (User, Account, Contact, Lead, Task, Organization)."""
+
+from __future__ import annotations
+
+from plx_desktop.sandbox.salesforce.ids import KEY_PREFIXES
+from plx_desktop.sandbox.salesforce.schema import FieldInfo, ObjectInfo, PicklistValue
+
+LEAD_STATUSES = ("Open - Not Contacted", "Working - Contacted", "Closed - Converted",
+                 "Closed - Not Converted")
+TASK_STATUSES = ("Not Started", "In Progress", "Completed", "Waiting on someone else", "Deferred")
+TASK_PRIORITIES = ("High", "Normal", "Low")
+TASK_SUBTYPES = ("Task", "Email", "ListEmail", "Cadence", "Call", "LinkedIn")
+CALL_TYPES = ("Internal", "Inbound", "Outbound")
+LEAD_SOURCES = ("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other")
+INDUSTRIES = ("Agriculture", "Banking", "Communications", "Consulting", "Education", "Energy",
+              "Finance", "Healthcare", "Manufacturing", "Media", "Retail", "Technology", "Other")
+
+
+def _picklist(name: str, values: tuple[str, ...], default: str | None = None,
+              restricted: bool = False, label: str = "", **kw: object) -> FieldInfo:
+    return FieldInfo(
+        name, "picklist", label=label, length=255 if not restricted else 40,
+        picklist_values=[PicklistValue(v, v, True, v == default) for v in values],
+        restricted_picklist=restricted, defaulted_on_create=default is not None,
+        default_value=default, **kw)  # type: ignore[arg-type]
+
+
+def _ref(name: str, to: list[str], relationship: str, label: str = "", **kw: object) -> FieldInfo:
+    return FieldInfo(name, "reference", label=label, length=18, reference_to=to,
+                     relationship_name=relationship, **kw)  # type: ignore[arg-type]
+
+
+def _system_fields() -> list[FieldInfo]:
+    def stamp(name: str, label: str) -> FieldInfo:
+        return FieldInfo(name, "datetime", label=label, nillable=False, createable=False,
+                         updateable=False, defaulted_on_create=True)
+
+    return [
+        FieldInfo("IsDeleted", "boolean", label="Deleted", nillable=False, createable=False,
+                  updateable=False, defaulted_on_create=True, default_value=False),
+        stamp("CreatedDate", "Created Date"),
+        _ref("CreatedById", ["User"], "CreatedBy", "Created By ID", nillable=False,
+             createable=False, updateable=False, defaulted_on_create=True),
+        stamp("LastModifiedDate", "Last Modified Date"),
+        _ref("LastModifiedById", ["User"], "LastModifiedBy", "Last Modified By ID", nillable=False,
+             createable=False, updateable=False, defaulted_on_create=True),
+        stamp("SystemModstamp", "System Modstamp"),
+    ]
+
+
+def _id_field(label: str) -> FieldInfo:
+    return FieldInfo("Id", "id", label=label, length=18, nillable=False, createable=False,
+                     updateable=False, defaulted_on_create=True)
+
+
+def _owner() -> FieldInfo:
+    return _ref("OwnerId", ["User"], "Owner", "Owner ID", nillable=False, defaulted_on_create=True)
+
+
+def _name_parts() -> list[FieldInfo]:
+    return [
+        FieldInfo("LastName", "string", label="Last Name", length=80, required=True),
+        FieldInfo("FirstName", "string", label="First Name", length=40),
+        FieldInfo("Name", "string", label="Full Name", length=121, createable=False,
+                  updateable=False, name_field=True, calculated=False),
+    ]
+
+
+def _peoplelinx_id(name: str = "PeopleLinx_Id__c", label: str = "PeopleLinx Id") -> FieldInfo:
+    return FieldInfo(name, "string", label=label, length=64, external_id=True, unique=True,
+                     custom=True)
+
+
+def _object(name: str, label: str, plural: str, fields: list[FieldInfo], **kw: bool) -> ObjectInfo:
+    return ObjectInfo(name, label, plural, KEY_PREFIXES[name], {f.name: f for f in fields}, **kw)
+
+
+def standard_objects() -> dict[str, ObjectInfo]:
+    """A fresh copy of the standard objects (custom fields are attached later by Schema)."""
+    user = _object("User", "User", "Users", [
+        _id_field("User ID"),
+        FieldInfo("Username", "string", length=80, required=True, unique=True),
+        *_name_parts(),
+        FieldInfo("Email", "email", length=128, required=True),
+        FieldInfo("IsActive", "boolean", label="Active", nillable=False, defaulted_on_create=True,
+                  default_value=True),
+        *_system_fields(),
+    ], deletable=False)
+    account = _object("Account", "Account", "Accounts", [
+        _id_field("Account ID"),
+        FieldInfo("Name", "string", label="Account Name", length=255, required=True,
+                  name_field=True),
+        FieldInfo("Website", "url", length=255),
+        _picklist("Industry", INDUSTRIES),
+        FieldInfo("BillingCity", "string", label="Billing City", length=40),
+        FieldInfo("Phone", "phone", label="Account Phone", length=40),
+        FieldInfo("Description", "textarea", label="Account Description", length=32000),
+        _owner(),
+        *_system_fields(),
+    ])
+    contact = _object("Contact", "Contact", "Contacts", [
+        _id_field("Contact ID"),
+        _ref("AccountId", ["Account"], "Account", "Account ID"),
+        *_name_parts(),
+        FieldInfo("MailingCity", "string", label="Mailing City", length=40),
+        FieldInfo("Phone", "phone", label="Business Phone", length=40),
+        FieldInfo("Email", "email", length=80),
+        FieldInfo("Title", "string", length=128),
+        _picklist("LeadSource", LEAD_SOURCES, label="Lead Source"),
+        FieldInfo("Description", "textarea", label="Contact Description", length=32000),
+        _owner(),
+        *_system_fields(),
+        _peoplelinx_id(),
+    ])
+    lead = _object("Lead", "Lead", "Leads", [
+        _id_field("Lead ID"),
+        *_name_parts(),
+        FieldInfo("Title", "string", length=128),
+        FieldInfo("Company", "string", length=255, required=True),
+        FieldInfo("Phone", "phone", length=40),
+        FieldInfo("Email", "email", length=80),
+        _picklist("Status", LEAD_STATUSES, LEAD_STATUSES[0], restricted=True, nillable=False),
+        _picklist("LeadSource", LEAD_SOURCES, label="Lead Source"),
+        FieldInfo("Description", "textarea", length=32000),
+        FieldInfo("IsConverted", "boolean", label="Converted", nillable=False, createable=False,
+                  updateable=False, defaulted_on_create=True, default_value=False),
+        FieldInfo("ConvertedDate", "date", label="Converted Date", createable=False,
+                  updateable=False),
+        _ref("ConvertedAccountId", ["Account"], "ConvertedAccount", "Converted Account ID",
+             createable=False, updateable=False),
+        _ref("ConvertedContactId", ["Contact"], "ConvertedContact", "Converted Contact ID",
+             createable=False, updateable=False),
+        _owner(),
+        *_system_fields(),
+        _peoplelinx_id(),
+    ])
+    task = _object("Task", "Task", "Tasks", [
+        _id_field("Activity ID"),
+        _ref("WhoId", ["Contact", "Lead"], "Who", "Name ID"),
+        _ref("WhatId", ["Account"], "What", "Related To ID"),
+        FieldInfo("Subject", "combobox", length=255),
+        FieldInfo("ActivityDate", "date", label="Due Date Only"),
+        _picklist("Status", TASK_STATUSES, TASK_STATUSES[0], restricted=True, nillable=False),
+        _picklist("Priority", TASK_PRIORITIES, "Normal", restricted=True, nillable=False),
+        _picklist("TaskSubtype", TASK_SUBTYPES, restricted=True, label="Task Subtype",
+                  updateable=False),
+        FieldInfo("Description", "textarea", label="Description", length=32000),
+        FieldInfo("IsClosed", "boolean", label="Closed", nillable=False, createable=False,
+                  updateable=False, defaulted_on_create=True, default_value=False),
+        FieldInfo("CallDurationInSeconds", "int", label="Call Duration", precision=8),
+        _picklist("CallType", CALL_TYPES, restricted=True, label="Call Type"),
+        FieldInfo("CallDisposition", "string", label="Call Result", length=255),
+        _owner(),
+        *_system_fields(),
+        _peoplelinx_id("PeopleLinx_Activity_Id__c", "PeopleLinx Activity Id"),
+    ])
+    organization = _object("Organization", "Organization", "Organizations", [
+        _id_field("Organization ID"),
+        FieldInfo("Name", "string", length=80, createable=False, updateable=False,
+                  name_field=True),
+        FieldInfo("IsSandbox", "boolean", createable=False, updateable=False, nillable=False),
+        FieldInfo("InstanceName", "string", length=5, createable=False, updateable=False),
+        FieldInfo("OrganizationType", "string", length=40, createable=False, updateable=False),
+        *_system_fields(),
+    ], createable=False, updateable=False, deletable=False)
+    return {o.name: o for o in (account, contact, lead, task, user, organization)}

@@ -1,0 +1,119 @@
+"""SOQL over the Salesforce stand-in: query, queryAll, paging through nextRecordsUrl, batch sizes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+from simple_salesforce import Salesforce
+from simple_salesforce.exceptions import SalesforceMalformedRequest
+
+from plx_desktop.sandbox import fake
+
+
+def client(sf_server: Any) -> Salesforce:
+    session = requests.Session()
+    session.verify = str(sf_server.ca_file)
+    session.trust_env = False
+    token = sf_server.app.sandbox_credentials()["access_token"]
+    return Salesforce(instance_url=sf_server.url, session_id=token, session=session, version="62.0")
+
+
+def get(sf_server: Any, path: str, **headers: str) -> requests.Response:
+    session = requests.Session()
+    session.verify = str(sf_server.ca_file)
+    session.trust_env = False
+    token = sf_server.app.sandbox_credentials()["access_token"]
+    return session.get(sf_server.url + path, headers={"Authorization": f"Bearer {token}", **headers})
+
+
+@pytest.fixture
+def big_org(sf_server: Any) -> Any:
+    sf_server.reset(seed=None)
+    sf_server.app.seed(fake.bulk_population(2500), demo=False)
+    return sf_server
+
+
+def test_query_all_pages_through_more_than_2000_records(big_org: Any) -> None:
+    sf = client(big_org)
+    first = sf.query("SELECT Id, Name, Account.Name FROM Contact ORDER BY Id")
+    assert first["totalSize"] == 2500 and first["done"] is False and len(first["records"]) == 2000
+    assert first["nextRecordsUrl"].startswith("/services/data/v62.0/query/01g")
+    assert first["nextRecordsUrl"].endswith("-2000")
+    rest = sf.query_more(first["nextRecordsUrl"], identifier_is_url=True)
+    assert rest["done"] is True and len(rest["records"]) == 500 and "nextRecordsUrl" not in rest
+    everything = sf.query_all("SELECT Id, Name, Account.Name FROM Contact ORDER BY Id")
+    ids = [r["Id"] for r in everything["records"]]
+    assert len(ids) == 2500 == len(set(ids)) and ids == sorted(ids)
+    assert everything["records"][0]["Account"]["attributes"]["type"] == "Account"
+    assert len(list(sf.query_all_iter("SELECT Id FROM Lead"))) == 2500
+    # The locator alone (without the URL) works too, as query_more's default form.
+    locator = first["nextRecordsUrl"].rsplit("/", 1)[1]
+    assert len(sf.query_more(locator)["records"]) == 500
+
+
+def test_batch_size_header_is_honoured_within_bounds(big_org: Any) -> None:
+    for asked, page in (("500", 500), ("50", 200), ("5000", 2000)):
+        body = get(big_org, "/services/data/v62.0/query?q=SELECT+Id+FROM+Lead",
+                   **{"Sforce-Query-Options": f"batchSize={asked}"}).json()
+        assert len(body["records"]) == page and body["nextRecordsUrl"].endswith(f"-{page}")
+    sf = client(big_org)
+    sf.headers["Sforce-Query-Options"] = "batchSize=1000"
+    assert len(sf.query_all("SELECT Id FROM Lead")["records"]) == 2500
+
+
+def test_both_query_paths_are_accepted(sf_server: Any) -> None:
+    for path in ("/query?q=", "/query/?q="):
+        answer = get(sf_server, f"/services/data/v62.0{path}SELECT+COUNT()+FROM+Contact")
+        assert answer.status_code == 200 and answer.json()["totalSize"] == 205
+
+
+def test_query_all_includes_deleted_records(sf_server: Any) -> None:
+    sf = client(sf_server)
+    gone = sf.Contact.create({"LastName": "Gone"})["id"]
+    sf.Contact.delete(gone)
+    soql = f"SELECT Id, IsDeleted FROM Contact WHERE Id = '{gone}'"
+    assert sf.query(soql)["totalSize"] == 0
+    found = sf.query_all(soql, include_deleted=True)["records"]
+    assert [(r["Id"], r["IsDeleted"]) for r in found] == [(gone, True)]
+    answer = get(sf_server, f"/services/data/v62.0/queryAll/?q={soql}").json()
+    assert answer["totalSize"] == 1
+
+
+def test_incremental_read_by_system_modstamp(sf_server: Any) -> None:
+    sf = client(sf_server)
+    newest = sf.query("SELECT SystemModstamp FROM Contact ORDER BY SystemModstamp DESC LIMIT 1")
+    cursor = newest["records"][0]["SystemModstamp"]
+    changed = sf.Contact.create({"LastName": "Changed"})["id"]
+    soql = ("SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp >= "
+            f"{cursor.replace('+0000', 'Z')} ORDER BY SystemModstamp, Id")
+    ids = [r["Id"] for r in sf.query_all(soql)["records"]]
+    assert ids[-1] == changed and len(ids) <= 3
+
+
+def test_relationships_and_polymorphic_who(sf_server: Any) -> None:
+    sf = client(sf_server)
+    tasks = sf.query("SELECT Subject, Who.Name, WhoId FROM Task WHERE WhoId != null")["records"]
+    assert tasks and {t["Who"]["attributes"]["type"] for t in tasks} == {"Contact", "Lead"}
+    converted = sf.query("SELECT Id, ConvertedContactId, ConvertedContact.Email, Status FROM Lead "
+                         "WHERE IsConverted = true")["records"]
+    assert len(converted) == 5
+    assert all(r["Status"] == "Closed - Converted" and r["ConvertedContact"]["Email"] for r in converted)
+
+
+@pytest.mark.parametrize(("soql", "code"), [
+    ("SELECT Id FROM", "MALFORMED_QUERY"),
+    ("SELECT Nope__c FROM Contact", "INVALID_FIELD"),
+    ("SELECT Id FROM Nonsense", "INVALID_TYPE"),
+])
+def test_soql_errors_are_400_with_salesforce_codes(sf_server: Any, soql: str, code: str) -> None:
+    with pytest.raises(SalesforceMalformedRequest) as refused:
+        client(sf_server).query(soql)
+    assert refused.value.status == 400
+    assert refused.value.content[0]["errorCode"] == code and refused.value.content[0]["message"]
+
+
+def test_unknown_query_locator(sf_server: Any) -> None:
+    answer = get(sf_server, "/services/data/v62.0/query/01gAAAAAAAAAAAAAAA-2000")
+    assert answer.status_code == 400 and answer.json()[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
