@@ -1,0 +1,144 @@
+"""The PeopleLinx client's transport: one HTTPS session, error mapping, retries, call counting.
+
+Every failure becomes one of connectors.errors' exceptions; messages say what went wrong in plain
+words and never carry the API key (it only ever lives in the session's Authorization header).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from plx_desktop.connectors.errors import (
+    AuthError,
+    ConnectorError,
+    NetworkError,
+    RequestError,
+    TransientError,
+)
+from plx_desktop.connectors.retry import RetryPolicy
+
+log = logging.getLogger("plx_desktop.connectors.peoplelinx")
+
+DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds; a 500-item batch can take a while
+USER_AGENT = "plx-desktop/0.1 (+PeopleLinx client)"
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+class Transport:
+    """Sends one API call (with retries) and returns its decoded JSON body."""
+
+    def __init__(self, base_url: str, api_key: str, *, ca_file: str | Path | None,
+                 retry: RetryPolicy, timeout: tuple[float, float], pool_size: int):
+        if not api_key:
+            raise AuthError("No PeopleLinx API key is set: paste one under Connections.")
+        self.base_url = base_url.rstrip("/")
+        self.retry = retry
+        self.timeout = timeout
+        self.session = requests.Session()
+        # REQUESTS_CA_BUNDLE and proxies from the environment would override `verify`.
+        self.session.trust_env = False
+        self.session.verify = str(ca_file) if ca_file else True
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.headers.update({"Authorization": f"Bearer {api_key}",
+                                     "Accept": "application/json", "User-Agent": USER_AGENT})
+        self._lock = threading.Lock()
+        self._calls = 0
+
+    @property
+    def calls_made(self) -> int:
+        """HTTP requests sent so far, retries included."""
+        with self._lock:
+            return self._calls
+
+    def close(self) -> None:
+        self.session.close()
+
+    def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+             json: Any = None) -> Any:
+        """Send `method path`, retrying transient failures; the decoded JSON answer."""
+        headers = {}
+        if method == "POST":
+            # The same key on every retry: the service replays its first answer, never writes twice.
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+
+        def on_retry(exc: TransientError, attempt: int) -> None:
+            log.info("PeopleLinx %s %s failed (try %d): %s; retrying", method, path, attempt,
+                     exc.reason)
+
+        return self.retry.call(lambda: self._send(method, path, params, json, headers), on_retry)
+
+    def _send(self, method: str, path: str, params: Mapping[str, Any] | None, body: Any,
+              headers: dict[str, str]) -> Any:
+        with self._lock:
+            self._calls += 1
+        where = f"PeopleLinx {method} {path}"
+        try:
+            response = self.session.request(method, self.base_url + path, params=params, json=body,
+                                            headers=headers, timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            raise NetworkError(f"{where}: the secure connection failed (certificate not trusted?): "
+                               f"{type(exc).__name__}") from None
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            raise NetworkError(f"{where}: could not reach PeopleLinx ({type(exc).__name__})") \
+                from None
+        except requests.exceptions.RequestException as exc:
+            raise TransientError(f"{where}: the answer was cut short ({type(exc).__name__})") \
+                from None
+        log.debug("%s -> %d", where, response.status_code)
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if 200 <= response.status_code < 300:
+            if data is None and response.content:
+                raise TransientError(f"{where}: PeopleLinx sent an incomplete or invalid answer",
+                                     status=response.status_code)
+            return data
+        raise self._error(where, response, data)
+
+    @staticmethod
+    def _error(where: str, response: requests.Response, data: Any) -> ConnectorError:
+        status = response.status_code
+        detail = data.get("error") if isinstance(data, dict) else None
+        if isinstance(detail, dict):
+            code, message = detail.get("code"), str(detail.get("message") or "")
+            field = detail.get("field")
+        else:
+            code, message, field = None, f"HTTP {status} {response.reason}", None
+        reason = f"{where}: {message}"
+        if status in (401, 403):
+            return AuthError(f"{where}: PeopleLinx refused the API key ({message})", code=code,
+                             status=status)
+        if status == 429:
+            return TransientError(reason, code=code, status=status,
+                                  retry_after=parse_retry_after(response.headers.get("Retry-After")))
+        if status >= 500 or (status == 409 and code == "conflict_retry") or detail is None:
+            # No PeopleLinx error body on a 4xx means a proxy or a broken answer: try again.
+            return TransientError(reason, code=code, status=status)
+        return RequestError(reason, code=code, status=status, fields=[field] if field else None)

@@ -1,0 +1,393 @@
+"""The Salesforce client: describe, changed-record queries, batched writes, on simple-salesforce.
+
+Every call goes through SalesforceClient._call, which stops before the API usage cap, maps every
+failure to plx_desktop.connectors.errors, renews an expired session once, and retries transient
+failures with the RetryPolicy. Writes go through sObject Collections (200 a call, allOrNone false)
+and come back as one RecordResult per record, in order; per-record errors are returned, never
+raised. Bulk API 2.0 lives in salesforce_bulk.py.
+
+Create is not idempotent: a connection dropped after Salesforce did the work and then retried can
+create a record twice. The engine writes through upsert on the PeopleLinx external ids for that
+reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import requests
+from simple_salesforce import Salesforce, format_soql
+
+from plx_desktop.connectors import sf_auth
+from plx_desktop.connectors.errors import ApiLimitError, AuthError
+from plx_desktop.connectors.retry import RetryPolicy
+from plx_desktop.connectors.salesforce_errors import SessionExpired, map_exception
+from plx_desktop.connectors.salesforce_models import (
+    ApiUsage,
+    FieldDescription,
+    ObjectDescription,
+    ObjectSummary,
+    RecordResult,
+    SalesforceConnection,
+)
+
+__all__ = ["ApiUsage", "FieldDescription", "ObjectDescription", "ObjectSummary", "RecordResult",
+           "SalesforceClient", "SalesforceConnection", "parse_datetime"]
+
+T = TypeVar("T")
+COLLECTION_SIZE = 200
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_FIELD_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
+_RECORD_ID = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
+
+
+def _check_name(name: str, what: str = "object") -> str:
+    if not _NAME.match(name):
+        raise ValueError(f"Not a Salesforce {what} name: {name!r}")
+    return name
+
+
+def parse_datetime(value: str | datetime) -> datetime:
+    """A Salesforce datetime ("2026-01-31T12:00:00.000+0000", or any ISO 8601) as an aware datetime."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"Not a Salesforce datetime: {value!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def soql_datetime(value: str | datetime) -> str:
+    """A SOQL datetime literal with milliseconds, in UTC: 2026-01-31T12:00:00.000Z."""
+    moment = parse_datetime(value).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def to_json_value(value: Any) -> Any:
+    """json.dumps default: datetimes as Salesforce writes them, dates as YYYY-MM-DD."""
+    if isinstance(value, datetime):
+        value = parse_datetime(value).astimezone(UTC)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}+0000"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"Cannot send a {type(value).__name__} to Salesforce")
+
+
+def _clean(record: Any) -> Any:
+    """A record without the "attributes" noise; parent records stay nested dicts."""
+    if isinstance(record, dict):
+        return {k: _clean(v) for k, v in record.items() if k != "attributes"}
+    if isinstance(record, list):
+        return [_clean(v) for v in record]
+    return record
+
+
+class _ApiSession(sf_auth.TimeoutSession):
+    """Counts HTTP calls and reads Sforce-Limit-Info from every answer, whoever made the call."""
+
+    def __init__(self, on_response: Callable[[requests.Response], None]):
+        super().__init__()
+        self._on_response = on_response
+        self._count_lock = threading.Lock()
+        self.calls_made = 0
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
+        with self._count_lock:
+            self.calls_made += 1
+        response = super().request(method, url, *args, **kwargs)
+        self._on_response(response)
+        return response
+
+
+class SalesforceClient:
+    """One Salesforce org, as one user. Safe to use from a few threads at once."""
+
+    def __init__(self, connection: SalesforceConnection, *, retry: RetryPolicy | None = None,
+                 on_tokens_refreshed: Callable[[str], None] | None = None, usage_cap: float = 0.9,
+                 bulk_poll_seconds: float = 1.0, bulk_timeout: float = 3600.0):
+        self.connection = connection
+        self.retry = retry or RetryPolicy()
+        self.on_tokens_refreshed = on_tokens_refreshed
+        self.usage_cap = usage_cap
+        self.bulk_poll_seconds = bulk_poll_seconds
+        self.bulk_timeout = bulk_timeout
+        self._usage: ApiUsage | None = None
+        self._local = threading.local()
+        self._refresh_lock = threading.Lock()
+        self.session = sf_auth.make_session(connection.ca_file, pool_size=8,
+                                            session_class=self._session_class())
+        self.sf = Salesforce(instance_url=connection.instance_url, session_id=connection.access_token,
+                             session=self.session, version=connection.api_version,
+                             object_pairs_hook=dict)
+
+    def _session_class(self) -> type[_ApiSession]:
+        client = self
+
+        class Session(_ApiSession):
+            def __init__(self) -> None:
+                super().__init__(client._on_response)
+
+        return Session
+
+    def __repr__(self) -> str:
+        return f"SalesforceClient({self.connection!r})"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> SalesforceClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- bookkeeping ----------------------------------------------------------------------
+
+    def _on_response(self, response: requests.Response) -> None:
+        self._local.last_response = response
+        info = response.headers.get("Sforce-Limit-Info")
+        if info:
+            usage = Salesforce.parse_api_usage(info).get("api-usage")
+            if usage is not None:
+                self._usage = ApiUsage(used=usage.used, limit=usage.total)
+
+    @property
+    def api_usage(self) -> ApiUsage | None:
+        """Today's API usage as of the last answer (None before the first call)."""
+        return self._usage
+
+    @property
+    def calls_made(self) -> int:
+        """HTTP calls sent so far, retries included (for benchmarks)."""
+        return self.session.calls_made  # type: ignore[attr-defined, no-any-return]
+
+    def _check_usage(self) -> None:
+        usage = self._usage
+        if usage is not None and usage.fraction >= self.usage_cap:
+            raise ApiLimitError(
+                f"Salesforce API usage is at {usage.fraction * 100:.0f}% of today's limit "
+                f"(cap {self.usage_cap * 100:.0f}%); the sync stops until the limit resets or the "
+                "cap is raised", code="USAGE_CAP")
+
+    # -- the one way every call is made ---------------------------------------------------
+
+    def _run(self, work: Callable[[], T]) -> T:
+        self._local.last_response = None
+        try:
+            return work()
+        except Exception as exc:  # noqa: BLE001 - every failure is mapped or re-raised as is
+            mapped = map_exception(exc, getattr(self._local, "last_response", None))
+            if mapped is None or mapped is exc:
+                raise
+            raise mapped from exc
+
+    def _call(self, work: Callable[[], T]) -> T:
+        """Run `work` (simple-salesforce calls) with the cap, error mapping, renewal and retries."""
+        renewed = False
+
+        def attempt() -> T:
+            nonlocal renewed
+            self._check_usage()
+            token_used = self.sf.session_id
+            try:
+                return self._run(work)
+            except SessionExpired:
+                if renewed:
+                    raise AuthError("Salesforce refused the session even after renewing it; "
+                                    "connect again", code="INVALID_SESSION_ID", status=401) from None
+                self._renew_session(token_used)
+                renewed = True
+            try:
+                return self._run(work)
+            except SessionExpired:
+                raise AuthError("Salesforce refused the session even after renewing it; "
+                                "connect again", code="INVALID_SESSION_ID", status=401) from None
+
+        return self.retry.call(attempt)
+
+    def _renew_session(self, token_used: str) -> None:
+        with self._refresh_lock:
+            if self.sf.session_id != token_used:
+                return  # another thread already renewed it
+            conn = self.connection
+            if not conn.refresh_token or not conn.client_id:
+                raise AuthError("The Salesforce session expired and there is no saved login to "
+                                "renew it; connect again", code="INVALID_SESSION_ID")
+            try:
+                tokens = self.retry.call(lambda: sf_auth.refresh(
+                    conn.token_url, conn.client_id, conn.refresh_token or "", conn.ca_file))
+            except AuthError as exc:
+                raise AuthError("Salesforce refused the saved login; connect again",
+                                code=exc.code, status=exc.status) from exc
+            conn.access_token = tokens.access_token
+            if tokens.refresh_token:
+                conn.refresh_token = tokens.refresh_token
+            self.sf.session_id = tokens.access_token
+            self.sf._generate_headers()  # simple-salesforce keeps the bearer in prebuilt headers
+            self.sf.headers = dict(self.sf.headers)
+        if self.on_tokens_refreshed is not None:
+            self.on_tokens_refreshed(tokens.access_token)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def userinfo(self) -> dict[str, Any]:
+        """The signed-in user: organization_id, user_id, preferred_username, name, email..."""
+        data = self._call(lambda: self.sf.oauth2("userinfo"))
+        return dict(data or {})
+
+    def limits(self) -> dict[str, Any]:
+        return dict(self._call(lambda: self.sf.limits()))
+
+    def describe_global(self) -> list[ObjectSummary]:
+        data = self._call(lambda: self.sf.restful("sobjects")) or {}
+        return [ObjectSummary(name=o["name"], label=o.get("label", o["name"]),
+                              custom=bool(o.get("custom")), createable=bool(o.get("createable")),
+                              updateable=bool(o.get("updateable")),
+                              queryable=bool(o.get("queryable", True)))
+                for o in data.get("sobjects", [])]
+
+    def describe(self, sobject: str) -> ObjectDescription:
+        _check_name(sobject)
+        data = self._call(lambda: self.sf.restful(f"sobjects/{sobject}/describe")) or {}
+        return ObjectDescription(name=data.get("name", sobject), label=data.get("label", sobject),
+                                 fields=[FieldDescription.from_describe(f) for f in data.get("fields", [])])
+
+    def iter_query(self, soql: str, include_deleted: bool = False,
+                   page_size: int | None = None) -> Iterator[list[dict[str, Any]]]:
+        """The query's records a page at a time (2,000 by default), following nextRecordsUrl."""
+        headers = {"Sforce-Query-Options": f"batchSize={int(page_size)}"} if page_size else {}
+        result = self._call(lambda: self.sf.query(soql, include_deleted=include_deleted,
+                                                  headers=headers))
+        while True:
+            yield [_clean(r) for r in result.get("records", [])]
+            next_url = result.get("nextRecordsUrl")
+            if result.get("done", True) or not next_url:
+                return
+            result = self._call(lambda url=next_url: self.sf.query_more(
+                url, identifier_is_url=True, headers=headers))
+
+    def changed_soql(self, sobject: str, fields: list[str], since: str | datetime | None,
+                     where: str | None = None) -> str:
+        """SELECT fields FROM obj WHERE SystemModstamp >= :since [AND (where)] ORDER BY SystemModstamp, Id.
+
+        `where` is SOQL the caller built with proper escaping (the domain's filter compiler).
+        """
+        _check_name(sobject)
+        wanted = list(dict.fromkeys(["Id", "SystemModstamp", *fields]))
+        for name in wanted:
+            if not _FIELD_PATH.match(name):
+                raise ValueError(f"Not a Salesforce field name: {name!r}")
+        conditions = []
+        if since is not None:
+            # SOQL datetimes are unquoted literals. format_soql would drop the milliseconds, and
+            # then every poll re-reads the whole last second; this text comes from a datetime
+            # object, never from the caller's string, so nothing can be injected through it.
+            conditions.append(format_soql("SystemModstamp >= {:literal}", soql_datetime(since)))
+        if where and where.strip():
+            conditions.append(format_soql("({:literal})", where.strip()))
+        return format_soql("SELECT {:literal} FROM {:literal}{:literal} ORDER BY SystemModstamp, Id",
+                           ", ".join(wanted), sobject,
+                           " WHERE " + " AND ".join(conditions) if conditions else "")
+
+    def iter_changed(self, sobject: str, fields: list[str], since: str | datetime | None,
+                     where: str | None = None, page_size: int | None = None,
+                     include_deleted: bool = False) -> Iterator[list[dict[str, Any]]]:
+        """Records of `sobject` modified at or after `since`, oldest first, a page at a time."""
+        soql = self.changed_soql(sobject, fields, since, where)
+        return self.iter_query(soql, include_deleted=include_deleted, page_size=page_size)
+
+    # -- writing through sObject Collections ----------------------------------------------
+
+    def create(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        _check_name(sobject)
+        return self._collections("POST", "composite/sobjects", sobject, records, created=True)
+
+    def update(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        """Each record carries its Id."""
+        _check_name(sobject)
+        return self._collections("PATCH", "composite/sobjects", sobject, records, created=False)
+
+    def upsert(self, sobject: str, ext_field: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        """Insert or update by the external id field `ext_field`, which every record carries."""
+        _check_name(sobject)
+        _check_name(ext_field, "field")
+        return self._collections("PATCH", f"composite/sobjects/{sobject}/{ext_field}", sobject,
+                                 records, created=False)
+
+    def delete(self, ids: list[str]) -> list[RecordResult]:
+        for record_id in ids:
+            if not _RECORD_ID.match(record_id):
+                raise ValueError(f"Not a Salesforce record id: {record_id!r}")
+
+        def send(chunk: list[Any]) -> Any:
+            return self.sf.restful("composite/sobjects", method="DELETE",
+                                   params={"ids": ",".join(chunk), "allOrNone": "false"})
+
+        return self._in_batches(list(ids), send, created=False)
+
+    def _collections(self, method: str, path: str, sobject: str, records: list[dict[str, Any]],
+                     *, created: bool) -> list[RecordResult]:
+        def send(chunk: list[Any]) -> Any:
+            body = {"allOrNone": False,
+                    "records": [{"attributes": {"type": sobject},
+                                 **{k: v for k, v in r.items() if k != "attributes"}} for r in chunk]}
+            return self.sf.restful(path, method=method, data=json.dumps(body, default=to_json_value))
+
+        return self._in_batches(list(records), send, created=created)
+
+    def _in_batches(self, items: list[Any], send: Callable[[list[Any]], Any], *,
+                    created: bool) -> list[RecordResult]:
+        results: list[RecordResult | None] = [None] * len(items)
+        for start in range(0, len(items), COLLECTION_SIZE):
+            pending = list(range(start, min(len(items), start + COLLECTION_SIZE)))
+            attempt = 1
+            while pending:
+                chunk = [items[i] for i in pending]
+                answer = self._call(lambda chunk=chunk: self._checked_answer(send(chunk), len(chunk)))
+                locked = []
+                for index, data in zip(pending, answer, strict=True):
+                    result = RecordResult.from_collection(data, created_default=created)
+                    results[index] = result
+                    if result.error_code == "UNABLE_TO_LOCK_ROW":
+                        locked.append(index)
+                # Only the locked records go again, after a pause, while the policy allows.
+                if not locked or attempt >= self.retry.attempts:
+                    break
+                self.retry.sleep(self.retry.delay(attempt))
+                attempt += 1
+                pending = locked
+        return [r for r in results if r is not None]
+
+    @staticmethod
+    def _checked_answer(answer: Any, expected: int) -> list[dict[str, Any]]:
+        if not isinstance(answer, list) or len(answer) != expected:
+            # A cut-off answer we could still parse; ask again.
+            raise ValueError(f"expected {expected} results, got {type(answer).__name__}")
+        return answer
+
+    # -- Bulk API 2.0 ---------------------------------------------------------------------
+
+    def bulk_upsert(self, sobject: str, ext_field: str,
+                    records: list[dict[str, Any]]) -> list[RecordResult]:
+        """Upsert through a Bulk API 2.0 ingest job; one RecordResult per record, in order."""
+        from plx_desktop.connectors.salesforce_bulk import bulk_upsert
+
+        _check_name(sobject)
+        _check_name(ext_field, "field")
+        return bulk_upsert(self, sobject, ext_field, records)
+
+    def bulk_query(self, soql: str, page_size: int = 50000) -> Iterator[list[dict[str, Any]]]:
+        """A Bulk API 2.0 query job's records, a page at a time (values as text, blanks as None)."""
+        from plx_desktop.connectors.salesforce_bulk import bulk_query
+
+        return bulk_query(self, soql, page_size)

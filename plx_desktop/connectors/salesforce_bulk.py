@@ -1,0 +1,178 @@
+"""Bulk API 2.0 for the Salesforce client: upsert ingest jobs and query jobs, step by step.
+
+Built on simple-salesforce's bulk2 job client, but driven one HTTP step at a time so that each
+step is retried on its own (a dropped connection while polling must not restart a 100k-record job)
+and so that a cut-off CSV answer is noticed (row counts are checked) instead of silently losing
+records.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from simple_salesforce.bulk2 import JobState, Operation, ResultsType, _Bulk2Client
+
+from plx_desktop.connectors.errors import RequestError, TransientError
+from plx_desktop.connectors.salesforce_models import RecordError, RecordResult
+
+if TYPE_CHECKING:
+    from plx_desktop.connectors.salesforce import SalesforceClient
+
+BULK_NULL = "#N/A"  # Bulk API's way of writing a null into a field
+_ERROR_FIELDS = re.compile(r"^(?P<message>.*?):(?P<fields>[A-Za-z0-9_, ]*) --\s*$", re.S)
+
+
+def _job_client(client: SalesforceClient, sobject: str = "") -> _Bulk2Client:
+    # A fresh client per step: it picks up a session renewed since the previous step.
+    bulk2 = client.sf.bulk2
+    return _Bulk2Client(sobject, bulk2.bulk2_url, bulk2.headers, client.session)
+
+
+def _csv_value(value: Any) -> str:
+    from plx_desktop.connectors.salesforce import to_json_value
+
+    if value is None:
+        return BULK_NULL
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return str(to_json_value(value))
+
+
+def _to_csv(records: list[dict[str, Any]]) -> str:
+    columns = list(dict.fromkeys(k for r in records for k in r if k != "attributes"))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_csv_value(record[c]) if c in record else "" for c in columns])
+    return out.getvalue()
+
+
+def _parse_error(text: str) -> RecordError:
+    """'REQUIRED_FIELD_MISSING:Required fields are missing: [LastName]:LastName --' -> RecordError."""
+    code, _, rest = (text or "UNKNOWN").partition(":")
+    match = _ERROR_FIELDS.match(rest)
+    if match:
+        fields = [f.strip() for f in match["fields"].split(",") if f.strip()]
+        return RecordError(code.strip(), match["message"].strip(), fields)
+    return RecordError(code.strip(), rest.strip(), [])
+
+
+def _wait_for_job(client: SalesforceClient, job_id: str, is_query: bool) -> dict[str, Any]:
+    deadline = time.monotonic() + client.bulk_timeout
+    while True:
+        job = client._call(lambda: _job_client(client).get_job(job_id, is_query))
+        state = job.get("state")
+        if state == JobState.job_complete:
+            return dict(job)
+        if state in (JobState.failed, JobState.aborted):
+            raise RequestError(f"Salesforce Bulk API job {job_id} {str(state).lower()}: "
+                               f"{job.get('errorMessage') or 'no reason given'}", code="BULK_JOB_FAILED")
+        if time.monotonic() >= deadline:
+            raise TransientError(f"Salesforce Bulk API job {job_id} did not finish in "
+                                 f"{client.bulk_timeout:g} seconds (state {state})")
+        time.sleep(client.bulk_poll_seconds)
+
+
+def _close_job(client: SalesforceClient, job_id: str) -> None:
+    try:
+        client._call(lambda: _job_client(client).close_job(job_id))
+    except RequestError:
+        # A retried close after a dropped answer is refused because the job is already closed.
+        job = client._call(lambda: _job_client(client).get_job(job_id, False))
+        if job.get("state") not in (JobState.upload_complete, JobState.in_progress,
+                                    JobState.job_complete):
+            raise
+
+
+def bulk_upsert(client: SalesforceClient, sobject: str, ext_field: str,
+                records: list[dict[str, Any]]) -> list[RecordResult]:
+    """Upsert `records` by `ext_field` in one ingest job; results matched back by external id."""
+    if not records:
+        return []
+    for record in records:
+        if record.get(ext_field) in (None, ""):
+            raise ValueError(f"Every record needs a value in {ext_field} for a bulk upsert")
+    data = _to_csv(records)
+    job = client._call(lambda: _job_client(client, sobject).create_job(
+        Operation.upsert, external_id_field=ext_field))
+    job_id = job["id"]
+    client._call(lambda: _job_client(client, sobject).upload_job_data(job_id, data))
+    _close_job(client, job_id)
+    _wait_for_job(client, job_id, is_query=False)
+    return client._call(lambda: _ingest_results(client, job_id, ext_field, records))
+
+
+def _ingest_results(client: SalesforceClient, job_id: str, ext_field: str,
+                    records: list[dict[str, Any]]) -> list[RecordResult]:
+    jobs = _job_client(client)
+    positions: dict[str, deque[int]] = defaultdict(deque)
+    for index, record in enumerate(records):
+        positions[str(record[ext_field])].append(index)
+    results: list[RecordResult | None] = [None] * len(records)
+
+    def place(row: dict[str, Any], result: RecordResult) -> None:
+        queue = positions.get(row.get(ext_field) or "")
+        if not queue:
+            raise TransientError("Salesforce sent a Bulk API result for a record we did not send "
+                                 "(a cut-off answer?); asking again")
+        results[queue.popleft()] = result
+
+    for row in csv.DictReader(io.StringIO(jobs.get_ingest_results(job_id, ResultsType.successful))):
+        place(row, RecordResult(id=row.get("sf__Id") or None, success=True,
+                                created=(row.get("sf__Created") or "").lower() == "true"))
+    for row in csv.DictReader(io.StringIO(jobs.get_ingest_results(job_id, ResultsType.failed))):
+        place(row, RecordResult(id=row.get("sf__Id") or None, success=False,
+                                errors=[_parse_error(row.get("sf__Error") or "")]))
+    for row in csv.DictReader(io.StringIO(jobs.get_ingest_results(job_id, ResultsType.unprocessed))):
+        place(row, RecordResult(id=None, success=False, errors=[RecordError(
+            "UNPROCESSED", "Salesforce did not process this record (the job stopped early)")]))
+    if any(r is None for r in results):
+        raise TransientError("Salesforce's Bulk API results were incomplete; asking again")
+    return [r for r in results if r is not None]
+
+
+def _records_from_csv(text: str) -> list[dict[str, Any]]:
+    rows = []
+    for row in csv.DictReader(io.StringIO(text)):
+        record: dict[str, Any] = {}
+        for key, value in row.items():
+            if key is None:
+                raise TransientError("Salesforce sent a malformed Bulk API result row; asking again")
+            target = record
+            *parents, name = key.split(".")  # Account.Name -> {"Account": {"Name": ...}}
+            for parent in parents:
+                target = target.setdefault(parent, {})
+            target[name] = value if value != "" else None
+        rows.append(record)
+    return rows
+
+
+def bulk_query(client: SalesforceClient, soql: str,
+               page_size: int = 50000) -> Iterator[list[dict[str, Any]]]:
+    """A Bulk API 2.0 query's records a page at a time (CSV: values as text, blanks as None)."""
+    job = client._call(lambda: _job_client(client).create_job(Operation.query, query=soql))
+    job_id = job["id"]
+    _wait_for_job(client, job_id, is_query=True)
+    locator = ""
+    while True:
+        def fetch(locator: str = locator) -> tuple[str, list[dict[str, Any]]]:
+            page = _job_client(client).get_query_results(job_id, locator, page_size)
+            rows = _records_from_csv(page["records"])
+            if len(rows) != page["number_of_records"]:
+                raise TransientError(f"Salesforce's Bulk API page had {len(rows)} of "
+                                     f"{page['number_of_records']} records; asking again")
+            return page["locator"], rows
+
+        locator, rows = client._call(fetch)
+        yield rows
+        if not locator:
+            return

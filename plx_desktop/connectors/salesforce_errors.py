@@ -1,0 +1,90 @@
+"""Turns what simple-salesforce and requests raise into the connectors' own exceptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from simple_salesforce.exceptions import SalesforceError, SalesforceOperationError
+
+from plx_desktop.connectors.errors import (
+    ApiLimitError,
+    AuthError,
+    ConnectorError,
+    NetworkError,
+    RequestError,
+    TransientError,
+)
+
+# Request-level error codes that go away by themselves.
+TRANSIENT_CODES = frozenset({"SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW", "QUERY_TIMEOUT",
+                             "TXN_SECURITY_METERING_ERROR"})
+
+
+class SessionExpired(AuthError):
+    """401 from Salesforce: the access token is dead; the client renews it once and repeats."""
+
+
+def first_error(content: Any) -> tuple[str, str, list[str]]:
+    """(errorCode, message, fields) from a REST error body, whatever shape it came in."""
+    item = content[0] if isinstance(content, list) and content else content
+    if isinstance(item, dict):
+        code = str(item.get("errorCode") or item.get("statusCode") or item.get("error") or "")
+        message = str(item.get("message") or item.get("error_description") or code)
+        return code, message, [str(f) for f in item.get("fields") or []]
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", "replace")
+    return "", str(content or "")[:300], []
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    if response is None:
+        return None
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def from_status(status: int, content: Any, response: requests.Response | None = None) -> ConnectorError:
+    """The exception for an HTTP error answer (`content` is the parsed body or its text)."""
+    code, message, fields = first_error(content)
+    if status == 401:
+        return SessionExpired(f"Salesforce session expired or invalid: {message}",
+                              code=code or "INVALID_SESSION_ID", status=status)
+    if code == "REQUEST_LIMIT_EXCEEDED":
+        if "concurrent" in message.lower():
+            return TransientError(f"Salesforce is busy with too many long requests: {message}",
+                                  code=code, status=status, retry_after=_retry_after(response))
+        return ApiLimitError(f"Salesforce's daily API limit is used up ({message}); the sync stops "
+                             "until the limit resets", code=code, status=status)
+    if status >= 500 or status == 429 or code in TRANSIENT_CODES:
+        what = message or f"HTTP {status}"
+        return TransientError(f"Salesforce could not answer just now: {what}", code=code or None,
+                              status=status, retry_after=_retry_after(response))
+    return RequestError(f"Salesforce refused the request: {message}" if message else
+                        f"Salesforce refused the request (HTTP {status})",
+                        code=code or None, status=status, fields=fields)
+
+
+def map_exception(exc: BaseException, response: requests.Response | None = None) -> ConnectorError | None:
+    """The connector exception for `exc`, or None when it is not a service or network failure."""
+    if isinstance(exc, ConnectorError):
+        return exc
+    if isinstance(exc, SalesforceError):
+        return from_status(int(getattr(exc, "status", 0) or 0), getattr(exc, "content", ""), response)
+    if isinstance(exc, SalesforceOperationError):
+        return RequestError(f"Salesforce Bulk API refused the job: {exc}", code="BULK_JOB_FAILED")
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ConnectorError(f"Salesforce's certificate is not trusted: {exc}. Check the CA file "
+                              "configured for this connection.")
+    if isinstance(exc, requests.exceptions.JSONDecodeError | ValueError):
+        # A cut-off or garbled body: the request may well have worked, so asking again is right.
+        return TransientError(f"Salesforce sent a broken answer ({exc}); trying again")
+    if isinstance(exc, requests.ConnectionError | requests.Timeout |
+                  requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError):
+        return NetworkError(f"Could not reach Salesforce: {exc}")
+    if isinstance(exc, requests.RequestException):
+        return ConnectorError(f"Could not talk to Salesforce: {exc}")
+    return None
