@@ -44,6 +44,32 @@ def build_parser() -> argparse.ArgumentParser:
                        help="share of API calls (0..1) that fail with an injected fault")
     serve.add_argument("--sf-port", type=int, default=0, help="Salesforce port (default: any free one)")
     serve.add_argument("--plx-port", type=int, default=0, help="PeopleLinx port (default: any free one)")
+
+    sync = commands.add_parser("sync", help="run the integration without the window (servers, cron)")
+    _add_common(sync)
+    when = sync.add_mutually_exclusive_group()
+    when.add_argument("--once", action="store_true", help="one run, then exit (the default)")
+    when.add_argument("--every", type=float, metavar="SECONDS",
+                      help="run again every SECONDS (at least 30) until interrupted")
+    sync.add_argument("--profile", choices=["default", "custom"],
+                      help="the profile to run (default: the active one)")
+
+    profile = commands.add_parser("profile", help="export or import the Custom profile as JSON")
+    _add_common(profile)
+    profile_commands = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    export = profile_commands.add_parser("export", help="write a profile to FILE ('-' for stdout)")
+    _add_common(export)
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.add_argument("--profile", choices=["default", "custom"], default="custom")
+    import_ = profile_commands.add_parser("import", help="replace the Custom profile with FILE")
+    _add_common(import_)
+    import_.add_argument("file", type=Path, metavar="FILE")
+
+    log = commands.add_parser("log", help="show the newest sync log entries")
+    _add_common(log)
+    log.add_argument("--json", action="store_true", help="one JSON object per line")
+    log.add_argument("--limit", type=int, default=50, metavar="N", help="how many (default 50)")
+    log.add_argument("--outcome", choices=["created", "updated", "skipped", "failed", "conflict"])
     return parser
 
 
@@ -81,6 +107,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sandbox" and args.sandbox_command == "serve":
         return _sandbox_serve(args)
+    if args.command == "sync":
+        from plx_desktop.commands import sync_command
+
+        return sync_command.run(_data_dir(args), sandbox=getattr(args, "sandbox", False),
+                                every=args.every, profile=args.profile)
+    if args.command == "profile":
+        from plx_desktop.commands import profile_command
+
+        if args.profile_command == "export":
+            return profile_command.export(_data_dir(args), args.file, args.profile)
+        return profile_command.import_(_data_dir(args), args.file)
+    if args.command == "log":
+        from plx_desktop.commands import log_command
+
+        return log_command.show(_data_dir(args), limit=args.limit, as_json=args.json,
+                                outcome=args.outcome)
     if args.command is None:
         from plx_desktop.gui.app import run_gui
 

@@ -15,7 +15,7 @@ from typing import Any
 from plx_desktop.sandbox.salesforce.db import Database
 
 DEFAULT_SESSION_SECONDS = 7200.0
-_CODE_SECONDS = 600.0
+_CODE_SECONDS = 900  # Salesforce authorization codes live 15 minutes.0
 
 
 class TokenStore:

@@ -1,0 +1,1 @@
+"""The headless commands behind `plx-desktop sync | profile | log | connect`; cli.py parses, these act."""

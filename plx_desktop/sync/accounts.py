@@ -1,0 +1,53 @@
+"""A contact's company: the Account named in the mapping, found by name or created once.
+
+Names are looked up a batch at a time (one query for the names not seen yet this process) and
+kept in a cache keyed by the lower-cased name, as Salesforce compares names case-insensitively.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from simple_salesforce.format import format_soql
+
+from plx_desktop.connectors.salesforce import SalesforceClient
+
+_IN_CHUNK = 200
+
+
+class Accounts:
+    def __init__(self, sf: SalesforceClient):
+        self._sf = sf
+        self._ids: dict[str, str | None] = {}  # lower-cased name -> id (None: not in Salesforce)
+
+    def lookup(self, names: Iterable[str]) -> dict[str, str | None]:
+        """{name: Account id or None} for the given names, querying those not yet known."""
+        wanted = {n for n in (str(x).strip() for x in names) if n}
+        unknown = sorted({n for n in wanted if n.lower() not in self._ids})
+        for start in range(0, len(unknown), _IN_CHUNK):
+            chunk = unknown[start:start + _IN_CHUNK]
+            for n in chunk:
+                self._ids[n.lower()] = None
+            soql = format_soql("SELECT Id, Name FROM Account WHERE Name IN {} ORDER BY CreatedDate",
+                               chunk)
+            for page in self._sf.iter_query(soql):
+                for record in page:
+                    self._ids.setdefault(record["Name"].lower(), record["Id"])
+                    if self._ids[record["Name"].lower()] is None:
+                        self._ids[record["Name"].lower()] = record["Id"]
+        return {n: self._ids.get(n.lower()) for n in wanted}
+
+    def exists(self, name: str | None) -> bool:
+        return bool(name) and self._ids.get(str(name).strip().lower()) is not None
+
+    def ensure(self, names: Iterable[str]) -> dict[str, str]:
+        """Account ids for the names, creating the accounts Salesforce does not have yet."""
+        found = self.lookup(names)
+        missing = sorted(n for n, account_id in found.items() if account_id is None)
+        for start in range(0, len(missing), 200):
+            chunk = missing[start:start + 200]
+            results = self._sf.create("Account", [{"Name": n} for n in chunk])
+            for name, result in zip(chunk, results, strict=True):
+                if result.success and result.id:
+                    self._ids[name.lower()] = result.id
+        return {n: i for n in found if (i := self._ids.get(n.lower()))}

@@ -1,0 +1,148 @@
+"""Emails, Tasks and Calls → Contact Tasks / Lead Tasks: each activity becomes one Salesforce Task.
+
+Tasks are upserted on PeopleLinx_Activity_Id__c ("email:<id>", "task:<id>", "call:<id>"), so an
+activity becomes exactly one Task however often it is read or a batch is retried. Activities
+prefer the contact: for a person who is both a contact and a lead (or whose lead was converted),
+the Lead Tasks step leaves the activity to the Contact Tasks step when the profile has it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plx_desktop.domain import Step
+from plx_desktop.domain.convert import fingerprint
+from plx_desktop.store import RecordLink
+from plx_desktop.sync.context import (
+    CREATED,
+    FAILED,
+    SKIPPED,
+    UPDATED,
+    RunContext,
+    StepReport,
+    after_cursor,
+)
+from plx_desktop.sync.outbox_flow import InFlight, record_intent
+
+EXTERNAL_ID = "PeopleLinx_Activity_Id__c"
+OPERATION = "task_upsert"
+SUBJECT_MAX, DESCRIPTION_MAX = 255, 32000
+_SOURCES = {"emails": "email", "tasks": "task", "calls": "call"}
+
+
+def activity_kind(step: Step) -> str:
+    return _SOURCES[step.kind.key.split("_to_")[0]]
+
+
+def run(step: Step, ctx: RunContext, report: StepReport) -> None:
+    kind = activity_kind(step)
+    reader = {"email": ctx.plx.iter_emails, "task": ctx.plx.iter_tasks,
+              "call": ctx.plx.iter_calls}[kind]
+    in_flight = InFlight(ctx.store, step.uid, (OPERATION,))
+    batch = ctx.tuning.salesforce_batch
+    since = ctx.store.cursors.get(step.uid)
+    for page in after_cursor(reader(updated_since=since, page_size=ctx.tuning.page_size), since):
+        for start in range(0, len(page), batch):
+            ctx.check_cancel()
+            _sync_batch(step, ctx, report, kind, page[start:start + batch], in_flight)
+            ctx.progress(report, message=f"{report.done} {kind}s read")
+    in_flight.settle(ctx.store)
+
+
+def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
+                activities: list[dict[str, Any]], in_flight: InFlight) -> None:
+    target = "Contact" if step.target.label == "Contact Tasks" else "Lead"
+    contact_step = f"{kind}s_to_contact_tasks"
+    lead_step = f"{kind}s_to_lead_tasks"
+    people = ctx.store.links.for_plx_ids(a["person_id"] for a in activities)
+    existing = ctx.store.links.for_plx_ids(f"{kind}:{a['id']}" for a in activities)
+    rows, pending = [], []
+    for activity in activities:
+        report.done += 1
+        links = people.get(activity["person_id"], [])
+        contact = next((k for k in links if k.sf_object == "Contact"), None)
+        lead = next((k for k in links if k.sf_object == "Lead"), None)
+        who = contact if target == "Contact" else lead
+        if target == "Lead" and contact is not None and ctx.step_enabled(contact_step):
+            continue  # activities prefer the contact; the Contact Tasks step writes this one
+        if who is None:
+            other = lead if target == "Contact" else contact
+            if other is not None and ctx.step_enabled(lead_step if target == "Contact" else contact_step):
+                continue  # the other Tasks step writes it
+            ctx.log(report, SKIPPED, plx_id=activity["person_id"], code=f"NOT_A_{target.upper()}",
+                    message=f"The {kind} '{_subject(kind, activity)}' was not synced: this person "
+                            f"is not linked to a Salesforce {target.lower()}")
+            continue
+        row = _task_row(kind, activity, who.sf_id)
+        key = f"{kind}:{activity['id']}"
+        known = next(iter(existing.get(key, [])), None)
+        if known is not None and known.sf_fingerprint == fingerprint(row):
+            continue  # this Task already says exactly this
+        rows.append(row)
+        pending.append((activity, who, key, known is None))
+    cursor = activities[-1]["updated_at"] if activities else None
+    if not rows:
+        ctx.commit(report, cursor=cursor)
+        return
+    outbox_ids = record_intent(ctx.store, ctx.run_id, step.uid, "salesforce", OPERATION,
+                               [(key, a["updated_at"], new) for a, _, key, new in pending])
+    results = ctx.sf.upsert("Task", EXTERNAL_ID, rows)
+    new_links = []
+    for row, (activity, who, key, new), result in zip(rows, pending, results, strict=True):
+        label = _subject(kind, activity)
+        if not result.success:
+            ctx.log(report, FAILED, sf_id=who.sf_id, plx_id=activity["person_id"], label=label,
+                    code=result.error_code or "ERROR",
+                    message="Salesforce refused the task: "
+                            + "; ".join(e.message for e in result.errors))
+            continue
+        created = result.created or (new and in_flight.was_creating(key))
+        new_links.append(RecordLink(sf_id=result.id or "", sf_object="Task", plx_id=key,
+                                    plx_object=kind, step_uid=step.uid, sf_values=row,
+                                    sf_fingerprint=fingerprint(row),
+                                    sf_url=ctx.record_url(result.id or "")))
+        ctx.log(report, CREATED if created else UPDATED, sf_id=result.id or "",
+                plx_id=activity["id"], label=label,
+                message=f"{'Logged' if created else 'Updated'} as a Task on {who.sf_object} "
+                        f"{who.email or who.sf_id}")
+    ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
+
+
+def _subject(kind: str, activity: dict[str, Any]) -> str:
+    if kind == "email":
+        return f"Email: {activity.get('subject') or '(no subject)'}"
+    if kind == "task":
+        return f"Task: {activity.get('title') or '(untitled)'}"
+    disposition = (activity.get("disposition") or "").replace("_", " ")
+    return f"Call ({activity.get('direction', 'outbound')}): {disposition or 'logged'}"
+
+
+def _date(value: str | None) -> str | None:
+    return value[:10] if value else None
+
+
+def _task_row(kind: str, activity: dict[str, Any], who_id: str) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        EXTERNAL_ID: f"{kind}:{activity['id']}",
+        "WhoId": who_id,
+        "Subject": _subject(kind, activity)[:SUBJECT_MAX],
+        "Priority": "Normal",
+    }
+    if kind == "email":
+        row |= {"TaskSubtype": "Email", "Status": "Completed",
+                "Description": (activity.get("body") or "")[:DESCRIPTION_MAX],
+                "ActivityDate": _date(activity.get("sent_at"))}
+    elif kind == "task":
+        done = activity.get("status") == "completed"
+        row |= {"TaskSubtype": "Task", "Status": "Completed" if done else "Not Started",
+                "Description": (activity.get("note") or "")[:DESCRIPTION_MAX],
+                "ActivityDate": activity.get("due_date") or _date(activity.get("completed_at"))}
+    else:
+        direction = activity.get("direction") or "outbound"
+        row |= {"TaskSubtype": "Call", "Status": "Completed",
+                "Description": (activity.get("notes") or "")[:DESCRIPTION_MAX],
+                "ActivityDate": _date(activity.get("called_at")),
+                "CallDurationInSeconds": activity.get("duration_seconds"),
+                "CallType": "Inbound" if direction == "inbound" else "Outbound",
+                "CallDisposition": (activity.get("disposition") or "").replace("_", " ")}
+    return {k: v for k, v in row.items() if v is not None}

@@ -1,0 +1,82 @@
+"""One run of a profile: each enabled step in list order, through the handler for its kind.
+
+Failures are sorted by who can act on them: a record the other side refused is logged and the run
+goes on; a step whose settings Salesforce refuses (say, a filter on a field that no longer exists)
+is logged and the next step runs; the API usage cap stops the run cleanly; a refused login or an
+unreachable service ends it with one plain reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from plx_desktop.connectors.errors import (
+    ApiLimitError,
+    AuthError,
+    ConnectorError,
+    RequestError,
+    TransientError,
+)
+from plx_desktop.domain import DomainError, Step
+from plx_desktop.sync import (
+    activity_steps,
+    people_from_salesforce,
+    people_to_salesforce,
+    status_steps,
+)
+from plx_desktop.sync.context import FAILED, Cancelled, RunContext, StepReport, StepSummary
+
+Handler = Callable[[Step, RunContext, StepReport], None]
+
+HANDLERS: dict[str, Handler] = {
+    "contact_to_people": people_from_salesforce.run,
+    "lead_to_people": people_from_salesforce.run,
+    "people_to_contact": people_to_salesforce.run,
+    "people_to_lead": people_to_salesforce.run,
+    "sequence_status_to_lead_status": status_steps.run,
+    "inbox_state_to_lead_status": status_steps.run,
+    "emails_to_contact_tasks": activity_steps.run,
+    "emails_to_lead_tasks": activity_steps.run,
+    "tasks_to_lead_tasks": activity_steps.run,
+    "tasks_to_contact_tasks": activity_steps.run,
+    "calls_to_contact_tasks": activity_steps.run,
+    "calls_to_lead_tasks": activity_steps.run,
+}
+
+
+@dataclass
+class Outcome:
+    status: str  # completed | stopped | failed
+    steps: list[StepSummary]
+    reason: str | None = None
+
+
+def run_profile(ctx: RunContext) -> Outcome:
+    """Run every enabled step of ctx.profile; never raises for what the admin can act on."""
+    summaries: list[StepSummary] = []
+    for step in ctx.profile.enabled_steps():
+        report = StepReport(step)
+        status, reason = "completed", None
+        try:
+            HANDLERS[step.kind.key](step, ctx, report)
+        except Cancelled:
+            status, reason = "stopped", "Stopped by the user"
+        except ApiLimitError as exc:
+            status, reason = "stopped", exc.reason
+        except (AuthError, TransientError) as exc:
+            status, reason = "failed", exc.reason
+        except (RequestError, DomainError) as exc:
+            # This step's settings are wrong (or Salesforce changed under them): say so, go on.
+            message = getattr(exc, "reason", None) or str(exc)
+            ctx.log(report, FAILED, code=getattr(exc, "code", None) or "STEP_FAILED",
+                    message=f"The step could not run: {message}")
+        except ConnectorError as exc:
+            status, reason = "failed", exc.reason
+        finally:
+            ctx.commit(report)  # whatever the step logged before it stopped
+            ctx.steps_run.add(step.uid)
+            summaries.append(report.summary())
+        if status != "completed":
+            return Outcome(status, summaries, reason)
+    return Outcome("completed", summaries)

@@ -1,0 +1,49 @@
+"""The outbox around each batch: record the intended writes, send, then settle them.
+
+Writes are idempotent upserts (PeopleLinx matches on email or Salesforce id; Salesforce on the
+PeopleLinx_Id__c / PeopleLinx_Activity_Id__c external ids), so a batch in flight when the process
+died is settled by re-reading its source from the unchanged cursor and writing again. What the
+outbox adds is memory: which of those writes were creations, so that "created" (and Add to
+sequence with Exclude updated from action) still means created after a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from plx_desktop.store import OutboxItem, Store
+
+
+class InFlight:
+    """Writes a previous run of this step sent but never settled."""
+
+    def __init__(self, store: Store, step_uid: str, operations: Sequence[str]):
+        self.items = [i for i in store.outbox.pending(step_uid) if i.operation in operations]
+        self.creating: set[str] = {i.payload.get("key", "") for i in self.items
+                                   if i.payload.get("create")}
+
+    def was_creating(self, key: str) -> bool:
+        return key in self.creating
+
+    def settle(self, store: Store) -> None:
+        if self.items:
+            store.outbox.mark_done([i.id for i in self.items if i.id is not None])
+
+
+def record_intent(store: Store, run_id: int, step_uid: str, target: str, operation: str,
+                  writes: Sequence[tuple[str, str, bool]]) -> list[int]:
+    """Enqueue one outbox item per write (key, version, create?) and mark them sent.
+
+    The version (a modstamp or updated_at) makes the idempotency key unique per change, so a
+    later change of the same record is a new item while a retry of this one is not.
+    """
+    if not writes:
+        return []
+    items = store.outbox.enqueue_many(
+        OutboxItem(step_uid=step_uid, target_system=target, operation=operation,
+                   idempotency_key=f"{step_uid}:{key}:{version}",
+                   payload={"key": key, "create": create}, run_id=run_id)
+        for key, version, create in writes)
+    ids = [i.id for i in items if i.id is not None]
+    store.outbox.mark_sent(ids)
+    return ids

@@ -1,0 +1,216 @@
+"""Contact → People and Lead → People: Salesforce records changed since the cursor become people.
+
+Per batch: map each record to PeopleLinx values; skip it when PeopleLinx already holds exactly
+those values (an echo of our own write, or no mapped change); otherwise update the linked person
+with the changed fields, or upsert by email (Salesforce id when there is no email) so that an
+existing person is matched, never duplicated. When the profile also syncs People back to this
+object and that step has not yet run in this run, the people about to be updated are read first,
+so that a field changed on both sides is settled by the most recent change, not overwritten.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plx_desktop.connectors.peoplelinx_types import BatchItem
+from plx_desktop.domain import Step, normalise_email
+from plx_desktop.domain.convert import parse_datetime
+from plx_desktop.store import RecordLink
+from plx_desktop.sync import actions
+from plx_desktop.sync.context import (
+    CONFLICT,
+    CREATED,
+    FAILED,
+    UPDATED,
+    RunContext,
+    StepReport,
+)
+from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.values import active, changed, plx_get, plx_payload, sf_get, to_peoplelinx
+
+BASE_FIELDS = ("Id", "FirstName", "LastName", "Email", "LastModifiedDate", "SystemModstamp")
+LEAD_FIELDS = ("IsConverted", "ConvertedContactId")
+OPERATION = "people_upsert"
+
+
+@dataclass
+class _Write:
+    record: dict[str, Any]
+    link: RecordLink | None
+    values: dict[str, Any]  # all mapped values (PeopleLinx representation)
+    send: dict[str, Any]  # what to write
+    label: str
+    warnings: list[str]
+
+
+def label_of(record: dict[str, Any]) -> str:
+    name = " ".join(str(p) for p in (record.get("FirstName"), record.get("LastName")) if p)
+    email = record.get("Email")
+    return f"{name} <{email}>" if name and email else (name or email or record.get("Id", ""))
+
+
+def run(step: Step, ctx: RunContext, report: StepReport) -> None:
+    sobject = step.source.name
+    mappings = active(step.mappings, to_salesforce=False)
+    fields = list(dict.fromkeys([*BASE_FIELDS, *(LEAD_FIELDS if sobject == "Lead" else ()),
+                                 *(m.salesforce_field for m in mappings)]))
+    in_flight = InFlight(ctx.store, step.uid, (OPERATION,))
+    actions.resend_pending(step, ctx)
+    reverse = ctx.reverse_step(step)
+    read_people_first = reverse is not None and reverse.uid not in ctx.steps_run
+    since = ctx.store.cursors.get(step.uid)
+    batch = ctx.tuning.peoplelinx_batch
+    for page in ctx.sf.iter_changed(sobject, fields, since, where=step.soql_where()):
+        for start in range(0, len(page), batch):
+            ctx.check_cancel()
+            _sync_batch(step, ctx, report, page[start:start + batch], mappings, in_flight,
+                        read_people_first)
+            ctx.progress(report, message=f"{report.done} {sobject} records read")
+    in_flight.settle(ctx.store)
+
+
+def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
+                mappings: list, in_flight: InFlight, read_people_first: bool) -> None:
+    sobject = step.source.name
+    people_fields = ctx.people_fields()
+    links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
+    contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
+    writes: list[_Write] = []
+    for record in records:
+        report.done += 1
+        label = label_of(record)
+        mapped = to_peoplelinx(record, mappings, people_fields)
+        if mapped.error:
+            ctx.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",
+                    message=f"Not synced: {mapped.error}")
+            continue
+        link = links.get(record["Id"])
+        send = changed(mapped.values, link.plx_values) if link else dict(mapped.values)
+        if link and not send:
+            continue  # PeopleLinx already holds these values: an echo, or nothing mapped changed
+        writes.append(_Write(record, link, mapped.values, send, label, mapped.warnings))
+    if read_people_first:
+        _settle_conflicts(ctx, report, writes)
+    writes = [w for w in writes if w.send]
+    cursor = records[-1]["SystemModstamp"] if records else None
+    if not writes:
+        ctx.commit(report, cursor=cursor)
+        return
+    items = [_batch_item(ctx, w, sobject, contact_emails) for w in writes]
+    outbox_ids = record_intent(
+        ctx.store, ctx.run_id, step.uid, "peoplelinx", OPERATION,
+        [(w.record["Id"], w.record["SystemModstamp"], w.link is None) for w in writes])
+    results = ctx.plx.batch_people(items)
+    new_links: list[RecordLink] = []
+    created_ids: list[str] = []
+    updated_ids: list[str] = []
+    for write, result in zip(writes, results, strict=True):
+        sf_id = write.record["Id"]
+        if not result.ok or result.person is None:
+            error = result.error
+            ctx.log(report, FAILED, sf_id=sf_id, label=write.label,
+                    code=(error.code if error else str(result.status)),
+                    message=f"PeopleLinx refused the person: {error.message if error else ''}")
+            continue
+        person = result.person
+        created = result.created or (write.link is None and in_flight.was_creating(sf_id))
+        (created_ids if created else updated_ids).append(person["id"])
+        new_links += _links_for(ctx, step, write, person)
+        note = "; ".join(write.warnings)
+        ctx.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=person["id"],
+                label=write.label,
+                message=("Created in PeopleLinx" if created else
+                         f"Updated {', '.join(sorted(write.send))} in PeopleLinx")
+                + (f" ({note})" if note else ""))
+    pending_actions = actions.plan(step, ctx, created_ids, updated_ids)
+    with ctx.store.transaction():
+        ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
+        actions.enqueue(step, ctx, pending_actions)
+    actions.send(step, ctx, report, pending_actions)
+
+
+def _emails_with_contact_links(ctx: RunContext, records: list[dict[str, Any]]) -> set[str]:
+    found = ctx.store.links.for_emails(r.get("Email") or "" for r in records)
+    return {email for email, links in found.items() if any(k.sf_object == "Contact" for k in links)}
+
+
+def _batch_item(ctx: RunContext, write: _Write, sobject: str, contact_emails: set[str]) -> BatchItem:
+    record = write.record
+    body = plx_payload(write.send)
+    sf_id = record["Id"]
+    if sobject == "Contact":
+        body |= {"salesforce_id": sf_id, "salesforce_object": "Contact",
+                 "salesforce_url": ctx.record_url(sf_id), "salesforce_contact_id": sf_id}
+    else:
+        body["salesforce_lead_id"] = sf_id
+        contact_id = record.get("ConvertedContactId") if record.get("IsConverted") else None
+        if contact_id:
+            body |= {"salesforce_id": contact_id, "salesforce_object": "Contact",
+                     "salesforce_url": ctx.record_url(contact_id),
+                     "salesforce_contact_id": contact_id}
+        elif normalise_email(record.get("Email")) not in contact_emails:
+            # A person who is also a contact keeps pointing at the contact.
+            body |= {"salesforce_id": sf_id, "salesforce_object": "Lead",
+                     "salesforce_url": ctx.record_url(sf_id)}
+    if write.link is not None:
+        return BatchItem("update", body, id=write.link.plx_id)
+    if record.get("Email"):
+        return BatchItem("upsert", plx_payload(write.values) | body, match_on="email")
+    return BatchItem("upsert", plx_payload(write.values) | body, match_on="salesforce_id")
+
+
+def _links_for(ctx: RunContext, step: Step, write: _Write, person: dict[str, Any]) -> list[RecordLink]:
+    record = write.record
+    sobject = step.source.name
+    keys = list(write.values)
+    sf_values = {m: sf_get(record, m) for m in _sf_fields(step)}
+    link = RecordLink(
+        sf_id=record["Id"], sf_object=sobject, plx_id=person["id"], plx_object="person",
+        step_uid=step.uid, email=record.get("Email") or person.get("email") or "",
+        sf_values=sf_values, plx_values={k: plx_get(person, k) for k in keys},
+        sf_url=ctx.record_url(record["Id"]))
+    out = [link]
+    contact_id = record.get("ConvertedContactId") if record.get("IsConverted") else None
+    if contact_id and ctx.store.links.by_sf_id(contact_id) is None:
+        # The contact a lead became is the same person; its activities go there from now on.
+        out.append(RecordLink(sf_id=contact_id, sf_object="Contact", plx_id=person["id"],
+                              plx_object="person", step_uid=step.uid, email=link.email,
+                              sf_url=ctx.record_url(contact_id)))
+    return out
+
+
+def _sf_fields(step: Step) -> list[str]:
+    return [m.salesforce_field for m in step.mappings]
+
+
+def _settle_conflicts(ctx: RunContext, report: StepReport, writes: list[_Write]) -> None:
+    """Read the linked people about to be updated; where PeopleLinx changed the same field since
+    the last sync, the most recent change wins and the conflict is logged with both values."""
+    linked = [w for w in writes if w.link is not None]
+    if not linked:
+        return
+    people = ctx.plx.get_people([w.link.plx_id for w in linked if w.link])
+    for write in linked:
+        assert write.link is not None
+        person = people.get(write.link.plx_id)
+        if person is None:
+            continue
+        sf_time = parse_datetime(write.record["LastModifiedDate"])
+        plx_time = parse_datetime(person["updated_at"])
+        for key in list(write.send):
+            known = write.link.plx_values.get(key)
+            current = plx_get(person, key)
+            if current == known or current == write.send[key]:
+                continue
+            salesforce_wins = sf_time >= plx_time
+            ctx.log(report, CONFLICT, sf_id=write.record["Id"], plx_id=person["id"],
+                    label=write.label, code="CONFLICT",
+                    message=(f"{key} changed on both sides: Salesforce {write.send[key]!r} "
+                             f"({sf_time:%Y-%m-%d %H:%M:%S}), PeopleLinx {current!r} "
+                             f"({plx_time:%Y-%m-%d %H:%M:%S}); kept "
+                             + ("Salesforce's, the most recent" if salesforce_wins
+                                else "PeopleLinx's, the most recent")))
+            if not salesforce_wins:
+                del write.send[key]
+                write.values[key] = known  # PeopleLinx's value still has to reach Salesforce

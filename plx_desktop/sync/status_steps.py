@@ -1,0 +1,86 @@
+"""Sequence People Status → Lead Status and Inbox States → Lead Status.
+
+Each status change read from PeopleLinx becomes the linked lead's Status through the step's value
+map; a value the map leaves out leaves the lead as it is. The last change of a person in a batch
+wins, and a lead already at that status is not written again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plx_desktop.domain import Step
+from plx_desktop.store import RecordLink
+from plx_desktop.sync.context import (
+    FAILED,
+    SKIPPED,
+    UPDATED,
+    RunContext,
+    StepReport,
+    after_cursor,
+)
+
+
+def run(step: Step, ctx: RunContext, report: StepReport) -> None:
+    since = ctx.store.cursors.get(step.uid)
+    if step.kind.key == "sequence_status_to_lead_status":
+        reader, value_key, what = ctx.plx.iter_sequence_memberships, "status", "sequence status"
+    else:
+        reader, value_key, what = ctx.plx.iter_inbox_states, "state", "inbox state"
+    batch = ctx.tuning.salesforce_batch
+    for page in after_cursor(reader(updated_since=since, page_size=ctx.tuning.page_size), since):
+        for start in range(0, len(page), batch):
+            ctx.check_cancel()
+            _sync_batch(step, ctx, report, page[start:start + batch], value_key, what)
+            ctx.progress(report, message=f"{report.done} {what} changes read")
+
+
+def _sync_batch(step: Step, ctx: RunContext, report: StepReport, events: list[dict[str, Any]],
+                value_key: str, what: str) -> None:
+    value_map = step.status_values()
+    links = ctx.store.links.for_plx_ids(e["person_id"] for e in events)
+    latest: dict[str, tuple[RecordLink, str, str]] = {}  # lead id -> (link, value, new status)
+    for event in events:
+        report.done += 1
+        value = event[value_key]
+        status = value_map.get(value)
+        if status is None:
+            continue  # the map leaves this value out: the lead keeps its status
+        lead = next((k for k in links.get(event["person_id"], []) if k.sf_object == "Lead"), None)
+        if lead is None:
+            ctx.log(report, SKIPPED, plx_id=event["person_id"], code="NOT_A_LEAD",
+                    message=f"The {what} '{value}' was not synced: this person is not linked to "
+                            "a Salesforce lead")
+            continue
+        latest[lead.sf_id] = (lead, value, status)
+    cursor = events[-1]["updated_at"] if events else None
+    writes = [(lead, value, status) for lead, value, status in latest.values()
+              if lead.sf_values.get("Status") != status]
+    new_links: list[RecordLink] = []
+    if writes:
+        results = ctx.sf.update("Lead", [{"Id": lead.sf_id, "Status": status}
+                                         for lead, _, status in writes])
+        for (lead, value, status), result in zip(writes, results, strict=True):
+            if result.success:
+                new_links.append(_with_status(lead, status))
+                ctx.log(report, UPDATED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
+                        message=f"Lead Status set to '{status}' ({what} '{value}')")
+            elif result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD":
+                ctx.log(report, SKIPPED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
+                        code=result.error_code,
+                        message=f"Lead Status not set to '{status}': the lead was converted, and "
+                                "Salesforce does not allow changes to converted leads")
+            else:
+                ctx.log(report, FAILED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
+                        code=result.error_code or "ERROR",
+                        message="Salesforce refused the status: "
+                                + "; ".join(e.message for e in result.errors))
+    ctx.commit(report, links=new_links, cursor=cursor)
+
+
+def _with_status(link: RecordLink, status: str) -> RecordLink:
+    """The link remembering the status we wrote (so the same status is not written again)."""
+    from dataclasses import replace
+
+    return replace(link, sf_values={**link.sf_values, "Status": status}, sf_fingerprint="",
+                   plx_fingerprint="")

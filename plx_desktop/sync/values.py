@@ -1,0 +1,119 @@
+"""Reading mapped values off a record on one side and converting them for the other.
+
+Values are compared in the target's own representation: what Salesforce would hold, or what
+PeopleLinx would hold. That is what makes echo suppression exact: a value we wrote comes back
+looking exactly like what we wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from plx_desktop.connectors.salesforce_models import ObjectDescription
+from plx_desktop.domain import ConversionError, FieldMapping, SyncRule
+from plx_desktop.domain.convert import convert_value
+
+CUSTOM = "custom_fields."
+ACCOUNT_NAME = "Account.Name"  # a contact's company: resolved to AccountId by the engine
+
+
+def sf_get(record: dict[str, Any], path: str) -> Any:
+    """A field of a Salesforce record, following "Account.Name" through parent records."""
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def plx_get(person: dict[str, Any], key: str) -> Any:
+    if key.startswith(CUSTOM):
+        return (person.get("custom_fields") or {}).get(key[len(CUSTOM):])
+    return person.get(key)
+
+
+def plx_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """Flat {"custom_fields.x": v} values as a PeopleLinx person body."""
+    body: dict[str, Any] = {}
+    for key, value in values.items():
+        if key.startswith(CUSTOM):
+            body.setdefault("custom_fields", {})[key[len(CUSTOM):]] = value
+        else:
+            body[key] = value
+    return body
+
+
+def active(mappings: Iterable[FieldMapping], *, to_salesforce: bool) -> list[FieldMapping]:
+    """The mappings that carry values in this direction, by their sync rule."""
+    blocked = {SyncRule.DONT_SYNC}
+    blocked.add(SyncRule.ALWAYS_SALESFORCE if to_salesforce else SyncRule.ALWAYS_PEOPLELINX)
+    return [m for m in mappings if m.sync_rule not in blocked]
+
+
+@dataclass
+class Mapped:
+    """A record's mapped values in the target representation, and what went wrong on the way."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def to_peoplelinx(record: dict[str, Any], mappings: list[FieldMapping],
+                  people_fields: dict[str, dict[str, Any]]) -> Mapped:
+    """A Salesforce record's mapped values as PeopleLinx would hold them, keyed by people field."""
+    out = Mapped()
+    for m in mappings:
+        info = people_fields.get(m.peoplelinx_field, {})
+        target_type = info.get("type") or m.peoplelinx_type or "string"
+        raw = sf_get(record, m.salesforce_field)
+        if m.sync_rule is SyncRule.PREFER_SALESFORCE_UNLESS_BLANK and raw in (None, ""):
+            continue
+        try:
+            converted = convert_value(raw, target_type, to_salesforce=False,
+                                      max_length=info.get("max_length"),
+                                      field_label=info.get("label", m.peoplelinx_field))
+        except ConversionError as exc:
+            out.error = f"{m.salesforce_field}: {exc}"
+            return out
+        out.values[m.peoplelinx_field] = converted.value
+        if converted.warning:
+            out.warnings.append(converted.warning)
+    return out
+
+
+def to_salesforce(person: dict[str, Any], mappings: list[FieldMapping],
+                  describe: ObjectDescription) -> Mapped:
+    """A person's mapped values as Salesforce would hold them, keyed by Salesforce field."""
+    out = Mapped()
+    for m in mappings:
+        raw = plx_get(person, m.peoplelinx_field)
+        if m.salesforce_field == ACCOUNT_NAME:
+            out.values[ACCOUNT_NAME] = (str(raw).strip() or None) if raw is not None else None
+            continue
+        info = describe.field(m.salesforce_field)
+        if info is None:
+            out.error = (f"{describe.name} has no field {m.salesforce_field}; fix the step's "
+                         "field mappings")
+            return out
+        if not (info.createable or info.updateable):
+            out.error = f"{describe.name}.{info.name} is read-only in Salesforce"
+            return out
+        try:
+            converted = convert_value(raw, info.type, to_salesforce=True,
+                                      max_length=info.length or None, field_label=info.label)
+        except ConversionError as exc:
+            out.error = f"{m.peoplelinx_field}: {exc}"
+            return out
+        out.values[info.name] = converted.value
+        if converted.warning:
+            out.warnings.append(converted.warning)
+    return out
+
+
+def changed(now: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+    """The values in `now` that differ from what is known to be on the target."""
+    return {k: v for k, v in now.items() if k not in known or known[k] != v}
