@@ -70,6 +70,14 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--json", action="store_true", help="one JSON object per line")
     log.add_argument("--limit", type=int, default=50, metavar="N", help="how many (default 50)")
     log.add_argument("--outcome", choices=["created", "updated", "skipped", "failed", "conflict"])
+
+    health = commands.add_parser("health", help="failing records by cause; retry them")
+    _add_common(health)
+    health.add_argument("--json", action="store_true", help="machine-readable output")
+    health.add_argument("--include-skips", action="store_true",
+                        help="also records skipped with a reason (converted leads)")
+    health.add_argument("--retry", metavar="all|CAUSE",
+                        help="ask the next run to retry these failures first")
     return parser
 
 
@@ -123,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return log_command.show(_data_dir(args), limit=args.limit, as_json=args.json,
                                 outcome=args.outcome)
+    if args.command == "health":
+        from plx_desktop.commands import health_command
+
+        return health_command.show(_data_dir(args), as_json=args.json, retry=args.retry,
+                                   include_skips=args.include_skips)
     if args.command is None:
         from plx_desktop.gui.app import run_gui
 

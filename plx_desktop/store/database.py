@@ -17,6 +17,7 @@ import peewee as pw
 
 from plx_desktop.domain import ProfileKind, custom_copy_of_default
 from plx_desktop.store.cursors import Cursors
+from plx_desktop.store.health import Health
 from plx_desktop.store.links import Links, RecordLink
 from plx_desktop.store.log import LogEntry, SyncLog
 from plx_desktop.store.migrations import SCHEMA_VERSION, migrate
@@ -48,6 +49,7 @@ class Store:
         self.links = Links(self.db, self.models)
         self.outbox = Outbox(self.db, self.models)
         self.log = SyncLog(self.db, self.models)
+        self.health = Health(self.db)
         self.profiles = Profiles(self.db, self.models, self.settings)
 
     @contextmanager

@@ -138,6 +138,38 @@ CREATE TABLE profile_version (
 CREATE INDEX profile_version_kind ON profile_version(kind, id);
 """
 
+# v3: Sync health's Retry requests, the conflict record, and indexes for a record's history.
+_V3 = """
+CREATE TABLE retry_request (
+    id INTEGER PRIMARY KEY,
+    step_uid TEXT NOT NULL,
+    sf_id TEXT NOT NULL DEFAULT '',
+    plx_id TEXT NOT NULL DEFAULT '',
+    requested_at TEXT NOT NULL,
+    UNIQUE (step_uid, sf_id, plx_id)
+);
+CREATE TABLE conflict (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    run_id INTEGER,
+    step_uid TEXT NOT NULL,
+    sf_id TEXT NOT NULL,
+    plx_id TEXT NOT NULL,
+    record_label TEXT NOT NULL DEFAULT '',
+    field TEXT NOT NULL,
+    salesforce_value TEXT NOT NULL,
+    peoplelinx_value TEXT NOT NULL,
+    salesforce_changed_at TEXT NOT NULL DEFAULT '',
+    peoplelinx_changed_at TEXT NOT NULL DEFAULT '',
+    winner TEXT NOT NULL,
+    rule TEXT NOT NULL
+);
+CREATE INDEX conflict_sf ON conflict(sf_id, id);
+CREATE INDEX conflict_plx ON conflict(plx_id, id);
+CREATE INDEX log_entry_sf ON log_entry(sf_id, id);
+CREATE INDEX log_entry_plx ON log_entry(plx_id, id);
+"""
+
 
 def _script(sql: str) -> Callable[[peewee.Database], None]:
     def run(db: peewee.Database) -> None:
@@ -148,7 +180,7 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
     return run
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2)]
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -129,3 +129,24 @@ def test_headless_sync_uses_the_sandbox_that_serve_started(tmp_path: Path) -> No
         serve.wait(timeout=30)
     assert serve.returncode == 0
     assert not (tmp_path / "sandbox" / "sandbox.json").exists()
+
+
+def test_health_groups_failures_and_queues_retries(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from plx_desktop.store import LogEntry
+
+    with open_store(database_path(tmp_path)) as store:
+        store.log.append_many([
+            LogEntry(outcome="failed", step_uid="s1", step_label="People → Lead", sf_id="",
+                     plx_id="per_1", record_label="ada@example.com",
+                     error_code="INVALID_EMAIL_ADDRESS", message="Refused: not an email")
+            for _ in range(3)])
+    code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "health")
+    assert code == 0
+    assert out.splitlines()[0] == "bad value: 1 records (3 failures)"
+    assert "ada@example.com  INVALID_EMAIL_ADDRESS x3" in out
+    code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "health", "--retry", "bad value")
+    assert "retries 1 record first" in out
+    code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "health", "--json")
+    (cause,) = json.loads(out)["causes"]
+    assert cause["items"][0]["retry_requested"] is True

@@ -20,7 +20,7 @@ def test_pragmas(store):
     assert pragma("synchronous") == 1
     assert pragma("foreign_keys") == 1
     assert pragma("busy_timeout") == 10_000
-    assert store.schema_version == SCHEMA_VERSION == 2
+    assert store.schema_version == SCHEMA_VERSION == 3
 
 
 def test_fresh_store_has_both_profiles_and_starts_on_default(store):
@@ -59,8 +59,8 @@ def test_upgrade_from_v1_keeps_profiles_and_adds_sync_rules(tmp_path):
     db.close()
 
     with open_store(path) as store:
-        assert store.schema_version == 2
-        assert schema_version(store.db) == 2
+        assert store.schema_version == SCHEMA_VERSION
+        assert schema_version(store.db) == SCHEMA_VERSION
         (step,) = store.profiles.load("custom").steps
         assert step.uid == "s1" and step.mappings[3].salesforce_field == "Title"
         assert {m.sync_rule for m in step.mappings} == {SyncRule.TWO_WAY}
