@@ -1,0 +1,355 @@
+"""The Salesforce and PeopleLinx connection cards at the top of the Integrations page.
+
+Network calls (sign-in, userinfo, revoke, testing the key) run in the asyncio loop's executor from
+qasync slots, so the window never freezes while they wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from qasync import asyncSlot
+from shiboken6 import isValid
+
+from plx_desktop.connectors import sf_auth
+from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.connectors.peoplelinx import PeopleLinxClient
+from plx_desktop.connectors.secrets import SecretStore
+from plx_desktop.gui.connection_state import ConnectionState, PeopleLinxAccount, SalesforceAccount
+from plx_desktop.gui.login_wait import LoginWaitDialog
+from plx_desktop.gui.resources import icon, load_ui
+
+LOGIN_KINDS = ("production", "sandbox", "my_domain")  # in the order of the Login URL drop-down
+BADGE_SIZE = 32
+
+
+def _set_status(label: QLabel, text: str, state: str) -> None:
+    label.setText(text)
+    label.setProperty("connection", state)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+class _Card(QWidget):
+    """Shared plumbing: load the form, find its widgets, show errors, keep the secret store."""
+
+    FORM = ""
+    BADGE = ""
+
+    def __init__(self, state: ConnectionState, secrets: SecretStore | None, parent: QWidget | None):
+        super().__init__(parent)
+        self.state = state
+        self.secrets = secrets  # None in the sandbox: its credentials never go to the keyring
+        self.form = load_ui(self.FORM, self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        badge = self.child(QLabel, "badge")
+        badge.setPixmap(icon(self.BADGE).pixmap(BADGE_SIZE, BADGE_SIZE))
+        self.title = self.child(QLabel, "cardTitle")
+        self.status = self.child(QLabel, "statusLabel")
+        self.error = self.child(QLabel, "errorLabel")
+        _set_status(self.error, "", "error")
+        self.error.setVisible(False)
+        self.busy = False
+
+    def child(self, cls: type, name: str) -> Any:
+        widget = self.form.findChild(cls, name)
+        if widget is None:
+            raise LookupError(f"{self.FORM} has no {cls.__name__} named {name}")
+        return widget
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+
+class SalesforceCard(_Card):
+    """Connect (OAuth in the system browser), Disconnect, and who is connected to which org."""
+
+    FORM = "salesforce_card.ui"
+    BADGE = "salesforce"
+
+    def __init__(self, state: ConnectionState, secrets: SecretStore | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(state, secrets, parent)
+        self.login_kind = self.child(QComboBox, "loginKindCombo")
+        self.my_domain = self.child(QLineEdit, "myDomainEdit")
+        self.my_domain_label = self.child(QLabel, "myDomainLabel")
+        self.user = self.child(QLabel, "userValue")
+        self.org = self.child(QLabel, "orgValue")
+        self.instance = self.child(QLabel, "instanceValue")
+        self.connect_button = self.child(QPushButton, "connectButton")
+        self.disconnect_button = self.child(QPushButton, "disconnectButton")
+        self.wait_dialog: LoginWaitDialog | None = None
+        self._pending: sf_auth.PendingLogin | None = None
+        if state.sandbox is not None:
+            self.login_kind.addItem("Sandbox login page")
+            self.login_kind.setCurrentIndex(self.login_kind.count() - 1)
+            self.login_kind.setEnabled(False)
+            self.login_kind.setToolTip(f"The sandbox's own login page: {state.sandbox.salesforce_login_url}")
+        self.login_kind.currentIndexChanged.connect(self._show_my_domain)
+        self.connect_button.clicked.connect(self.connect_salesforce)
+        self.disconnect_button.clicked.connect(self.disconnect_salesforce)
+        state.changed.connect(self.refresh)
+        self._show_my_domain()
+        self.refresh()
+
+    def _show_my_domain(self) -> None:
+        wanted = self.login_kind.currentIndex() == LOGIN_KINDS.index("my_domain")
+        self.my_domain.setVisible(wanted)
+        self.my_domain_label.setVisible(wanted)
+
+    def login_url(self) -> str:
+        """Where to sign in, from the Login URL choice; ValueError with the admin's words if bad."""
+        if self.state.sandbox is not None:
+            return self.state.sandbox.salesforce_login_url
+        kind = LOGIN_KINDS[self.login_kind.currentIndex()]
+        return sf_auth.login_url_for(kind, self.my_domain.text())
+
+    def refresh(self) -> None:
+        account = self.state.salesforce
+        connected = account is not None
+        if connected:
+            _set_status(self.status, "Connected", "connected")
+        else:
+            _set_status(self.status, "Not connected", "disconnected")
+        self.user.setText(_user_text(account) if account else "–")
+        self.org.setText(account.org_id or "–" if account else "–")
+        self.instance.setText(account.instance_url if account else "–")
+        self.connect_button.setText("Re&connect" if connected else "&Connect")
+        self.connect_button.setEnabled(not self.busy)
+        self.disconnect_button.setEnabled(connected and not self.busy)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.refresh()
+
+    @asyncSlot()
+    async def connect_salesforce(self) -> None:
+        """Sign in through the browser and wait for the redirect without blocking the window."""
+        self.show_error("")
+        try:
+            login_url = self.login_url()
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        loop = asyncio.get_running_loop()
+        self._set_busy(True)
+        try:
+            pending = sf_auth.start_login(login_url, self.state.client_id, ca_file=self.state.ca_file)
+        except OSError as exc:
+            self._set_busy(False)
+            self.show_error(f"Could not wait for the sign-in: {exc}")
+            return
+        self._pending = pending
+        dialog = self.wait_dialog = LoginWaitDialog(pending.authorize_url, self.window())
+        dialog.cancelled.connect(lambda: loop.run_in_executor(None, pending.cancel))
+        dialog.show()
+        dialog.open_browser()
+        try:
+            tokens = await loop.run_in_executor(None, pending.wait)
+            info = await loop.run_in_executor(None, sf_auth.userinfo, tokens.instance_url,
+                                              tokens.access_token, self.state.ca_file)
+            account = SalesforceAccount(
+                instance_url=tokens.instance_url,
+                username=str(info.get("preferred_username") or info.get("email") or ""),
+                org_id=str(info.get("organization_id") or ""),
+                display_name=str(info.get("name") or ""), login_url=login_url,
+                access_token=tokens.access_token, refresh_token=tokens.refresh_token)
+            if self.secrets is not None and tokens.refresh_token:
+                await loop.run_in_executor(None, lambda: self.secrets.save_salesforce_login(
+                    account.instance_url, account.username, tokens.refresh_token,
+                    tokens.access_token))
+        except ConnectorError as exc:
+            if isValid(self) and getattr(exc, "code", None) != "cancelled":
+                self.show_error(str(exc))
+        else:
+            if isValid(self):
+                self.state.set_salesforce(account)
+        finally:
+            if not isValid(self):  # the window was closed while we waited
+                return  # noqa: B012 - nothing left to update
+            self._pending = None
+            self.wait_dialog = None
+            dialog.finish()
+            dialog.deleteLater()
+            self._set_busy(False)
+
+    @asyncSlot()
+    async def disconnect_salesforce(self) -> None:
+        """Revoke the token at Salesforce and forget it here (and in the keyring)."""
+        account = self.state.salesforce
+        if account is None:
+            return
+        self.show_error("")
+        loop = asyncio.get_running_loop()
+        self._set_busy(True)
+        token = account.refresh_token or account.access_token
+        problem = ""
+        try:
+            if token and not account.standing:
+                await loop.run_in_executor(None, sf_auth.revoke, account.login_url or
+                                           account.instance_url, token, self.state.ca_file)
+        except ConnectorError as exc:
+            problem = f"Salesforce could not be told to revoke the token ({exc}); it was forgotten here."
+        try:
+            if self.secrets is not None:
+                await loop.run_in_executor(None, self.secrets.delete_salesforce_login,
+                                           account.instance_url, account.username)
+        except ConnectorError as exc:
+            problem = str(exc)
+        if not isValid(self):
+            return
+        self.state.set_salesforce(None)
+        self._set_busy(False)
+        self.show_error(problem)
+
+    @asyncSlot()
+    async def describe(self) -> None:
+        """Fill in the user and org of a connection made before this session (userinfo)."""
+        account = self.state.salesforce
+        if account is None or account.org_id or not account.access_token:
+            return
+        try:
+            info = await asyncio.get_running_loop().run_in_executor(
+                None, sf_auth.userinfo, account.instance_url, account.access_token, self.state.ca_file)
+        except ConnectorError as exc:
+            if isValid(self):
+                self.show_error(f"Could not read who is signed in: {exc}")
+            return
+        if isValid(self) and self.state.salesforce is account:
+            account.org_id = str(info.get("organization_id") or "")
+            account.display_name = str(info.get("name") or "")
+            self.refresh()
+
+    def cancel_login(self) -> None:
+        """Stop waiting for a sign-in (closing the window)."""
+        if self._pending is not None:
+            self._pending.cancel()
+
+
+def _user_text(account: SalesforceAccount) -> str:
+    if account.display_name and account.username:
+        return f"{account.display_name} ({account.username})"
+    return account.username or account.display_name or "–"
+
+
+def account_label(me: dict[str, Any]) -> str:
+    """A readable name for GET /v1/me's answer, whatever shape the account takes."""
+    account = me.get("account")
+    if isinstance(account, dict) and account.get("name"):
+        return str(account["name"])
+    for key in ("account_name", "name", "email", "id"):
+        if me.get(key):
+            return str(me[key])
+    return "PeopleLinx account"
+
+
+class PeopleLinxCard(_Card):
+    """API key entry (password echo) and Test key; a key that works is kept."""
+
+    FORM = "peoplelinx_card.ui"
+    BADGE = "peoplelinx"
+
+    def __init__(self, state: ConnectionState, secrets: SecretStore | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(state, secrets, parent)
+        self.api_key = self.child(QLineEdit, "apiKeyEdit")
+        self.account = self.child(QLabel, "accountValue")
+        self.server = self.child(QLabel, "serverValue")
+        self.test_button = self.child(QPushButton, "testButton")
+        self.disconnect_button = self.child(QPushButton, "disconnectButton")
+        self.test_button.clicked.connect(self.test_key)
+        self.api_key.returnPressed.connect(self.test_button.click)
+        self.api_key.textChanged.connect(lambda: self.refresh())
+        self.disconnect_button.clicked.connect(self.disconnect_peoplelinx)
+        state.changed.connect(self.refresh)
+        if state.peoplelinx is not None:
+            self.api_key.setText(state.peoplelinx.api_key)
+        self.refresh()
+
+    def refresh(self) -> None:
+        account = self.state.peoplelinx
+        if account is not None:
+            _set_status(self.status, "Connected", "connected")
+        else:
+            _set_status(self.status, "Not connected", "disconnected")
+        self.account.setText(account.account_name or "–" if account else "–")
+        self.server.setText(account.base_url if account else self.state.peoplelinx_base_url)
+        self.test_button.setEnabled(bool(self.api_key.text().strip()) and not self.busy)
+        self.disconnect_button.setEnabled(account is not None and not self.busy)
+
+    @asyncSlot()
+    async def test_key(self) -> None:
+        """Ask PeopleLinx who the key belongs to; keep the key when it answers."""
+        key = self.api_key.text().strip()
+        if not key:
+            return
+        self.show_error("")
+        self.busy = True
+        self.refresh()
+        base_url = self.state.peoplelinx_base_url
+        loop = asyncio.get_running_loop()
+
+        def who_am_i() -> dict[str, Any]:
+            with PeopleLinxClient(base_url, key, ca_file=self.state.ca_file) as client:
+                return client.me()
+
+        try:
+            me = await loop.run_in_executor(None, who_am_i)
+            if self.secrets is not None:
+                await loop.run_in_executor(None, self.secrets.save_peoplelinx_api_key, base_url, key)
+        except ConnectorError as exc:
+            if isValid(self):
+                self.show_error(f"The key did not work: {exc}")
+                self.state.set_peoplelinx(None)
+        else:
+            if isValid(self):
+                self.state.set_peoplelinx(PeopleLinxAccount(base_url, key, account_label(me)))
+        finally:
+            if not isValid(self):
+                return  # noqa: B012 - the window was closed while we waited
+            self.busy = False
+            self.refresh()
+
+    @asyncSlot()
+    async def describe(self) -> None:
+        """Fill in the account of a key saved before this session (GET /v1/me)."""
+        account = self.state.peoplelinx
+        if account is None or account.account_name:
+            return
+
+        def who_am_i() -> dict[str, Any]:
+            with PeopleLinxClient(account.base_url, account.api_key, ca_file=self.state.ca_file) as client:
+                return client.me()
+
+        try:
+            me = await asyncio.get_running_loop().run_in_executor(None, who_am_i)
+        except ConnectorError as exc:
+            if isValid(self):
+                self.show_error(f"PeopleLinx did not accept the saved key: {exc}")
+            return
+        if isValid(self) and self.state.peoplelinx is account:
+            account.account_name = account_label(me)
+            self.refresh()
+
+    @asyncSlot()
+    async def disconnect_peoplelinx(self) -> None:
+        account = self.state.peoplelinx
+        if account is None:
+            return
+        self.show_error("")
+        try:
+            if self.secrets is not None:
+                await asyncio.get_running_loop().run_in_executor(
+                    None, self.secrets.delete_peoplelinx_api_key, account.base_url)
+        except ConnectorError as exc:
+            if isValid(self):
+                self.show_error(str(exc))
+        if not isValid(self):
+            return
+        self.api_key.clear()
+        self.state.set_peoplelinx(None)

@@ -1,0 +1,296 @@
+"""The Log tab's table model: newest first, reading pages from the store as the view scrolls.
+
+A million entries cost only their count: the model holds a small cache of pages. Live entries
+from the engine are batched (one beginInsertRows per flush, coalesced by a short timer).
+
+Rows are addressed by their position counted from the oldest entry (`pos = total - 1 - row`), so
+a page read once stays valid while new entries are inserted on top. Every read is bounded by
+`up_to_id`, the newest entry counted, so entries the engine wrote but the GUI has not yet been
+told about can never shift the rows.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QIcon
+from PySide6.QtWidgets import QApplication, QStyle
+
+from plx_desktop.gui.log_query import (
+    LogQuery,
+    entry_id,
+    entry_time_text,
+    entry_value,
+    record_text,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class LogSource(Protocol):
+    """Past log entries, read from the store. Called on the GUI thread; every call is one query."""
+
+    def snapshot(self, query: LogQuery) -> tuple[int, int]:
+        """(id of the newest entry or 0, how many entries match), read in one transaction."""
+
+    def page(self, query: LogQuery, before_id: int, offset: int, limit: int) -> list[Any]:
+        """Matching entries with id < before_id, newest first, from offset, at most limit."""
+
+    def after(self, after_id: int, limit: int) -> list[Any]:
+        """Entries (unfiltered) with id > after_id, oldest first: for live entries without ids."""
+
+
+COLUMNS = ("Time", "Step", "Direction", "Record", "Outcome", "Message")
+TIME, STEP, DIRECTION, RECORD, OUTCOME, MESSAGE = range(len(COLUMNS))
+RecordUrlRole = Qt.ItemDataRole.UserRole + 1  # the Salesforce record URL of a row (or None)
+EntryRole = Qt.ItemDataRole.UserRole + 2  # the store's entry itself
+
+_OUTCOME_COLOURS = {"created": "#1b7f3b", "updated": "#1d5fa8", "skipped": "#8a6d00",
+                    "failed": "#b3261e", "conflict": "#9c27b0"}
+_OUTCOME_ICONS = {"created": QStyle.StandardPixmap.SP_DialogApplyButton,
+                  "updated": QStyle.StandardPixmap.SP_BrowserReload,
+                  "skipped": QStyle.StandardPixmap.SP_MessageBoxInformation,
+                  "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                  "conflict": QStyle.StandardPixmap.SP_MessageBoxWarning}
+_DIRECTION_TEXT = {"salesforce_to_peoplelinx": "Salesforce → PeopleLinx",
+                   "peoplelinx_to_salesforce": "PeopleLinx → Salesforce","to_peoplelinx": "Salesforce → PeopleLinx",
+                   "to_salesforce": "PeopleLinx → Salesforce"}
+
+
+class LogModel(QAbstractTableModel):
+    """The sync log as a lazy table (newest first).
+
+    Attributes:
+        page_size: rows read per store query.
+        max_pages: pages kept in the cache (least recently used are dropped).
+        flush_interval_ms: how long live entries are gathered before one batch insert.
+    """
+
+    rows_inserted_on_top = Signal(int)  # how many rows a flush added above the current rows
+
+    def __init__(self, source: LogSource, parent: Any = None, *, page_size: int = 200,
+                 max_pages: int = 30, flush_interval_ms: int = 40,
+                 instance_url: str | None = None):
+        super().__init__(parent)
+        self.source = source
+        self.instance_url = (instance_url or "").rstrip("/")
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._query = LogQuery()
+        self._total = 0
+        self._up_to_id = 0
+        self._pages: OrderedDict[int, list[Any]] = OrderedDict()  # page no -> entries, oldest first
+        self._pending: list[Any] = []
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(flush_interval_ms)
+        self._flush_timer.timeout.connect(self.flush)
+        self._icons: dict[str, QIcon] = {}
+        self.reload()
+
+    # -- what is shown --------------------------------------------------------------------------
+
+    @property
+    def query(self) -> LogQuery:
+        return self._query
+
+    def set_query(self, query: LogQuery) -> None:
+        """Show other entries; re-reads the count (the pages come as the view asks for them)."""
+        if query != self._query:
+            self._query = query
+            self.reload()
+
+    def reload(self) -> None:
+        """Forget every cached row and count the store's entries again."""
+        self.flush()
+        self.beginResetModel()
+        self._pages.clear()
+        self._up_to_id, self._total = self.source.snapshot(self._query)
+        self.endResetModel()
+
+    def cached_rows(self) -> int:
+        """How many entries the model holds in memory (the rest live only in the store)."""
+        return sum(len(page) for page in self._pages.values())
+
+    # -- live entries ---------------------------------------------------------------------------
+
+    def append_entries(self, entries: list[Any]) -> None:
+        """Queue entries the engine has just written; they appear on top at the next flush."""
+        if entries:
+            self._pending.extend(entries)
+            if not self._flush_timer.isActive():
+                self._flush_timer.start()
+
+    def flush(self) -> None:
+        """Insert queued live entries on top, in one batch."""
+        self._flush_timer.stop()
+        pending, self._pending = self._pending, []
+        if any(entry_value(e, "id") is None for e in pending):
+            pending = self._tail_store()
+        fresh = sorted((e for e in pending if entry_id(e) > self._up_to_id), key=entry_id)
+        if not fresh:
+            return
+        self._up_to_id = entry_id(fresh[-1])
+        shown = [e for e in fresh if self._query.matches(e)]
+        if not shown:
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(shown) - 1)
+        self._add_to_pages(shown)
+        self._total += len(shown)
+        self.endInsertRows()
+        self.rows_inserted_on_top.emit(len(shown))
+
+    def _tail_store(self) -> list[Any]:
+        """Entries were announced without their ids: read what is new from the store instead."""
+        entries: list[Any] = []
+        after = self._up_to_id
+        while True:
+            batch = self.source.after(after, 5000)
+            entries.extend(batch)
+            if len(batch) < 5000:
+                return entries
+            after = entry_id(batch[-1])
+
+    def _add_to_pages(self, shown: list[Any]) -> None:
+        """Put new entries straight into the cache: the top page grows, new pages start."""
+        size = self.page_size
+        for offset, entry in enumerate(shown):
+            pos = self._total + offset
+            number = pos // size
+            page = self._pages.get(number)
+            if page is not None and len(page) == pos % size:
+                page.append(entry)
+            elif pos % size == 0:
+                self._pages[number] = [entry]
+        self._trim_cache()
+
+    # -- reading rows ---------------------------------------------------------------------------
+
+    def entry(self, row: int) -> Any:
+        """The log entry shown on a row (read from the store if its page is not cached)."""
+        pos = self._total - 1 - row
+        number, within = divmod(pos, self.page_size)
+        page = self._pages.get(number)
+        if page is None or within >= len(page):
+            page = self._read_page(number)
+        else:
+            self._pages.move_to_end(number)
+        return page[within] if within < len(page) else None
+
+    def _read_page(self, number: int) -> list[Any]:
+        first = number * self.page_size
+        last = min(first + self.page_size, self._total)  # one past the newest position
+        newer = self._pages.get(number + 1)
+        if newer and len(newer) == self.page_size:
+            # Scrolling down page by page: continue from the newer page (an index walk).
+            newest_first = self.source.page(self._query, entry_id(newer[0]), 0, last - first)
+        else:
+            newest_first = self.source.page(self._query, self._up_to_id + 1, self._total - last,
+                                            last - first)
+        page = list(reversed(newest_first))
+        self._pages[number] = page
+        self._trim_cache()
+        return page
+
+    def _trim_cache(self) -> None:
+        while len(self._pages) > self.max_pages:
+            self._pages.popitem(last=False)
+
+    # -- QAbstractTableModel --------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._total
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._total:
+            return None
+        entry = self.entry(index.row())
+        if entry is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry, column)
+        if role == RecordUrlRole:
+            return self.record_url(entry)
+        if role == EntryRole:
+            return entry
+        if column == RECORD and self.record_url(entry):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QApplication.palette().link()
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setUnderline(True)
+                return font
+        if column == OUTCOME:
+            outcome = str(entry_value(entry, "outcome") or "")
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._outcome_icon(outcome)
+            if role == Qt.ItemDataRole.ForegroundRole and outcome in _OUTCOME_COLOURS:
+                return QColor(_OUTCOME_COLOURS[outcome])
+        return None
+
+    def _display(self, entry: Any, column: int) -> str:
+        if column == TIME:
+            return entry_time_text(entry)
+        if column == STEP:
+            return str(entry_value(entry, "step_label") or "")
+        if column == DIRECTION:
+            direction = str(entry_value(entry, "direction") or "")
+            return _DIRECTION_TEXT.get(direction, direction)
+        if column == RECORD:
+            return record_text(entry)
+        if column == OUTCOME:
+            return str(entry_value(entry, "outcome") or "").capitalize()
+        code, message = entry_value(entry, "error_code"), str(entry_value(entry, "message") or "")
+        return f"{code}: {message}" if code else message
+
+    def _tooltip(self, entry: Any, column: int) -> str | None:
+        if column == RECORD:
+            url = self.record_url(entry)
+            ids = ", ".join(f"{side} {value}" for side, value in (
+                ("Salesforce", entry_value(entry, "sf_id")),
+                ("PeopleLinx", entry_value(entry, "plx_id"))) if value)
+            return f"Open {url} ({ids})" if url else ids or None
+        if column == MESSAGE:
+            return self._display(entry, MESSAGE) or None
+        return None
+
+    def record_url(self, entry: Any) -> str | None:
+        """The Salesforce record's URL: the entry's own, else the instance URL and the id."""
+        url = entry_value(entry, "sf_url")
+        if url:
+            return str(url)
+        sf_id = entry_value(entry, "sf_id")
+        return f"{self.instance_url}/{sf_id}" if sf_id and self.instance_url else None
+
+    def _outcome_icon(self, outcome: str) -> QIcon | None:
+        if outcome not in _OUTCOME_ICONS:
+            return None
+        if outcome not in self._icons:
+            self._icons[outcome] = QApplication.style().standardIcon(_OUTCOME_ICONS[outcome])
+        return self._icons[outcome]

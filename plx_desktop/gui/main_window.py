@@ -1,0 +1,192 @@
+"""The main window: the Integrations page (connection cards, profile, Steps and Log tabs, run
+controls) built from ui/main_window.ui, with the status bar and remembered window geometry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from plx_desktop.domain.errors import DomainError
+from plx_desktop.domain.profile import ProfileKind
+from plx_desktop.gui.connection_state import (
+    ConnectionState,
+    SandboxDetails,
+    remember,
+    restore_saved,
+)
+from plx_desktop.gui.connections import PeopleLinxCard, SalesforceCard
+from plx_desktop.gui.profile_session import LOCKED_REASON, ProfileSession
+from plx_desktop.gui.resources import icon, load_ui
+from plx_desktop.gui.run_controls import RunControls, SyncStatusBar
+from plx_desktop.gui.scheduler import SyncScheduler
+from plx_desktop.gui.steps_model import StepsModel
+from plx_desktop.gui.steps_tab import StepsTab
+from plx_desktop.gui.sync_controller import SyncController, engine_connections
+from plx_desktop.gui.worker import SyncRunner
+from plx_desktop.paths import database_path
+from plx_desktop.store import open_store
+from plx_desktop.store.settings import POLL_INTERVAL_SECONDS
+
+PROFILE_KINDS = (ProfileKind.DEFAULT, ProfileKind.CUSTOM)  # the drop-down's order
+
+
+class MainWindow(QMainWindow):
+    """The Integrations page. `sandbox`: the details from sandbox.json when running --sandbox."""
+
+    def __init__(self, data_dir: Path, *, sandbox: SandboxDetails | None = None,
+                 secrets=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.setWindowTitle("PLX Desktop — Integrations" + (" (sandbox)" if sandbox else ""))
+        self.setWindowIcon(icon("app"))
+        # Per data dir, so a sandbox session and a real one (and each test) keep their own layout.
+        self.window_settings = QSettings(str(data_dir / "window.ini"), QSettings.Format.IniFormat)
+        self.store = open_store(database_path(data_dir))
+        self.session = ProfileSession(self.store, self)
+        if sandbox is None and secrets is None:
+            from plx_desktop.connectors.secrets import SecretStore
+
+            secrets = SecretStore()
+        self.state = ConnectionState(data_dir, sandbox, self)
+        restore_saved(self.state, self.store, None if sandbox else secrets)
+        self.state.changed.connect(lambda: remember(self.state, self.store))
+
+        self.page = load_ui("main_window.ui", self)
+        self.setCentralWidget(self.page)
+        self.banner: QLabel = self.page.findChild(QLabel, "sandboxBanner")
+        self.banner.setVisible(sandbox is not None)
+        self.tabs: QTabWidget = self.page.findChild(QTabWidget, "tabs")
+        self.profile_combo: QComboBox = self.page.findChild(QComboBox, "profileCombo")
+        self.locked_hint: QLabel = self.page.findChild(QLabel, "lockedHint")
+        self.locked_icon: QLabel = self.page.findChild(QLabel, "lockedIcon")
+        self.locked_icon.setPixmap(icon("lock").pixmap(16, 16))
+
+        card_secrets = None if sandbox else secrets
+        self.salesforce_card = SalesforceCard(self.state, card_secrets, self)
+        self.peoplelinx_card = PeopleLinxCard(self.state, card_secrets, self)
+        self.page.findChild(QWidget, "salesforceCardSlot").layout().addWidget(self.salesforce_card)
+        self.page.findChild(QWidget, "peoplelinxCardSlot").layout().addWidget(self.peoplelinx_card)
+
+        self.steps_model = StepsModel(self.session.profile, self)
+        self.steps_model.profile_edited.connect(self.session.save)
+        self.steps_tab = StepsTab(self.steps_model, self)
+        self.steps_tab.settings_requested.connect(self.open_step_settings)
+        self.steps_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.session.save_failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.page.findChild(QWidget, "stepsPage").layout().addWidget(self.steps_tab)
+        self.log_tab = self._make_log_tab()
+        self.page.findChild(QWidget, "logPage").layout().addWidget(self.log_tab)
+
+        self.run_controls = RunControls(self)
+        self.page.findChild(QWidget, "runControlsSlot").layout().addWidget(self.run_controls)
+        self.status = SyncStatusBar(self.statusBar())
+        self.runner = SyncRunner(data_dir, self)
+        self.scheduler = SyncScheduler(self)
+        interval = int(self.store.settings.get(POLL_INTERVAL_SECONDS))
+        self.run_controls.interval.setValue(interval)
+        self.scheduler.set_interval(self.run_controls.interval.value())
+        self.run_controls.interval_changed.connect(
+            lambda seconds: self.store.settings.set(POLL_INTERVAL_SECONDS, int(seconds)))
+        self.sync = SyncController(self.runner, self.scheduler, self.run_controls, self.status,
+                                   self.state, lambda: self.session.kind.value, self,
+                                   connections=engine_connections)
+        if hasattr(self.log_tab, "append_entries"):
+            self.runner.log_entries.connect(self.log_tab.append_entries)
+
+        self.profile_combo.setCurrentIndex(PROFILE_KINDS.index(self.session.kind))
+        self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
+        self._show_profile()
+        self._restore_window()
+        QTimer.singleShot(0, self.salesforce_card.describe)
+        QTimer.singleShot(0, self.peoplelinx_card.describe)
+
+    # -- parts ------------------------------------------------------------------------------
+
+    def _make_log_tab(self) -> QWidget:
+        try:
+            from plx_desktop.gui.log_source import StoreLogSource
+            from plx_desktop.gui.log_tab import LogTab
+        except ImportError as exc:  # the Log tab is built in parallel; the window must still open
+            label = QLabel(f"The Log tab is not available: {exc}")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            return label
+        steps = [(s.uid, s.label) for s in self.session.profile.steps]
+        return LogTab(StoreLogSource(self.store), self, steps=steps)
+
+    # -- profile ----------------------------------------------------------------------------
+
+    def _on_profile_chosen(self, index: int) -> None:
+        profile = self.session.switch(PROFILE_KINDS[index])
+        self.steps_model.set_profile(profile)
+        self._show_profile()
+
+    def _show_profile(self) -> None:
+        read_only = self.session.profile.read_only
+        self.locked_hint.setVisible(read_only)
+        self.locked_icon.setVisible(read_only)
+        self.steps_tab.set_read_only(read_only)
+
+    def open_step_settings(self, row: int, section: str = "") -> QWidget | None:
+        """The step settings dialog for a row (read-only in the Default profile)."""
+        from plx_desktop.gui.step_settings import StepSettingsDialog
+        from plx_desktop.gui.step_settings_catalog import catalog_for
+
+        step = self.steps_model.step_at(row)
+        profile = self.session.profile
+
+        def save(new_step):
+            return self.session.apply_step(new_step)
+
+        dialog = StepSettingsDialog(step, catalog_for(self.state), self,
+                                    read_only_reason=LOCKED_REASON if profile.read_only else None,
+                                    save=save)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        target = dialog.sections.get(section) if section else None
+        if target is not None:
+            target.set_expanded(True)
+            dialog.ensure_visible = target  # for tests and for the scroll below
+            QWidget.setFocus(target)
+        dialog.open()
+        self.step_settings_dialog = dialog
+        return dialog
+
+    def show_refusal(self, error: DomainError) -> None:
+        QMessageBox.information(self, "Not possible", str(error))
+
+    # -- window state -------------------------------------------------------------------
+
+    def _restore_window(self) -> None:
+        geometry = self.window_settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1100, 760)
+        self.tabs.setCurrentIndex(int(self.window_settings.value("window/tab", 0)))
+        splitter = self.window_settings.value("window/stepsSplitter")
+        if splitter is not None:
+            self.steps_tab.splitter.restoreState(splitter)
+
+    def _save_window(self) -> None:
+        self.window_settings.setValue("window/geometry", self.saveGeometry())
+        self.window_settings.setValue("window/tab", self.tabs.currentIndex())
+        self.window_settings.setValue("window/stepsSplitter", self.steps_tab.splitter.saveState())
+        self.window_settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """Stop a running sync cleanly (cooperative cancel, wait for the worker) before closing."""
+        self._save_window()
+        self.salesforce_card.cancel_login()
+        if self.runner.running:
+            self.status.show_state("Stopping the sync…")
+            self.runner.stop_and_wait()
+        self.scheduler.set_active(False)
+        event.accept()
+        self.store.close()

@@ -1,0 +1,78 @@
+"""The profile being edited: loaded from the store, switched between Default and Custom, saved on
+every change. GUI thread only (it uses the GUI thread's own store connection)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from plx_desktop.domain.errors import DomainError
+from plx_desktop.domain.profile import Profile, ProfileKind, custom_copy_of_default
+from plx_desktop.domain.step import Step
+from plx_desktop.store import Store
+
+LOCKED_REASON = ("The Default profile is locked. Choose Custom profile to add, change or "
+                 "reorder steps.")
+
+
+class ProfileSession(QObject):
+    """Signals: switched(Profile) after a switch; save_failed(str) when the store refused."""
+
+    switched = Signal(object)
+    save_failed = Signal(str)
+
+    def __init__(self, store: Store, parent: QObject | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.profile = self._load(store.profiles.active_kind())
+
+    def _load(self, kind: ProfileKind) -> Profile:
+        if kind is ProfileKind.CUSTOM and not self.store.profiles.is_saved(ProfileKind.CUSTOM):
+            # The first Custom profile starts as a copy of the Default one, so the admin edits
+            # from a working setup rather than from an empty list.
+            profile = custom_copy_of_default()
+            self.store.profiles.save(profile)
+            return profile
+        return self.store.profiles.load(kind)
+
+    @property
+    def kind(self) -> ProfileKind:
+        return self.profile.kind
+
+    def switch(self, kind: ProfileKind | str) -> Profile:
+        kind = ProfileKind(kind)
+        if kind is not self.profile.kind:
+            self.store.profiles.set_active_kind(kind)
+            self.profile = self._load(kind)
+            self.switched.emit(self.profile)
+        return self.profile
+
+    def save(self) -> None:
+        """Store the Custom profile as it is now (the Default one is never stored)."""
+        try:
+            self.store.profiles.save(self.profile)
+        except (DomainError, OSError, ValueError) as exc:
+            self.save_failed.emit(f"Could not save the profile: {exc}")
+
+    def apply_step(self, step: Step) -> Step:
+        """Put a step edited in the settings dialog into the profile, through the domain's checks.
+
+        The Profile has no single replace operation, so the dialog's result is applied section by
+        section; the step was already checked by the dialog, so a refusal here is unexpected.
+        """
+        profile, uid = self.profile, step.uid
+        profile.set_mappings(uid, step.mappings)
+        current = profile.step(uid)
+        if current.kind.filters_with_rules:
+            profile.set_filter_rules(uid, step.filter_rules)
+        if current.kind.filters_with_saved_filter:
+            if step.saved_filter is None:
+                profile.clear_filter(uid)
+            else:
+                profile.load_filter(uid, step.saved_filter)
+        for index in reversed(range(len(profile.step(uid).actions))):
+            profile.remove_action(uid, index)
+        for action in step.actions:
+            profile.add_action(uid, action)
+        if current.kind.is_status_step:
+            profile.set_status_map(uid, step.status_values())
+        return profile.step(uid)

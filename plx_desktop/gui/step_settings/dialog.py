@@ -1,0 +1,307 @@
+"""The step settings dialog: Field mappings, Filtering rules, status values and Actions of one step.
+
+The frame (title, read-only banner, scrolling sections, Save/Cancel) is ui/step_settings.ui; each
+section is its own widget. Drop-downs are filled from `catalog` off the GUI thread, so the window
+never waits on Salesforce or PeopleLinx. Save runs the domain's checks and hands the new step to
+`save` (which applies it to the profile and the store); Cancel discards everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QFile, Signal
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from plx_desktop.domain.catalog import System
+from plx_desktop.domain.errors import DomainError, ReadOnlyProfile
+from plx_desktop.domain.profile import Profile
+from plx_desktop.domain.step import Step
+from plx_desktop.gui.step_settings.actions_section import ActionsSection
+from plx_desktop.gui.step_settings.background import run_in_background
+from plx_desktop.gui.step_settings.catalog import CatalogSource
+from plx_desktop.gui.step_settings.collapsible import CollapsibleSection
+from plx_desktop.gui.step_settings.filters_section import FiltersSection
+from plx_desktop.gui.step_settings.mappings_section import MappingsSection
+from plx_desktop.gui.step_settings.status_map_section import StatusMapSection
+
+UI_FILE = Path(__file__).resolve().parents[3] / "ui" / "step_settings.ui"
+
+
+def load_frame(parent: QWidget) -> QWidget:
+    """The dialog's frame from the Designer file."""
+    file = QFile(str(UI_FILE))
+    if not file.open(QFile.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(UI_FILE)
+    try:
+        frame = QUiLoader().load(file, parent)
+    finally:
+        file.close()
+    if frame is None:
+        raise RuntimeError(f"cannot load {UI_FILE}")
+    return frame
+
+
+def salesforce_object(step: Step) -> str:
+    """The Salesforce object a step reads or writes (Contact, Lead or Task)."""
+    end = step.source if step.source.system is System.SALESFORCE else step.target
+    return end.name
+
+
+class StepSettingsDialog(QDialog):
+    """Settings of one step.
+
+    step: the step as the profile holds it. catalog: where field lists, saved People filters and
+    sequences come from (blocking calls, run on a thread pool). read_only_reason: given in the
+    Default profile; everything is shown, nothing can change, the reason is on top. save: called
+    on Save with the new step (already checked by Step.with_*); it applies it to the profile and
+    the store, may return the step as stored, and may raise (the message is shown and the dialog
+    stays open). After Save, `saved_step` is the new step. See also `for_profile`.
+    """
+
+    loaded = Signal(str)  # "fields", "saved_filters" or "sequences"
+    load_failed = Signal(str, str)  # what, why
+
+    def __init__(self, step: Step, catalog: CatalogSource, parent: QWidget | None = None, *,
+                 read_only_reason: str | None = None,
+                 save: Callable[[Step], Step | None] | None = None):
+        super().__init__(parent)
+        self.step = step
+        self.catalog = catalog
+        self.read_only = read_only_reason is not None
+        self.saved_step: Step | None = None
+        self._save = save
+        self.setWindowTitle(f"Step settings — {self.step.label}")
+        self.setMinimumSize(720, 560)
+        self.frame = load_frame(self)
+        QVBoxLayout(self).addWidget(self.frame)
+        self._find_frame_parts()
+        self._show_heading(read_only_reason)
+        self.sections: dict[str, CollapsibleSection] = {}
+        self._build_sections()
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        if self.read_only:
+            self.buttons.button(QDialogButtonBox.StandardButton.Save).hide()
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        self.load_catalog()
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _find_frame_parts(self) -> None:
+        self.title_label: QLabel = self.frame.findChild(QLabel, "titleLabel")
+        self.direction_label: QLabel = self.frame.findChild(QLabel, "directionLabel")
+        self.read_only_banner: QLabel = self.frame.findChild(QLabel, "readOnlyBanner")
+        self.error_label: QLabel = self.frame.findChild(QLabel, "errorLabel")
+        self.buttons: QDialogButtonBox = self.frame.findChild(QDialogButtonBox, "buttonBox")
+        scroll: QScrollArea = self.frame.findChild(QScrollArea, "scrollArea")
+        self.sections_layout = scroll.widget().layout()
+
+    def _show_heading(self, read_only_reason: str | None) -> None:
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.title_label.setText(self.step.label)
+        kind = self.step.kind
+        self.direction_label.setText(f"{kind.source.system.label} {kind.source.label} → "
+                                     f"{kind.target.system.label} {kind.target.label}")
+        self.direction_label.setEnabled(False)  # muted
+        if read_only_reason:
+            self.read_only_banner.setText(read_only_reason)
+            self.read_only_banner.show()
+
+    def _build_sections(self) -> None:
+        kind = self.step.kind
+        self.mappings = self.filters = self.status_map = self.actions = None
+        people_step = "person" in (kind.source.name, kind.target.name)
+        if people_step:
+            self.mappings = MappingsSection(self.step, self)
+            self._add_section("mappings", "Field mappings", self.mappings)
+        self.filters = FiltersSection(self.step, self)
+        self._add_section("filters", "Filtering rules", self.filters)
+        if kind.is_status_step:
+            self.status_map = StatusMapSection(self.step, self)
+            self._add_section("status_map", "Status values", self.status_map)
+        if kind.accepts_actions:
+            self.actions = ActionsSection(self.step, self)
+            self._add_section("actions", "Actions", self.actions)
+        self.sections_layout.addStretch(1)
+        for part in self._parts():
+            part.set_read_only(self.read_only)
+            part.changed.connect(self._update_summaries)
+        self._update_summaries()
+
+    def _add_section(self, key: str, title: str, content: QWidget) -> None:
+        section = CollapsibleSection(title, content, self)
+        self.sections[key] = section
+        self.sections_layout.addWidget(section)
+
+    def _parts(self) -> list[Any]:
+        return [p for p in (self.mappings, self.filters, self.status_map, self.actions) if p]
+
+    def _update_summaries(self) -> None:
+        def plural(n: int, word: str) -> str:
+            return f"{n} {word}{'' if n == 1 else 's'}"
+
+        if self.mappings:
+            self.sections["mappings"].set_summary(plural(len(self.mappings.mappings()), "mapping"))
+        if self.filters.uses_rules:
+            self.sections["filters"].set_summary(plural(len(self.filters.rules()), "rule"))
+        else:
+            saved = self.filters.saved_filter
+            self.sections["filters"].set_summary(saved.name if saved else "no filter")
+        if self.actions:
+            self.sections["actions"].set_summary(plural(len(self.actions.rows), "action"))
+
+    # -- loading the drop-downs -------------------------------------------------------------------
+
+    def load_catalog(self) -> None:
+        """Start every look-up this step's sections need; each fills its section when it lands."""
+        if self.read_only:
+            return
+        if self.mappings:
+            self.mappings.status.retry_requested.connect(self.load_fields)
+        self.filters.status.retry_requested.connect(
+            self.load_fields if self.filters.uses_rules else self.load_saved_filters)
+        if self.actions:
+            self.actions.status.retry_requested.connect(self.load_sequences)
+        if self.mappings or self.filters.uses_rules:
+            self.load_fields()
+        if not self.filters.uses_rules:
+            self.load_saved_filters()
+        if self.actions:
+            self.load_sequences()
+
+    def load_fields(self) -> None:
+        sobject, with_people = salesforce_object(self.step), bool(self.mappings)
+        catalog = self.catalog
+
+        def work() -> tuple[list, list]:
+            sf = catalog.salesforce_fields(sobject)
+            return sf, catalog.peoplelinx_fields() if with_people else []
+
+        statuses = [s for s in (self.mappings, self.filters if self.filters.uses_rules else None)
+                    if s]
+        for part in statuses:
+            part.status.show_loading("Loading fields…")
+        run_in_background(work, self._fields_loaded,
+                          lambda exc: self._failed("fields", "the field lists", exc, statuses), self)
+
+    def _fields_loaded(self, result: tuple[list, list]) -> None:
+        sf, plx = result
+        if self.mappings:
+            self.mappings.set_fields(sf, plx)
+        self.filters.set_fields(sf)  # a no-op on steps filtered by a saved People filter
+        self.loaded.emit("fields")
+
+    def load_saved_filters(self) -> None:
+        self.filters.status.show_loading("Loading saved People filters…")
+        run_in_background(self.catalog.saved_filters, self._saved_filters_loaded,
+                          lambda exc: self._failed("saved_filters", "the saved People filters",
+                                                   exc, [self.filters]), self)
+
+    def _saved_filters_loaded(self, filters: list) -> None:
+        self.filters.set_saved_filters(filters)
+        self.loaded.emit("saved_filters")
+
+    def load_sequences(self) -> None:
+        self.actions.status.show_loading("Loading sequences…")
+        run_in_background(self.catalog.sequences, self._sequences_loaded,
+                          lambda exc: self._failed("sequences", "the sequences", exc,
+                                                   [self.actions]), self)
+
+    def _sequences_loaded(self, sequences: list) -> None:
+        self.actions.set_sequences(sequences)
+        self.loaded.emit("sequences")
+
+    def _failed(self, what: str, label: str, exc: Exception, parts: list[Any]) -> None:
+        reason = str(exc) or type(exc).__name__
+        for part in parts:
+            part.status.show_error(f"Could not load {label}: {reason}. What is already here "
+                                   "stays editable; Retry when the service is back.")
+        self.load_failed.emit(what, reason)
+
+    # -- saving -----------------------------------------------------------------------------------
+
+    def edited_step(self) -> Step:
+        """The step with the dialog's changes, each checked by the domain (raises DomainError)."""
+        step = self.step
+        if self.mappings:
+            step = step.with_mappings(self.mappings.mappings())
+        if self.filters.uses_rules:
+            step = step.with_filter_rules(self.filters.rules())
+        else:
+            step = step.with_saved_filter(self.filters.saved_filter)
+        if self.status_map:
+            step = step.with_status_map(self.status_map.values())
+        if self.actions:
+            step = step.with_actions(self.actions.actions())
+        return step
+
+    def save(self) -> bool:
+        """Check and save; on a refusal the reason is shown and the dialog stays open."""
+        if self.read_only:
+            return False
+        try:
+            step = self.edited_step()
+            if self._save is not None:
+                step = self._save(step) or step
+        except Exception as exc:  # noqa: BLE001 - every refusal is shown, the dialog stays open
+            self.error_label.setText(str(exc) if isinstance(exc, DomainError)
+                                     else f"The settings could not be saved: {exc}")
+            self.error_label.show()
+            return False
+        self.saved_step = step
+        self.accept()
+        return True
+
+    @classmethod
+    def for_profile(cls, profile: Profile, step_uid: str, catalog: CatalogSource,
+                    parent: QWidget | None = None, *,
+                    persist: Callable[[Profile], None] | None = None) -> StepSettingsDialog:
+        """The dialog for a profile's step: read-only in the Default profile; Save goes through
+        the Profile's editing operations (its rules and listeners), after `persist` (e.g.
+        store.profiles.save) has stored the changed profile; if persist raises, nothing changes."""
+
+        def save(step: Step) -> Step:
+            trial = profile.copy()
+            apply_step(trial, step)
+            if persist is not None:
+                persist(trial)
+            return apply_step(profile, step)
+
+        reason = str(ReadOnlyProfile("Editing this step")) if profile.read_only else None
+        return cls(profile.step(step_uid), catalog, parent, read_only_reason=reason, save=save)
+
+
+def apply_step(profile: Profile, step: Step) -> Step:
+    """Make the profile's step equal `step` through the profile's editing operations."""
+    uid, current = step.uid, profile.step(step.uid)
+    if step.mappings != current.mappings:
+        profile.set_mappings(uid, step.mappings)
+    if step.filter_rules != current.filter_rules:
+        profile.set_filter_rules(uid, step.filter_rules)
+    if step.saved_filter != current.saved_filter:
+        if step.saved_filter is None:
+            profile.clear_filter(uid)
+        else:
+            profile.load_filter(uid, step.saved_filter)
+    if step.status_map != current.status_map:
+        profile.set_status_map(uid, step.status_values())
+    if step.actions != current.actions:
+        for _ in current.actions:
+            profile.remove_action(uid, 0)
+        for action in step.actions:
+            profile.add_action(uid, action)
+    return profile.step(uid)

@@ -1,0 +1,177 @@
+"""The Log tab against a real store: history on start, live batches, filters, search, the
+scroll-position rule, record links, and a bounded cache over a large log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+
+from plx_desktop.gui.log_model import RECORD, RecordUrlRole
+from plx_desktop.gui.log_source import StoreLogSource
+from plx_desktop.gui.log_tab import LogTab
+from plx_desktop.store import LogEntry, open_store
+
+INSTANCE = "https://acme.my.salesforce.example"
+STEPS = [("s-contact", "Contact → People"), ("s-lead", "People → Lead")]
+START = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
+
+
+def entry(n: int, outcome: str | None = None, step: int | None = None) -> LogEntry:
+    uid, label = STEPS[step if step is not None else n % 2]
+    return LogEntry(outcome=outcome or ("failed" if n % 10 == 0 else "created"),
+                    step_uid=uid, step_label=label, direction="salesforce_to_peoplelinx",
+                    sf_id=f"003{n:015d}", plx_id=f"per_{n}", record_label=f"Person {n}",
+                    error_code="INVALID_EMAIL_ADDRESS" if n % 10 == 0 else "",
+                    message=f"record number {n}", run_id=1, time=START + timedelta(seconds=n))
+
+
+@pytest.fixture
+def store(tmp_path):
+    with open_store(tmp_path / "plx.sqlite3") as store:
+        yield store
+
+
+def write(store, first: int, count: int) -> list[LogEntry]:
+    """What the engine does: append, then announce the entries just written (with their ids)."""
+    before = store.log.newest_id()
+    store.log.append_many(entry(n) for n in range(first, first + count))
+    return store.log.after(before, count)
+
+
+@pytest.fixture
+def tab(qtbot, store):
+    write(store, 0, 1000)
+    tab = LogTab(StoreLogSource(store), steps=STEPS, instance_url=INSTANCE)
+    tab.resize(1100, 500)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+def row_label(tab: LogTab, row: int) -> str:
+    return tab.model.index(row, RECORD).data()
+
+
+def test_past_entries_are_loaded_on_start_newest_first(tab, qtmodeltester):
+    qtmodeltester.check(tab.model)
+    assert tab.model.rowCount() == 1000
+    assert row_label(tab, 0) == "Person 999"
+    assert row_label(tab, 999) == "Person 0"
+    assert tab.model.index(0, 5).data() == "record number 999"
+    assert tab.count_label.text() == "1,000 entries"
+
+
+def test_thousands_of_live_entries_arrive_in_few_batches(qtbot, tab, store, qtmodeltester):
+    inserts = []
+    tab.model.rowsInserted.connect(lambda *args: inserts.append(args))
+    for batch in range(20):
+        tab.append_entries(write(store, 1000 + batch * 250, 250))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 6000, timeout=5000)
+    assert len(inserts) < 20  # coalesced: one beginInsertRows per flush, not per announcement
+    assert row_label(tab, 0) == "Person 5999"
+    assert row_label(tab, 5000) == "Person 999"
+    assert tab.model.cached_rows() <= tab.model.page_size * tab.model.max_pages
+    qtmodeltester.check(tab.model)
+
+
+def test_entries_announced_without_ids_are_read_back_from_the_store(qtbot, tab, store):
+    fresh = [entry(n) for n in range(1000, 1010)]
+    store.log.append_many(fresh)
+    tab.append_entries(fresh)  # LogEntry.id is None: the model tails the store instead
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1010)
+    assert row_label(tab, 0) == "Person 1009"
+
+
+def test_outcome_and_step_filters(qtbot, tab, store):
+    tab.outcome_filter.setCurrentIndex(tab.outcome_filter.findData("failed"))
+    assert tab.model.rowCount() == 100
+    assert {tab.model.index(r, 4).data() for r in range(100)} == {"Failed"}
+    tab.step_filter.setCurrentIndex(tab.step_filter.findData("s-contact"))
+    assert tab.model.rowCount() == 100  # every tenth entry is failed, and all of them are even
+    tab.outcome_filter.setCurrentIndex(0)
+    assert tab.model.rowCount() == 500
+    # Live entries that do not match the filters stay out of the view.
+    tab.append_entries(write(store, 1000, 10))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 505)
+    assert tab.count_label.text() == "505 entries"
+
+
+def test_search_is_debounced_and_matches_like_the_store(qtbot, tab):
+    resets = []
+    tab.model.modelReset.connect(lambda: resets.append(1))
+    for text in ("P", "Pe", "Person 12"):
+        tab.search_box.setText(text)
+    assert resets == []  # nothing until the typing pauses
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 11)  # 12, 120..129
+    assert len(resets) == 1
+    assert row_label(tab, 0) == "Person 129"
+    tab.search_box.setText("100%_")  # LIKE wildcards are taken literally
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 0)
+
+
+def test_view_stays_pinned_to_the_top_when_it_was_there(qtbot, tab, store):
+    bar = tab.view.verticalScrollBar()
+    assert bar.value() == 0
+    tab.append_entries(write(store, 1000, 50))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1050)
+    assert bar.value() == 0
+    assert tab.view.indexAt(tab.view.viewport().rect().topLeft()).row() == 0
+
+
+def test_view_keeps_the_admins_place_when_scrolled_down(qtbot, tab, store):
+    bar = tab.view.verticalScrollBar()
+    bar.setValue(300)
+    top = tab.view.indexAt(tab.view.viewport().rect().topLeft())
+    reading = top.siblingAtColumn(RECORD).data()
+    tab.append_entries(write(store, 1000, 50))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1050)
+    assert bar.value() == 350
+    top = tab.view.indexAt(tab.view.viewport().rect().topLeft())
+    assert top.siblingAtColumn(RECORD).data() == reading
+
+
+class UrlCatcher(QObject):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString())
+
+
+def test_clicking_a_record_opens_it_in_salesforce(qtbot, tab):
+    catcher = UrlCatcher()
+    QDesktopServices.setUrlHandler("https", catcher, "open")
+    try:
+        index = tab.model.index(0, RECORD)
+        assert index.data(RecordUrlRole) == f"{INSTANCE}/003{999:015d}"
+        rect = tab.view.visualRect(index)
+        qtbot.mouseClick(tab.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.waitUntil(lambda: catcher.urls == [f"{INSTANCE}/003{999:015d}"])
+        tab.view.setCurrentIndex(tab.model.index(3, 0))
+        tab.open_record_action.trigger()
+        assert catcher.urls[-1] == f"{INSTANCE}/003{996:015d}"
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+
+
+def test_a_large_log_is_read_page_by_page(qtbot, store, qtmodeltester):
+    total = 100_000
+    store.log.append_many(entry(n) for n in range(total))
+    tab = LogTab(StoreLogSource(store))
+    qtbot.addWidget(tab)
+    tab.resize(1000, 400)
+    tab.show()
+    model = tab.model
+    assert model.rowCount() == total
+    for row in (0, 50_000, 99_999, 25_000):
+        tab.view.scrollTo(model.index(row, 0))
+        assert row_label(tab, row) == f"Person {total - 1 - row}"
+    for row in range(30_000, 31_000):  # scrolling down reads the next page by id
+        assert row_label(tab, row) == f"Person {total - 1 - row}"
+    assert model.cached_rows() <= model.page_size * model.max_pages
