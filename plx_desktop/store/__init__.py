@@ -3,6 +3,7 @@
 Start with `open_store(paths.database_path(data_dir))`; the Store's repositories do the rest.
 """
 
+from plx_desktop.store.conflicts import Conflict
 from plx_desktop.store.database import Store, open_store
 from plx_desktop.store.links import RecordLink
 from plx_desktop.store.log import OUTCOMES, LogEntry, Run
@@ -10,5 +11,5 @@ from plx_desktop.store.outbox import OutboxItem
 from plx_desktop.store.profiles import ProfileVersion
 from plx_desktop.store.settings import SecretRefused
 
-__all__ = ["OUTCOMES", "LogEntry", "OutboxItem", "ProfileVersion", "RecordLink", "Run",
+__all__ = ["OUTCOMES", "Conflict", "LogEntry", "OutboxItem", "ProfileVersion", "RecordLink", "Run",
            "SecretRefused", "Store", "open_store"]

@@ -16,6 +16,7 @@ from pathlib import Path
 import peewee as pw
 
 from plx_desktop.domain import ProfileKind, custom_copy_of_default
+from plx_desktop.store.conflicts import Conflicts
 from plx_desktop.store.cursors import Cursors
 from plx_desktop.store.health import Health
 from plx_desktop.store.links import Links, RecordLink
@@ -50,6 +51,7 @@ class Store:
         self.outbox = Outbox(self.db, self.models)
         self.log = SyncLog(self.db, self.models)
         self.health = Health(self.db)
+        self.conflicts = Conflicts(self.db)
         self.profiles = Profiles(self.db, self.models, self.settings)
 
     @contextmanager
