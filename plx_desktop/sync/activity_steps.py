@@ -86,7 +86,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
         return
     outbox_ids = record_intent(ctx.store, ctx.run_id, step.uid, "salesforce", OPERATION,
                                [(key, a["updated_at"], new) for a, _, key, new in pending])
-    results = ctx.sf.upsert("Task", EXTERNAL_ID, rows)
+    results = _upsert_tasks(ctx, rows, [new for _, _, _, new in pending])
     new_links = []
     for row, (activity, who, key, new), result in zip(rows, pending, results, strict=True):
         label = _subject(kind, activity)
@@ -106,6 +106,30 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
                 message=f"{'Logged' if created else 'Updated'} as a Task on {who.sf_object} "
                         f"{who.email or who.sf_id}")
     ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
+
+
+def _upsert_tasks(ctx: RunContext, rows: list[dict[str, Any]], new: list[bool]) -> list:
+    """Upsert the Tasks; TaskSubtype only goes with creations, as Salesforce refuses it on update.
+
+    A Task we have no link for may still exist (a crash after the write, before the commit): its
+    upsert is refused for TaskSubtype, and is sent once more without it.
+    """
+    sent = [row if is_new else _without_subtype(row) for row, is_new in zip(rows, new, strict=True)]
+    results = ctx.sf.upsert("Task", EXTERNAL_ID, sent)
+    again = [i for i, (row, result) in enumerate(zip(sent, results, strict=True))
+             if not result.success and result.error_code == _SUBTYPE_REFUSED and "TaskSubtype" in row]
+    if again:
+        retried = ctx.sf.upsert("Task", EXTERNAL_ID, [_without_subtype(sent[i]) for i in again])
+        for i, result in zip(again, retried, strict=True):
+            results[i] = result
+    return results
+
+
+_SUBTYPE_REFUSED = "INVALID_FIELD_FOR_INSERT_UPDATE"
+
+
+def _without_subtype(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if k != "TaskSubtype"}
 
 
 def _subject(kind: str, activity: dict[str, Any]) -> str:

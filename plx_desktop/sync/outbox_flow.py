@@ -10,7 +10,9 @@ sequence with Exclude updated from action) still means created after a crash.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
+from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import OutboxItem, Store
 
 
@@ -21,9 +23,22 @@ class InFlight:
         self.items = [i for i in store.outbox.pending(step_uid) if i.operation in operations]
         self.creating: set[str] = {i.payload.get("key", "") for i in self.items
                                    if i.payload.get("create")}
+        self._sent_at = {i.payload.get("key", ""): i.payload.get("at") for i in self.items
+                         if i.payload.get("create") and i.payload.get("at")}
 
     def was_creating(self, key: str) -> bool:
         return key in self.creating
+
+    def created_by_us(self, key: str, created_at: str | None) -> bool:
+        """For an upsert that may have matched someone who already existed: it created the
+        record only if the record is younger than the write. (The comparison is across two
+        clocks, so it can be off by their skew, and only for writes a crash interrupted.)"""
+        if key not in self.creating:
+            return False
+        sent_at = self._sent_at.get(key)
+        if not sent_at or not created_at:
+            return True
+        return parse_datetime(created_at) >= parse_datetime(sent_at)
 
     def settle(self, store: Store) -> None:
         if self.items:
@@ -39,10 +54,11 @@ def record_intent(store: Store, run_id: int, step_uid: str, target: str, operati
     """
     if not writes:
         return []
+    at = datetime.now(UTC).isoformat()
     items = store.outbox.enqueue_many(
         OutboxItem(step_uid=step_uid, target_system=target, operation=operation,
                    idempotency_key=f"{step_uid}:{key}:{version}",
-                   payload={"key": key, "create": create}, run_id=run_id)
+                   payload={"key": key, "create": create, "at": at}, run_id=run_id)
         for key, version, create in writes)
     ids = [i.id for i in items if i.id is not None]
     store.outbox.mark_sent(ids)

@@ -114,7 +114,8 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
                     message=f"PeopleLinx refused the person: {error.message if error else ''}")
             continue
         person = result.person
-        created = result.created or (write.link is None and in_flight.was_creating(sf_id))
+        created = result.created or (write.link is None and in_flight.created_by_us(
+            sf_id, person.get("created_at")))
         (created_ids if created else updated_ids).append(person["id"])
         new_links += _links_for(ctx, step, write, person)
         note = "; ".join(write.warnings)
@@ -165,10 +166,14 @@ def _links_for(ctx: RunContext, step: Step, write: _Write, person: dict[str, Any
     sobject = step.source.name
     keys = list(write.values)
     sf_values = {m: sf_get(record, m) for m in _sf_fields(step)}
+    # Only what this write sent counts as synced: a field PeopleLinx changed meanwhile (and we
+    # left alone) must still look changed to the step that carries People back to Salesforce.
+    synced = {k: plx_get(person, k) if write.link is None or k in write.send
+              else write.link.plx_values.get(k) for k in keys}
     link = RecordLink(
         sf_id=record["Id"], sf_object=sobject, plx_id=person["id"], plx_object="person",
         step_uid=step.uid, email=record.get("Email") or person.get("email") or "",
-        sf_values=sf_values, plx_values={k: plx_get(person, k) for k in keys},
+        sf_values=sf_values, plx_values=synced,
         sf_url=ctx.record_url(record["Id"]))
     out = [link]
     contact_id = record.get("ConvertedContactId") if record.get("IsConverted") else None

@@ -60,7 +60,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     accounts = ctx.accounts
     in_flight = InFlight(ctx.store, step.uid, (OPERATION,))
     since = ctx.store.cursors.get(step.uid)
-    filter_id = step.saved_filter.filter_id if step.saved_filter else None
+    filter_id = step.saved_filter.id if step.saved_filter else None
     batch = ctx.tuning.salesforce_batch
     pages = ctx.plx.iter_people(updated_since=since, filter_id=filter_id,
                                 page_size=ctx.tuning.page_size)
@@ -87,6 +87,8 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
         link = _link_to(links.get(person["id"], []), sobject)
         if link is not None and not changed(plx_now, link.plx_values):
             continue  # what we last synced: an echo of our own write, or no mapped change
+        if link is None and _left_to_other_step(ctx, step, links.get(person["id"], [])):
+            continue
         describe = describe or ctx.describe(sobject)
         mapped = to_salesforce(person, mappings, describe)
         write = _Write(person, plx_now, mapped.values, warnings=mapped.warnings)
@@ -121,7 +123,8 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
         ctx.store, ctx.run_id, step.uid, "salesforce", OPERATION,
         [(w.person["id"], w.person["updated_at"], w.sf_id is None) for w in updates + creates])
     new_links = [_link(ctx, step, w, w.sf_id) for w in unchanged if w.sf_id]
-    written: list[tuple[_Write, str, bool]] = []
+    # Matched by email and already equal: nothing to write, but the person still gets the link.
+    written: list[tuple[_Write, str, bool]] = [(w, w.sf_id, False) for w in unchanged if w.sf_id]
     if updates:
         rows = [{"Id": w.sf_id, **_sf_row(changed(w.values, w.known))}
                 | ({ext: w.person["id"]} if ext else {}) for w in updates]
@@ -135,6 +138,16 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
             _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
     ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
     _tell_peoplelinx(ctx, step, written)
+
+
+def _left_to_other_step(ctx: RunContext, step: Step, links: list[RecordLink]) -> bool:
+    """A person linked only to the other object, when the other People step runs too and this
+    object's records are read into People (which links any record with their email): nothing to
+    match or create here, so no query is spent on them."""
+    other = "Lead" if step.target.name == "Contact" else "Contact"
+    return (_link_to(links, other) is not None and _link_to(links, step.target.name) is None
+            and ctx.step_enabled(f"people_to_{other.lower()}")
+            and ctx.reverse_step(step) is not None)
 
 
 def _link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
