@@ -26,7 +26,13 @@ from plx_desktop.domain.errors import (
     UnknownStep,
 )
 from plx_desktop.domain.fields import PeopleLinxField, SalesforceField, normalise_email
-from plx_desktop.domain.filters import FilterRule, Operator, SavedFilter, compile_soql_where
+from plx_desktop.domain.filters import (
+    FilterRule,
+    Operator,
+    SavedFilter,
+    compile_soql_where,
+    operators_for,
+)
 from plx_desktop.domain.mapping import FieldMapping, SyncRule
 from plx_desktop.domain.profile import (
     Profile,
@@ -47,6 +53,6 @@ __all__ = [
     "Profile", "ProfileChange", "ProfileKind", "ReadOnlyProfile", "SalesforceField", "SavedFilter",
     "Step", "StepKind", "StepObject", "SyncRule", "System", "UnknownStep", "compile_soql_where",
     "custom_copy_of_default", "custom_profile", "default_profile", "is_valid_email", "map_record",
-    "nested", "new_step", "normalise_email",
+    "nested", "new_step", "normalise_email", "operators_for",
     "profile_from_json", "profile_to_json", "step_kind",
 ]

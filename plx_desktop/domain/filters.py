@@ -47,6 +47,20 @@ _COMPARE = {Operator.EQUALS: "=", Operator.NOT_EQUALS: "!=", Operator.GREATER_TH
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
+def operators_for(field_type: str) -> tuple[Operator, ...]:
+    """The operators a rule on a field of this Salesforce type accepts, in the order an admin
+    reads them: equals, does not equal, then the text or ordering ones, then the emptiness ones.
+
+    The same rules FilterRule.validate applies, so a rule built from this list always validates
+    (given a value of the right type).
+    """
+    kind = salesforce_kind(field_type)
+    by_kind = _TEXT_OPERATORS if kind in _TEXT_KINDS else \
+        _ORDER_OPERATORS if kind in _ORDERED_KINDS else ()
+    return (Operator.EQUALS, Operator.NOT_EQUALS, *by_kind, Operator.IS_EMPTY,
+            Operator.IS_NOT_EMPTY)
+
+
 def operator(value: str) -> Operator:
     """The operator named `value`; InvalidFilter naming the choices when there is none."""
     try:

@@ -17,6 +17,7 @@ from plx_desktop.domain.errors import (
     InvalidAction,
     InvalidFilter,
     InvalidMapping,
+    InvalidStep,
     ReadOnlyProfile,
     UnknownStep,
 )
@@ -100,18 +101,18 @@ class Profile:
 
     def add_step(self, kind: StepKind | str, index: int | None = None) -> Step:
         """A new step of `kind` at `index` (default: the end), with its preset settings."""
-        self._require_editable("Adding a step")
+        self.require_editable("Adding a step")
         step = new_step(step_kind(kind) if isinstance(kind, str) else kind)
         return self._insert(step, index)
 
     def clone_step(self, uid: str) -> Step:
         """A copy right below the original: mappings, filters and actions come along; new uid."""
-        self._require_editable("Cloning a step")
+        self.require_editable("Cloning a step")
         index = self.index_of(uid)
         return self._insert(replace(self._steps[index], uid=new_uid()), index + 1)
 
     def remove_step(self, uid: str) -> Step:
-        self._require_editable("Removing a step")
+        self.require_editable("Removing a step")
         index = self.index_of(uid)
         step = self._steps.pop(index)
         self._emit(ProfileChange("removed", index))
@@ -119,7 +120,7 @@ class Profile:
 
     def move_step(self, uid: str, to_index: int) -> None:
         """Move a step so that it ends at `to_index` (clamped to the list)."""
-        self._require_editable("Moving a step")
+        self.require_editable("Moving a step")
         index = self.index_of(uid)
         to_index = max(0, min(to_index, len(self._steps) - 1))
         if to_index == index:
@@ -133,7 +134,7 @@ class Profile:
         Returns the new step (new uid) and what could not come along; `direction_switch_losses`
         tells the same beforehand, for a confirmation.
         """
-        self._require_editable("Switching a step's direction")
+        self.require_editable("Switching a step's direction")
         index = self.index_of(uid)
         step, dropped = switched(self._steps[index])
         self._steps[index] = step
@@ -144,23 +145,45 @@ class Profile:
         return switched(self.step(uid))[1]
 
     def set_enabled(self, uid: str, enabled: bool) -> Step:
-        self._require_editable("Turning a step off" if not enabled else "Turning a step on")
+        self.require_editable("Turning a step off" if not enabled else "Turning a step on")
         return self._update(uid, lambda s: replace(s, enabled=bool(enabled)))
+
+    def replace_step(self, uid: str, step: Step) -> Step:
+        """Put an edited copy of a step in its place, in one change (the settings dialog's Save).
+
+        The uid and the kind must stay those of the step replaced (switch_direction changes the
+        kind); every setting is checked against the kind first, so a refusal changes nothing.
+        """
+        self.require_editable("Changing a step")
+
+        def change(current: Step) -> Step:
+            if step.uid != current.uid:
+                raise InvalidStep(f"the edited step is '{step.uid}', not '{current.uid}'")
+            if step.kind != current.kind:
+                raise InvalidStep(f"{current.label} cannot become {step.label}; switch its "
+                                  "direction or add a new step instead")
+            checked = (step.with_mappings(step.mappings).with_filter_rules(step.filter_rules)
+                       .with_saved_filter(step.saved_filter).with_actions(step.actions))
+            if step.status_map or step.kind.is_status_step:
+                checked = checked.with_status_map(dict(step.status_map))
+            return checked
+
+        return self._update(uid, change)
 
     # -- field mappings ---------------------------------------------------------------------
 
     def set_mappings(self, uid: str, mappings: Iterable[FieldMapping]) -> Step:
         """Replace all mappings at once (the dialog's Save); mandatory ones must be among them."""
-        self._require_editable("Changing field mappings")
+        self.require_editable("Changing field mappings")
         mappings = tuple(mappings)
         return self._update(uid, lambda s: s.with_mappings(mappings))
 
     def add_mapping(self, uid: str, mapping: FieldMapping) -> Step:
-        self._require_editable("Adding a field mapping")
+        self.require_editable("Adding a field mapping")
         return self._update(uid, lambda s: s.with_mappings((*s.mappings, mapping)))
 
     def replace_mapping(self, uid: str, index: int, mapping: FieldMapping) -> Step:
-        self._require_editable("Changing a field mapping")
+        self.require_editable("Changing a field mapping")
 
         def change(step: Step) -> Step:
             old = _at(step.mappings, index, "mapping")
@@ -172,12 +195,12 @@ class Profile:
         return self._update(uid, change)
 
     def set_sync_rule(self, uid: str, index: int, rule: SyncRule) -> Step:
-        self._require_editable("Changing a field's sync rule")
+        self.require_editable("Changing a field's sync rule")
         return self._update(uid, lambda s: s.with_mappings(_replaced(
             s.mappings, index, replace(_at(s.mappings, index, "mapping"), sync_rule=SyncRule(rule)))))
 
     def remove_mapping(self, uid: str, index: int) -> Step:
-        self._require_editable("Removing a field mapping")
+        self.require_editable("Removing a field mapping")
 
         def change(step: Step) -> Step:
             old = _at(step.mappings, index, "mapping")
@@ -191,16 +214,16 @@ class Profile:
     # -- filtering rules and saved filters ---------------------------------------------------
 
     def set_filter_rules(self, uid: str, rules: Iterable[FilterRule]) -> Step:
-        self._require_editable("Changing filtering rules")
+        self.require_editable("Changing filtering rules")
         rules = tuple(rules)
         return self._update(uid, lambda s: s.with_filter_rules(rules))
 
     def add_filter_rule(self, uid: str, rule: FilterRule) -> Step:
-        self._require_editable("Adding a filtering rule")
+        self.require_editable("Adding a filtering rule")
         return self._update(uid, lambda s: s.with_filter_rules((*s.filter_rules, rule)))
 
     def remove_filter_rule(self, uid: str, index: int) -> Step:
-        self._require_editable("Removing a filtering rule")
+        self.require_editable("Removing a filtering rule")
 
         def change(step: Step) -> Step:
             _at(step.filter_rules, index, "filtering rule")
@@ -210,21 +233,21 @@ class Profile:
 
     def load_filter(self, uid: str, saved: SavedFilter) -> Step:
         """Use a saved People filter for a PeopleLinx → Salesforce step (Load filter)."""
-        self._require_editable("Loading a filter")
+        self.require_editable("Loading a filter")
         return self._update(uid, lambda s: s.with_saved_filter(saved))
 
     def clear_filter(self, uid: str) -> Step:
-        self._require_editable("Clearing the filter")
+        self.require_editable("Clearing the filter")
         return self._update(uid, lambda s: s.with_saved_filter(None))
 
     # -- actions ------------------------------------------------------------------------------
 
     def add_action(self, uid: str, action: AddToSequence) -> Step:
-        self._require_editable("Adding an action")
+        self.require_editable("Adding an action")
         return self._update(uid, lambda s: s.with_actions((*s.actions, action)))
 
     def remove_action(self, uid: str, index: int) -> Step:
-        self._require_editable("Removing an action")
+        self.require_editable("Removing an action")
 
         def change(step: Step) -> Step:
             _at(step.actions, index, "action")
@@ -234,7 +257,7 @@ class Profile:
 
     def set_exclude_updated(self, uid: str, index: int, exclude: bool) -> Step:
         """The Exclude updated from action slider."""
-        self._require_editable("Changing an action")
+        self.require_editable("Changing an action")
         return self._update(uid, lambda s: s.with_actions(_replaced(
             s.actions, index, replace(_at(s.actions, index, "action"), exclude_updated=exclude))))
 
@@ -243,13 +266,13 @@ class Profile:
     def set_status_map(self, uid: str, values: Mapping[str, str]) -> Step:
         """Replace the status value map (PeopleLinx value -> Lead Status); missing values leave
         the lead's status unchanged."""
-        self._require_editable("Changing status values")
+        self.require_editable("Changing status values")
         values = dict(values)
         return self._update(uid, lambda s: s.with_status_map(values))
 
     def set_status_value(self, uid: str, source: str, lead_status: str | None) -> Step:
         """Map one PeopleLinx value to a Lead Status (None: leave the status unchanged)."""
-        self._require_editable("Changing status values")
+        self.require_editable("Changing status values")
 
         def change(step: Step) -> Step:
             values = step.status_values()
@@ -263,7 +286,11 @@ class Profile:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _require_editable(self, what: str) -> None:
+    def require_editable(self, what: str) -> None:
+        """Raise ReadOnlyProfile naming `what` when the profile is the read-only Default one.
+
+        For callers that want to refuse an edit before they start it (e.g. a drag in the GUI).
+        """
         if self.read_only:
             raise ReadOnlyProfile(what)
 

@@ -25,6 +25,7 @@ from plx_desktop.gui.connection_state import (
     restore_saved,
 )
 from plx_desktop.gui.connections import PeopleLinxCard, SalesforceCard
+from plx_desktop.gui.health_tab import HealthTab
 from plx_desktop.gui.profile_session import LOCKED_REASON, ProfileSession
 from plx_desktop.gui.resources import icon, load_ui
 from plx_desktop.gui.run_controls import RunControls, SyncStatusBar
@@ -86,6 +87,13 @@ class MainWindow(QMainWindow):
         self.page.findChild(QWidget, "stepsPage").layout().addWidget(self.steps_tab)
         self.log_tab = self._make_log_tab()
         self.page.findChild(QWidget, "logPage").layout().addWidget(self.log_tab)
+        self.health_tab = HealthTab(self.store, self, instance_url=self._salesforce_instance())
+        self.health_page = self.page.findChild(QWidget, "healthPage")
+        self.health_page.layout().addWidget(self.health_tab)
+        self.health_tab.counted.connect(self._show_health_count)
+        self._show_health_count(self.health_tab.model.record_count)
+        self.state.changed.connect(
+            lambda: self.health_tab.set_instance_url(self._salesforce_instance()))
 
         self.run_controls = RunControls(self)
         self.page.findChild(QWidget, "runControlsSlot").layout().addWidget(self.run_controls)
@@ -102,6 +110,9 @@ class MainWindow(QMainWindow):
                                    connections=engine_connections)
         if hasattr(self.log_tab, "append_entries"):
             self.runner.log_entries.connect(self.log_tab.append_entries)
+        # After every run, whatever its end: what is failing now, and why the run stopped.
+        self.sync.run_finished.connect(self.health_tab.refresh)
+        self.sync.run_failed.connect(self.health_tab.refresh)
 
         self.profile_combo.setCurrentIndex(PROFILE_KINDS.index(self.session.kind))
         self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
@@ -121,7 +132,21 @@ class MainWindow(QMainWindow):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             return label
         steps = [(s.uid, s.label) for s in self.session.profile.steps]
-        return LogTab(StoreLogSource(self.store), self, steps=steps)
+        tab = LogTab(StoreLogSource(self.store), self, steps=steps,
+                     instance_url=self._salesforce_instance())
+        # Record links follow the Salesforce connection: another org, other links; none without.
+        self.state.changed.connect(lambda: tab.set_instance_url(self._salesforce_instance()))
+        self.session.switched.connect(
+            lambda profile: tab.set_steps([(s.uid, s.label) for s in profile.steps]))
+        return tab
+
+    def _salesforce_instance(self) -> str | None:
+        account = self.state.salesforce
+        return account.instance_url if account is not None else None
+
+    def _show_health_count(self, records: int) -> None:
+        index = self.tabs.indexOf(self.health_page)
+        self.tabs.setTabText(index, f"Sync &health ({records:,})" if records else "Sync &health")
 
     # -- profile ----------------------------------------------------------------------------
 

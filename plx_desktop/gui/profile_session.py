@@ -54,25 +54,6 @@ class ProfileSession(QObject):
             self.save_failed.emit(f"Could not save the profile: {exc}")
 
     def apply_step(self, step: Step) -> Step:
-        """Put a step edited in the settings dialog into the profile, through the domain's checks.
-
-        The Profile has no single replace operation, so the dialog's result is applied section by
-        section; the step was already checked by the dialog, so a refusal here is unexpected.
-        """
-        profile, uid = self.profile, step.uid
-        profile.set_mappings(uid, step.mappings)
-        current = profile.step(uid)
-        if current.kind.filters_with_rules:
-            profile.set_filter_rules(uid, step.filter_rules)
-        if current.kind.filters_with_saved_filter:
-            if step.saved_filter is None:
-                profile.clear_filter(uid)
-            else:
-                profile.load_filter(uid, step.saved_filter)
-        for index in reversed(range(len(profile.step(uid).actions))):
-            profile.remove_action(uid, index)
-        for action in step.actions:
-            profile.add_action(uid, action)
-        if current.kind.is_status_step:
-            profile.set_status_map(uid, step.status_values())
-        return profile.step(uid)
+        """Put a step edited in the settings dialog into the profile (one change, checked by the
+        domain; the steps model hears it and the profile is saved)."""
+        return self.profile.replace_step(step.uid, step)

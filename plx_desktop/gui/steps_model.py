@@ -150,7 +150,7 @@ class StepsModel(QAbstractListModel):
     def _refuse_if_read_only(self, what: str) -> bool:
         if self.read_only:
             # Ask the domain, so the message is the domain's own.
-            self._try(lambda: self.profile._require_editable(what))  # noqa: SLF001
+            self._try(lambda: self.profile.require_editable(what))
             return True
         return False
 

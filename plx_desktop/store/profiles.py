@@ -27,7 +27,7 @@ from plx_desktop.domain import (
     default_profile,
     step_kind,
 )
-from plx_desktop.domain.profile_file import profile_to_json
+from plx_desktop.domain.profile_file import profile_from_json, profile_to_json
 from plx_desktop.store.models import Models
 from plx_desktop.store.settings import ACTIVE_PROFILE, Settings
 from plx_desktop.store.timestamps import from_text, now_text
@@ -118,6 +118,22 @@ class Profiles:
                 .order_by(m.ProfileVersion.id.desc()))
         return [ProfileVersion(r.id, ProfileKind(r.kind), from_text(r.saved_at), r.document)
                 for r in rows]
+
+    def version(self, version_id: int) -> ProfileVersion | None:
+        row = self._m.ProfileVersion.get_or_none(self._m.ProfileVersion.id == version_id)
+        return (ProfileVersion(row.id, ProfileKind(row.kind), from_text(row.saved_at), row.document)
+                if row else None)
+
+    def restore_version(self, version_id: int) -> Profile:
+        """Roll the Custom profile back to a saved version: its document is saved as the Custom
+        profile, which makes it the newest version (the history keeps everything in between).
+        Returns the restored profile; KeyError when there is no such version."""
+        version = self.version(version_id)
+        if version is None or version.kind is not ProfileKind.CUSTOM:
+            raise KeyError(f"no saved version {version_id} of the Custom profile")
+        profile = profile_from_json(version.document)
+        self.save(profile)  # saving the newest version's document again keeps no new one
+        return profile
 
     def _keep_version(self, kind: str, now: str, document: str) -> None:
         m = self._m

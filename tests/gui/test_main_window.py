@@ -126,3 +126,22 @@ def test_settings_button_opens_the_step_settings_dialog(qtbot, make_window):
     dialog = window.open_step_settings(0, "actions")
     assert not dialog.read_only and dialog.sections["actions"].is_expanded()
     dialog.reject()
+
+
+def test_cards_show_org_and_account_and_the_log_links_to_the_instance(qtbot, make_window):
+    window = make_window()
+    instance = window.state.salesforce.instance_url
+    assert window.log_tab.model.instance_url == instance.rstrip("/")
+    assert window.health_tab.instance_url == instance.rstrip("/")
+    # Filled off the GUI thread (userinfo, GET /v1/me): wait for them, never block.
+    qtbot.waitUntil(lambda: window.salesforce_card.org.text().startswith("00D"), timeout=10_000)
+    qtbot.waitUntil(lambda: window.peoplelinx_card.account.text() not in ("", "–"),
+                    timeout=10_000)
+    assert window.salesforce_card.user.text() != "–"
+    assert window.salesforce_card.instance.text() == instance
+    window.state.set_salesforce(None)
+    assert window.log_tab.model.instance_url == ""
+    assert window.salesforce_card.org.text() == "–"
+    assert window.salesforce_card.status.text() == "Not connected"
+    assert not window.salesforce_card.disconnect_button.isEnabled()
+    assert window.run_controls.run_button.toolTip() == "Connect Salesforce first."

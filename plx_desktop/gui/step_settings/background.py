@@ -47,10 +47,18 @@ class _Relay(QObject):
         self._finish(self._on_failed, exc)
 
     def _finish(self, handler: Callable[[Any], None], value: Any) -> None:
-        _waiting.discard(self)
+        # The relay leaves _waiting only once Qt has destroyed it: dropping the last Python
+        # reference here, inside its own slot, would delete it under Qt's feet (a rare crash).
+        self.destroyed.connect(_forget_destroyed)
         self.deleteLater()
         if shiboken6.isValid(self._owner):
             handler(value)
+
+
+def _forget_destroyed() -> None:
+    """Forget the relays Qt has destroyed (their wrappers are no longer valid)."""
+    for relay in [r for r in _waiting if not shiboken6.isValid(r)]:
+        _waiting.discard(relay)
 
 
 class _Job(QRunnable):
@@ -70,6 +78,7 @@ class _Job(QRunnable):
 def run_in_background(work: Callable[[], Any], on_done: Callable[[Any], None],
                       on_failed: Callable[[Exception], None], owner: QObject) -> None:
     """Call `work()` on the thread pool; then `on_done` or `on_failed` on the GUI thread."""
+    _forget_destroyed()
     relay = _Relay(owner, on_done, on_failed)
     _waiting.add(relay)
     _pool.start(_Job(work, relay))

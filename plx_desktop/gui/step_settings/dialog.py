@@ -286,22 +286,5 @@ class StepSettingsDialog(QDialog):
 
 
 def apply_step(profile: Profile, step: Step) -> Step:
-    """Make the profile's step equal `step` through the profile's editing operations."""
-    uid, current = step.uid, profile.step(step.uid)
-    if step.mappings != current.mappings:
-        profile.set_mappings(uid, step.mappings)
-    if step.filter_rules != current.filter_rules:
-        profile.set_filter_rules(uid, step.filter_rules)
-    if step.saved_filter != current.saved_filter:
-        if step.saved_filter is None:
-            profile.clear_filter(uid)
-        else:
-            profile.load_filter(uid, step.saved_filter)
-    if step.status_map != current.status_map:
-        profile.set_status_map(uid, step.status_values())
-    if step.actions != current.actions:
-        for _ in current.actions:
-            profile.remove_action(uid, 0)
-        for action in step.actions:
-            profile.add_action(uid, action)
-    return profile.step(uid)
+    """Make the profile's step equal `step` (one change, checked by the domain)."""
+    return profile.replace_step(step.uid, step)

@@ -20,31 +20,15 @@ from PySide6.QtWidgets import (
 
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.fields import SalesforceField, salesforce_kind
-from plx_desktop.domain.filters import FilterRule, Operator, SavedFilter
+from plx_desktop.domain.filters import FilterRule, Operator, SavedFilter, operators_for
 from plx_desktop.domain.step import Step
 from plx_desktop.gui.step_settings.load_status import LoadStatus, keep_table_fitted
 from plx_desktop.gui.step_settings.mappings_section import ERROR_STYLE, field_choice_text
 from plx_desktop.gui.step_settings.rules_model import RulesModel
 
-_ALWAYS = (Operator.EQUALS, Operator.NOT_EQUALS)
-_EMPTY = (Operator.IS_EMPTY, Operator.IS_NOT_EMPTY)
-_BY_KIND = {
-    "text": (Operator.CONTAINS, Operator.STARTS_WITH, Operator.ENDS_WITH),
-    "number": (Operator.GREATER_THAN, Operator.LESS_THAN),
-}
-for _kind in ("email", "phone", "url"):
-    _BY_KIND[_kind] = _BY_KIND["text"]
-for _kind in ("date", "datetime"):
-    _BY_KIND[_kind] = _BY_KIND["number"]
 _HINTS = {"number": "a number", "date": "YYYY-MM-DD", "datetime": "YYYY-MM-DDTHH:MM:SSZ",
           "boolean": "true or false", "email": "e.g. @acme.com"}
 NO_FILTER_TEXT = "No saved filter: every person is synced."
-
-
-def operators_for(field_type: str) -> tuple[Operator, ...]:
-    """The operators that make sense for a Salesforce field type (what the domain accepts)."""
-    kind = salesforce_kind(field_type)
-    return _ALWAYS + _BY_KIND.get(kind, ()) + _EMPTY
 
 
 class FiltersSection(QWidget):

@@ -1,7 +1,9 @@
-"""The Field mappings table: one row per mapping, mandatory ones locked (lock icon, not removable)."""
+"""The Field mappings table: one row per mapping, mandatory ones locked (lock icon, not removable),
+and on Contact/Lead ↔ People steps a SYNC RULE column (edited through a drop-down delegate)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +11,14 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QIcon
 
 from plx_desktop.domain.fields import PeopleLinxField, SalesforceField
-from plx_desktop.domain.mapping import FieldMapping
+from plx_desktop.domain.mapping import FieldMapping, SyncRule
+from plx_desktop.domain.sync_rules import SYNC_RULE_TIPS, sync_rule_label
 
 _Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("SALESFORCE FIELD", "TYPE", "PEOPLELINX FIELD", "TYPE")
-SF_FIELD, SF_TYPE, PLX_FIELD, PLX_TYPE = range(4)
+COLUMNS = ("SALESFORCE FIELD", "TYPE", "PEOPLELINX FIELD", "TYPE", "SYNC RULE")
+SF_FIELD, SF_TYPE, PLX_FIELD, PLX_TYPE, SYNC_RULE = range(5)
 MappingRole = Qt.ItemDataRole.UserRole + 1
+SyncRuleRole = Qt.ItemDataRole.UserRole + 2  # the SyncRule value (EditRole takes one too)
 LOCK_ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "lock.svg"
 MANDATORY_TIP = "Mandatory for this step: it cannot be removed"
 
@@ -26,10 +30,15 @@ class MappingsModel(QAbstractTableModel):
         _mappings: the rows, as domain FieldMapping values.
         _sf_labels / _plx_labels: field labels from describe and people fields, once loaded, so
             rows read "First Name" rather than only "FirstName".
+        with_sync_rules: whether the SYNC RULE column is shown (Contact/Lead ↔ People steps).
+        editable: whether the sync rule can be changed (False in the Default profile).
     """
 
-    def __init__(self, mappings: list[FieldMapping] | tuple[FieldMapping, ...] = (), parent: Any = None):
+    def __init__(self, mappings: list[FieldMapping] | tuple[FieldMapping, ...] = (), parent: Any = None,
+                 *, with_sync_rules: bool = False):
         super().__init__(parent)
+        self.with_sync_rules = with_sync_rules
+        self.editable = True
         self._mappings: list[FieldMapping] = list(mappings)
         self._sf_labels: dict[str, str] = {}
         self._plx_labels: dict[str, str] = {}
@@ -48,6 +57,17 @@ class MappingsModel(QAbstractTableModel):
         self._plx_labels = {f.key: f.label for f in plx}
         if self._mappings:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._mappings) - 1, 3))
+
+    def set_sync_rule(self, row: int, rule: SyncRule | str) -> bool:
+        if not self.with_sync_rules or not 0 <= row < len(self._mappings):
+            return False
+        rule = SyncRule(rule)
+        if self._mappings[row].sync_rule is rule:
+            return False
+        self._mappings[row] = replace(self._mappings[row], sync_rule=rule)
+        index = self.index(row, SYNC_RULE)
+        self.dataChanged.emit(index, index)
+        return True
 
     def append(self, mapping: FieldMapping) -> None:
         row = len(self._mappings)
@@ -73,7 +93,7 @@ class MappingsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._mappings)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) - (0 if self.with_sync_rules else 1)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -84,7 +104,19 @@ class MappingsModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == SYNC_RULE and self.editable:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (not index.isValid() or index.column() != SYNC_RULE or not self.editable
+                or role not in (Qt.ItemDataRole.EditRole, SyncRuleRole)):
+            return False
+        try:
+            return self.set_sync_rule(index.row(), value)
+        except ValueError:
+            return False
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._mappings):
@@ -99,7 +131,13 @@ class MappingsModel(QAbstractTableModel):
                                    mapping.peoplelinx_field)
             if column == SF_TYPE:
                 return mapping.salesforce_type or ""
+            if column == SYNC_RULE:
+                return sync_rule_label(mapping.sync_rule)
             return mapping.peoplelinx_type or ""
+        if role in (Qt.ItemDataRole.EditRole, SyncRuleRole) and column == SYNC_RULE:
+            return mapping.sync_rule.value
+        if role == Qt.ItemDataRole.ToolTipRole and column == SYNC_RULE:
+            return SYNC_RULE_TIPS[mapping.sync_rule]
         if role == Qt.ItemDataRole.DecorationRole and column == SF_FIELD and mapping.mandatory:
             return self._lock
         if role == Qt.ItemDataRole.ToolTipRole and mapping.mandatory:
