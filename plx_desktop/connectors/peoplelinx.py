@@ -105,6 +105,18 @@ class PeopleLinxClient:
                 found.update((p["id"], p) for p in page)
         return found
 
+    def find_people_by_email(self, emails: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Many people by email, 500 a call; {normalised email: person}, unknown ones left out.
+
+        An email with a comma cannot be looked up this way (the list is comma-separated)."""
+        found: dict[str, dict[str, Any]] = {}
+        wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e and "," not in e))
+        for start in range(0, len(wanted), MAX_BATCH):
+            chunk = ",".join(wanted[start:start + MAX_BATCH])
+            for page in self._pages("/v1/people", {"emails": chunk}, MAX_PAGE_SIZE):
+                found.update((p["email"].strip().lower(), p) for p in page if p.get("email"))
+        return found
+
     def find_person_by_email(self, email: str) -> dict[str, Any] | None:
         """The person with this email (case-insensitive), or None."""
         for page in self.iter_people(email=email, page_size=1):

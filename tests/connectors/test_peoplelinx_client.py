@@ -297,3 +297,14 @@ def test_ids_filter_refuses_too_many_ids(client: PeopleLinxClient, plx_server: A
                           verify=plx_server.ca_file, timeout=10)
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid_parameter"
+
+
+def test_find_people_by_email_looks_up_a_batch_in_one_call(client: PeopleLinxClient,
+                                                           plx_server: Any) -> None:
+    people = everyone(plx_server)[:4]
+    before = client.calls_made
+    asked = [f"  {p['email'].upper()} " for p in people] + ["nobody@nowhere.example.com"]
+    found = client.find_people_by_email(asked)
+    assert client.calls_made == before + 1
+    assert {person["id"] for person in found.values()} == {p["id"] for p in people}
+    assert set(found) == {p["email"].lower() for p in people}

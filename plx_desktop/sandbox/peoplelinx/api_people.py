@@ -27,7 +27,7 @@ def filter_from_row(row: Any) -> dict[str, Any]:
             "created_at": row["created_at"], "updated_at": row["updated_at"]}
 
 
-MAX_IDS = 500  # ids per GET /v1/people?ids=
+MAX_IDS = 500  # ids or emails per GET /v1/people?ids= / ?emails=
 
 
 class PeopleApi:
@@ -67,14 +67,17 @@ class PeopleApi:
         return Response.json(filter_from_row(row))
 
     def list_people(self, request: Request) -> Response:
-        query = parse_list_query(request, ("email", "filter_id", "ids"), "p.updated_at")
-        ids = request.query.get("ids")
-        if ids is not None:
-            wanted = [i for i in (part.strip() for part in ids.split(",")) if i]
+        query = parse_list_query(request, ("email", "emails", "filter_id", "ids"), "p.updated_at")
+        for name, column, normalise in (("ids", "p.id", str.strip),
+                                        ("emails", "p.email_key", lambda e: e.strip().lower())):
+            given = request.query.get(name)
+            if given is None:
+                continue
+            wanted = [v for v in (normalise(part) for part in given.split(",")) if v]
             if not 1 <= len(wanted) <= MAX_IDS:
-                raise fail(400, "invalid_parameter", f"ids takes 1 to {MAX_IDS} comma-separated "
-                           "person ids.", field="ids")
-            query.where.append(f"p.id IN ({', '.join('?' * len(wanted))})")
+                raise fail(400, "invalid_parameter", f"{name} takes 1 to {MAX_IDS} "
+                           "comma-separated values.", field=name)
+            query.where.append(f"{column} IN ({', '.join('?' * len(wanted))})")
             query.params.extend(wanted)
         email = request.query.get("email")
         if email is not None:
