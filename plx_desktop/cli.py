@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="run again every SECONDS (at least 30) until interrupted")
     sync.add_argument("--profile", choices=["default", "custom"],
                       help="the profile to run (default: the active one)")
+    sync.add_argument("--dry-run", action="store_true",
+                      help="preview: show what a run would do, reading only, writing nothing")
 
     profile = commands.add_parser("profile", help="export or import the Custom profile as JSON")
     _add_common(profile)
@@ -119,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from plx_desktop.commands import sync_command
 
         return sync_command.run(_data_dir(args), sandbox=getattr(args, "sandbox", False),
-                                every=args.every, profile=args.profile)
+                                every=args.every, profile=args.profile, dry_run=args.dry_run)
     if args.command == "profile":
         from plx_desktop.commands import profile_command
 

@@ -47,7 +47,20 @@ def _exit_code(summary: RunSummary) -> int:
     return EXIT_STOPPED if summary.status == "stopped" else EXIT_FAILED
 
 
-def run(data_dir: Path, *, sandbox: bool, every: float | None, profile: str | None) -> int:
+def _print_preview(summary: RunSummary) -> None:
+    for entry in summary.preview:
+        record = entry.record_label or entry.sf_id or entry.plx_id
+        code = f" [{entry.error_code}]" if entry.error_code else ""
+        print(f"{entry.outcome:<8} {entry.step_label}  {record}{code}  {entry.message}")
+    print("Preview only: nothing was written to Salesforce, PeopleLinx or the local store.")
+
+
+def run(data_dir: Path, *, sandbox: bool, every: float | None, profile: str | None,
+        dry_run: bool = False) -> int:
+    if dry_run and every is not None:
+        print("plx-desktop: --dry-run previews one run; it does not go with --every",
+              file=sys.stderr)
+        return 2
     if every is not None and every < MINIMUM_INTERVAL:
         print(f"plx-desktop: --every must be at least {MINIMUM_INTERVAL} seconds", file=sys.stderr)
         return 2
@@ -73,7 +86,10 @@ def run(data_dir: Path, *, sandbox: bool, every: float | None, profile: str | No
                 started = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
                 if every is not None:
                     print(f"-- run at {started}", flush=True)
-                summary = run_sync(data_dir, connections, profile=profile, cancel=cancel)
+                summary = run_sync(data_dir, connections, profile=profile, cancel=cancel,
+                                   dry_run=dry_run)
+                if dry_run:
+                    _print_preview(summary)
                 _print_summary(summary)
                 code = _exit_code(summary)
                 if cancel.cancelled:

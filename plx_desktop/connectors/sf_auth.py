@@ -131,6 +131,10 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
+_BUSY_CODES = frozenset({"SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW", "QUERY_TIMEOUT",
+                         "TXN_SECURITY_METERING_ERROR"})
+
+
 def _oauth_error(response: requests.Response, doing: str) -> ConnectorError:
     """Map an OAuth endpoint's error answer to the project's exceptions."""
     try:
@@ -146,7 +150,11 @@ def _oauth_error(response: requests.Response, doing: str) -> ConnectorError:
     else:
         code, description = "", response.text[:200] or response.reason
     status = response.status_code
-    if status >= 500 or status == 429:
+    # A locked row or the org's concurrency limit while renewing is Salesforce being busy, not
+    # the login being refused: retry, never ask the admin to connect again for it.
+    busy = code in _BUSY_CODES or (code == "REQUEST_LIMIT_EXCEEDED"
+                                   and "concurrent" in description.lower())
+    if status >= 500 or status == 429 or busy:
         return TransientError(f"Salesforce could not {doing} just now ({status}); try again",
                               code=code or None, status=status)
     if code in ("invalid_grant", "invalid_client", "invalid_client_id", "unauthorized_client",

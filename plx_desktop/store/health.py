@@ -81,10 +81,14 @@ class Health:
         outcomes = ("failed", "skipped") if include_skips else ("failed",)
         marks = ", ".join("?" * len(outcomes))
         not_failures = ", ".join("?" * len(_NOT_FAILURES))
+        # A record is known by the id on the side it is read from: the PeopleLinx id for
+        # PeopleLinx → Salesforce steps (a failed creation has no Salesforce id yet), else the
+        # Salesforce id.
+        key = ("step_uid || '|' || CASE WHEN direction = 'peoplelinx_to_salesforce' "
+               "AND plx_id != '' THEN plx_id ELSE sf_id END")
         sql = f"""
         WITH keyed AS (
-            SELECT id, step_uid, sf_id, plx_id, outcome, error_code,
-                   step_uid || '|' || sf_id || '|' || plx_id AS record_key
+            SELECT id, outcome, error_code, {key} AS record_key
             FROM log_entry WHERE step_uid != '' AND (sf_id != '' OR plx_id != '')
         ),
         newest AS (SELECT record_key, MAX(id) AS id FROM keyed GROUP BY record_key),
@@ -92,23 +96,25 @@ class Health:
             SELECT k.record_key FROM newest n JOIN keyed k ON k.id = n.id
             WHERE k.outcome IN ({marks}) AND k.error_code NOT IN ({not_failures})
         )
-        SELECT e.step_uid, MAX(e.step_label), e.sf_id, e.plx_id, MAX(e.record_label),
-               COUNT(*), MIN(e.time), MAX(e.time), MAX(e.id),
-               EXISTS (SELECT 1 FROM retry_request r WHERE r.step_uid = e.step_uid
-                       AND r.sf_id = e.sf_id AND r.plx_id = e.plx_id)
+        SELECT e.step_uid, MAX(e.step_label), MAX(e.sf_id), MAX(e.plx_id), MAX(e.record_label),
+               COUNT(*), MIN(e.time), MAX(e.time), MAX(e.id)
         FROM log_entry e
-        WHERE e.step_uid || '|' || e.sf_id || '|' || e.plx_id IN (SELECT record_key FROM failing)
+        WHERE {key.replace("step_uid", "e.step_uid").replace("direction", "e.direction").replace("plx_id", "e.plx_id").replace("sf_id", "e.sf_id")}
+              IN (SELECT record_key FROM failing)
           AND e.outcome IN ({marks})
-        GROUP BY e.step_uid, e.sf_id, e.plx_id
+        GROUP BY {key.replace("step_uid", "e.step_uid").replace("direction", "e.direction").replace("plx_id", "e.plx_id").replace("sf_id", "e.sf_id")}
         ORDER BY MIN(e.time), MAX(e.id)
         """
         rows = self._db.execute_sql(sql, (*outcomes, *_NOT_FAILURES, *outcomes)).fetchall()
         newest_ids = [row[8] for row in rows]
         details = self._details(newest_ids)
+        requested = {tuple(r) for r in self._db.execute_sql(
+            "SELECT step_uid, sf_id, plx_id FROM retry_request")}
         return [FailingRecord(step_uid=r[0], step_label=r[1], sf_id=r[2], plx_id=r[3],
                               record_label=r[4], error_code=details[r[8]][0],
                               message=details[r[8]][1], count=r[5], first_seen=from_text(r[6]),
-                              last_seen=from_text(r[7]), retry_requested=bool(r[9]))
+                              last_seen=from_text(r[7]),
+                              retry_requested=(r[0], r[2], r[3]) in requested)
                 for r in rows]
 
     def _details(self, ids: list[int]) -> dict[int, tuple[str, str]]:

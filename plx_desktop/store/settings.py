@@ -12,10 +12,14 @@ from plx_desktop.store.models import Models
 POLL_INTERVAL_SECONDS = "poll_interval_seconds"  # default 300, minimum 30 (the GUI enforces)
 API_USAGE_CAP = "api_usage_cap"  # share of the daily Salesforce API limit, default 0.9
 ACTIVE_PROFILE = "active_profile"  # "default" | "custom"
+# Off by default, as in the Integrations article: a converted lead's updates are skipped. On: they
+# go to the contact the lead became.
+FOLLOW_CONVERTED_LEADS = "follow_converted_leads"
 SALESFORCE_CONNECTION = "salesforce.connection"  # {"org_name", "username", "instance_url", ...}
 PEOPLELINX_CONNECTION = "peoplelinx.connection"  # {"account_name", "base_url", ...}
 
-DEFAULTS: dict[str, Any] = {POLL_INTERVAL_SECONDS: 300, API_USAGE_CAP: 0.9, ACTIVE_PROFILE: "default"}
+DEFAULTS: dict[str, Any] = {POLL_INTERVAL_SECONDS: 300, API_USAGE_CAP: 0.9, ACTIVE_PROFILE: "default",
+                            FOLLOW_CONVERTED_LEADS: False}
 
 _SECRET_WORDS = ("token", "secret", "password", "api_key", "apikey", "credential")
 

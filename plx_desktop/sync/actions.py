@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from plx_desktop.connectors.errors import RequestError
 from plx_desktop.domain import AddToSequence, Step
-from plx_desktop.store import OutboxItem
+from plx_desktop.store import LogEntry, OutboxItem
 from plx_desktop.sync.context import FAILED, RunContext, StepReport
 
 OPERATION = "add_to_sequence"
@@ -35,6 +35,8 @@ def plan(step: Step, ctx: RunContext, created: list[str], updated: list[str]) ->
 
 def enqueue(step: Step, ctx: RunContext, planned: list[PlannedAdd]) -> None:
     """Put the planned adds in the outbox (call inside the batch's transaction)."""
+    if ctx.dry_run:
+        return
     items = [OutboxItem(step_uid=step.uid, target_system="peoplelinx", operation=OPERATION,
                         idempotency_key=f"{step.uid}:seq:{p.action.sequence_id}:{ctx.run_id}:"
                                         f"{p.person_ids[0]}:{len(p.person_ids)}",
@@ -48,13 +50,23 @@ def enqueue(step: Step, ctx: RunContext, planned: list[PlannedAdd]) -> None:
 
 
 def send(step: Step, ctx: RunContext, report: StepReport, planned: list[PlannedAdd]) -> None:
-    """Send this batch's adds (they are in the outbox already)."""
+    """Send this batch's adds (they are in the outbox already); a dry run only says so."""
+    if ctx.dry_run:
+        for p in planned:
+            ctx.preview.append(LogEntry(
+                outcome="updated", step_uid=step.uid, step_label=step.label,
+                direction=step.direction.value, record_label=p.action.sequence_name,
+                message=f"Preview: would add {len(p.person_ids)} people to sequence "
+                        f"{p.action.sequence_name}"))
+        return
     if planned:
         resend_pending(step, ctx, report)
 
 
 def resend_pending(step: Step, ctx: RunContext, report: StepReport | None = None) -> None:
     """Send every add of this step still in the outbox, oldest first."""
+    if ctx.dry_run:
+        return
     for item in ctx.store.outbox.pending(step.uid):
         if item.operation != OPERATION or item.id is None:
             continue

@@ -38,7 +38,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     kind = activity_kind(step)
     reader = {"email": ctx.plx.iter_emails, "task": ctx.plx.iter_tasks,
               "call": ctx.plx.iter_calls}[kind]
-    in_flight = InFlight(ctx.store, step.uid, (OPERATION,))
+    in_flight = InFlight(ctx, step.uid, (OPERATION,))
     batch = ctx.tuning.salesforce_batch
     since = ctx.store.cursors.get(step.uid)
     for page in after_cursor(reader(updated_since=since, page_size=ctx.tuning.page_size), since):
@@ -46,7 +46,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
             ctx.check_cancel()
             _sync_batch(step, ctx, report, kind, page[start:start + batch], in_flight)
             ctx.progress(report, message=f"{report.done} {kind}s read")
-    in_flight.settle(ctx.store)
+    in_flight.settle()
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
@@ -84,14 +84,14 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
     if not rows:
         ctx.commit(report, cursor=cursor)
         return
-    outbox_ids = record_intent(ctx.store, ctx.run_id, step.uid, "salesforce", OPERATION,
+    outbox_ids = record_intent(ctx, step.uid, "salesforce", OPERATION,
                                [(key, a["updated_at"], new) for a, _, key, new in pending])
     results = _upsert_tasks(ctx, rows, [new for _, _, _, new in pending])
     new_links = []
     for row, (activity, who, key, new), result in zip(rows, pending, results, strict=True):
         label = _subject(kind, activity)
         if not result.success:
-            ctx.log(report, FAILED, sf_id=who.sf_id, plx_id=activity["person_id"], label=label,
+            ctx.log(report, FAILED, sf_id=who.sf_id, plx_id=activity["id"], label=label,
                     code=result.error_code or "ERROR",
                     message="Salesforce refused the task: "
                             + "; ".join(e.message for e in result.errors))

@@ -10,13 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from plx_desktop.connectors.peoplelinx import PeopleLinxClient
 from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.connectors.salesforce_models import ObjectDescription
-from plx_desktop.domain import Profile, Step
-from plx_desktop.store import LogEntry, RecordLink, Store
+from plx_desktop.domain import Profile, Step, SyncRule
+from plx_desktop.store import Conflict, LogEntry, RecordLink, Store
 from plx_desktop.sync.accounts import Accounts
 
 CREATED, UPDATED, SKIPPED, FAILED, CONFLICT = "created", "updated", "skipped", "failed", "conflict"
@@ -86,6 +87,7 @@ class Tuning:
     peoplelinx_batch: int = 500  # PeopleLinx batch endpoint's limit
     bulk_threshold: int = 10_000  # records in one step above which Bulk API 2.0 writes
     page_size: int = 1000  # PeopleLinx page size
+    salesforce_page_size: int | None = None  # query page size (None: Salesforce's 2,000)
 
 
 @dataclass
@@ -100,6 +102,7 @@ class StepReport:
     conflicts: int = 0
     done: int = 0
     pending_log: list[LogEntry] = field(default_factory=list)
+    pending_conflicts: list[Conflict] = field(default_factory=list)
 
     def summary(self) -> StepSummary:
         return StepSummary(self.step.uid, self.step.label, self.created, self.updated,
@@ -112,8 +115,13 @@ class RunContext:
     def __init__(self, *, store: Store, sf: SalesforceClient, plx: PeopleLinxClient,
                  profile: Profile, run_id: int, events: SyncEvents | None = None,
                  cancel: CancelToken | None = None, tuning: Tuning | None = None,
-                 describe_cache: dict[str, ObjectDescription] | None = None):
+                 describe_cache: dict[str, ObjectDescription] | None = None,
+                 dry_run: bool = False, follow_converted_leads: bool = False):
         self.store, self.sf, self.plx, self.profile = store, sf, plx, profile
+        # A dry run reads both systems and writes nothing anywhere: its log stays in `preview`.
+        self.dry_run = dry_run
+        self.preview: list[LogEntry] = []
+        self.follow_converted_leads = follow_converted_leads
         self.run_id = run_id
         self.events = events
         self.cancel = cancel or CancelToken()
@@ -125,9 +133,12 @@ class RunContext:
 
     # -- lookups cached for the run --------------------------------------------------------
 
-    def describe(self, sobject: str) -> ObjectDescription:
-        """Salesforce describe, once per object per process (fields rarely change mid-day)."""
-        if sobject not in self._describes:
+    def describe(self, sobject: str, fields: Iterable[str] = ()) -> ObjectDescription:
+        """Salesforce describe, kept for the process (fields rarely change mid-day), and asked
+        again when it lacks one of `fields` (the admin added a field and mapped it since)."""
+        known = self._describes.get(sobject)
+        wanted = [f for f in fields if "." not in f]
+        if known is None or any(known.field(f) is None for f in wanted):
             self._describes[sobject] = self.sf.describe(sobject)
         return self._describes[sobject]
 
@@ -195,19 +206,50 @@ class RunContext:
         elif outcome == CONFLICT:
             report.conflicts += 1
         step = report.step
+        if self.dry_run:
+            message = f"Preview: {message}"
         report.pending_log.append(LogEntry(
             outcome=outcome, step_uid=step.uid, step_label=step.label,
             direction=step.direction.value, sf_id=sf_id, plx_id=plx_id, record_label=label,
             error_code=code, message=message, run_id=self.run_id))
 
+    def conflict(self, report: StepReport, *, sf_id: str, plx_id: str, label: str, field: str,
+                 salesforce_value: Any, peoplelinx_value: Any, salesforce_time: datetime,
+                 peoplelinx_time: datetime, salesforce_wins: bool, rule: SyncRule) -> None:
+        """Log a field changed on both sides, and keep it in the conflict record."""
+        why = {SyncRule.TWO_WAY: "the most recent change",
+               SyncRule.PREFER_SALESFORCE_UNLESS_BLANK: "Prefer Salesforce unless blank",
+               SyncRule.ALWAYS_SALESFORCE: "Always use Salesforce",
+               SyncRule.ALWAYS_PEOPLELINX: "Always use PeopleLinx"}.get(rule, str(rule))
+        winner = "Salesforce's" if salesforce_wins else "PeopleLinx's"
+        self.log(report, CONFLICT, sf_id=sf_id, plx_id=plx_id, label=label, code="CONFLICT",
+                 message=(f"{field} changed on both sides: Salesforce {salesforce_value!r} "
+                          f"({salesforce_time:%Y-%m-%d %H:%M:%S}), PeopleLinx "
+                          f"{peoplelinx_value!r} ({peoplelinx_time:%Y-%m-%d %H:%M:%S}); kept "
+                          f"{winner} by {why}"))
+        report.pending_conflicts.append(Conflict(
+            step_uid=report.step.uid, sf_id=sf_id, plx_id=plx_id, field=field,
+            salesforce_value=salesforce_value, peoplelinx_value=peoplelinx_value,
+            winner="salesforce" if salesforce_wins else "peoplelinx", rule=rule.value,
+            record_label=label, salesforce_changed_at=salesforce_time,
+            peoplelinx_changed_at=peoplelinx_time, run_id=self.run_id))
+
     def commit(self, report: StepReport, *, links: Iterable[RecordLink] = (),
                cursor: str | None = None, done: Iterable[int] = (),
                failed: dict[int, str] | None = None) -> None:
-        """Record a finished batch in one transaction: links, log, cursor, outbox items."""
+        """Record a finished batch in one transaction: links, log, conflicts, cursor, outbox.
+
+        In a dry run nothing is written: the log entries are kept in `preview` instead."""
         entries, report.pending_log = report.pending_log, []
-        self.store.commit_batch(done=done, failed=failed, links=links, log=entries,
-                                cursors={report.step.uid: cursor} if cursor else None)
-        if entries and self.events is not None:
+        conflicts, report.pending_conflicts = report.pending_conflicts, []
+        if self.dry_run:
+            self.preview.extend(entries)
+        else:
+            with self.store.transaction():
+                self.store.conflicts.add_many(conflicts)
+                self.store.commit_batch(done=done, failed=failed, links=links, log=entries,
+                                        cursors={report.step.uid: cursor} if cursor else None)
+        if entries and self.events is not None and not self.dry_run:
             self.events.log_entries(entries)
 
 

@@ -8,7 +8,7 @@ unreachable service ends it with one plain reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from plx_desktop.connectors.errors import (
@@ -50,33 +50,39 @@ class Outcome:
     status: str  # completed | stopped | failed
     steps: list[StepSummary]
     reason: str | None = None
+    code: str = ""  # why a run stopped or failed: CANCELLED, API_LIMIT, AUTH, NETWORK
 
 
-def run_profile(ctx: RunContext) -> Outcome:
-    """Run every enabled step of ctx.profile; never raises for what the admin can act on."""
+def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome:
+    """Run every enabled step of ctx.profile (or only the steps whose uids are given); never
+    raises for what the admin can act on."""
     summaries: list[StepSummary] = []
     for step in ctx.profile.enabled_steps():
+        if only is not None and step.uid not in only:
+            continue
         report = StepReport(step)
-        status, reason = "completed", None
+        status, reason, code = "completed", None, ""
         try:
             HANDLERS[step.kind.key](step, ctx, report)
         except Cancelled:
-            status, reason = "stopped", "Stopped by the user"
+            status, reason, code = "stopped", "Stopped by the user", "CANCELLED"
         except ApiLimitError as exc:
-            status, reason = "stopped", exc.reason
-        except (AuthError, TransientError) as exc:
-            status, reason = "failed", exc.reason
+            status, reason, code = "stopped", exc.reason, exc.code or "API_LIMIT"
+        except AuthError as exc:
+            status, reason, code = "failed", exc.reason, "AUTH"
+        except TransientError as exc:
+            status, reason, code = "failed", exc.reason, "NETWORK"
         except (RequestError, DomainError) as exc:
             # This step's settings are wrong (or Salesforce changed under them): say so, go on.
             message = getattr(exc, "reason", None) or str(exc)
             ctx.log(report, FAILED, code=getattr(exc, "code", None) or "STEP_FAILED",
                     message=f"The step could not run: {message}")
         except ConnectorError as exc:
-            status, reason = "failed", exc.reason
+            status, reason, code = "failed", exc.reason, exc.code or "ERROR"
         finally:
             ctx.commit(report)  # whatever the step logged before it stopped
             ctx.steps_run.add(step.uid)
             summaries.append(report.summary())
         if status != "completed":
-            return Outcome(status, summaries, reason)
+            return Outcome(status, summaries, reason, code)
     return Outcome("completed", summaries)

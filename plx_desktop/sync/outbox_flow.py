@@ -13,14 +13,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from plx_desktop.domain.convert import parse_datetime
-from plx_desktop.store import OutboxItem, Store
+from plx_desktop.store import OutboxItem
+from plx_desktop.sync.context import RunContext
 
 
 class InFlight:
     """Writes a previous run of this step sent but never settled."""
 
-    def __init__(self, store: Store, step_uid: str, operations: Sequence[str]):
-        self.items = [i for i in store.outbox.pending(step_uid) if i.operation in operations]
+    def __init__(self, ctx: RunContext, step_uid: str, operations: Sequence[str]):
+        self._ctx = ctx
+        self.items = [i for i in ctx.store.outbox.pending(step_uid) if i.operation in operations]
         self.creating: set[str] = {i.payload.get("key", "") for i in self.items
                                    if i.payload.get("create")}
         self._sent_at = {i.payload.get("key", ""): i.payload.get("at") for i in self.items
@@ -40,20 +42,22 @@ class InFlight:
             return True
         return parse_datetime(created_at) >= parse_datetime(sent_at)
 
-    def settle(self, store: Store) -> None:
-        if self.items:
-            store.outbox.mark_done([i.id for i in self.items if i.id is not None])
+    def settle(self) -> None:
+        """The step has read past these writes again: they are settled (not in a dry run)."""
+        if self.items and not self._ctx.dry_run:
+            self._ctx.store.outbox.mark_done([i.id for i in self.items if i.id is not None])
 
 
-def record_intent(store: Store, run_id: int, step_uid: str, target: str, operation: str,
+def record_intent(ctx: RunContext, step_uid: str, target: str, operation: str,
                   writes: Sequence[tuple[str, str, bool]]) -> list[int]:
     """Enqueue one outbox item per write (key, version, create?) and mark them sent.
 
     The version (a modstamp or updated_at) makes the idempotency key unique per change, so a
     later change of the same record is a new item while a retry of this one is not.
     """
-    if not writes:
+    if not writes or ctx.dry_run:
         return []
+    store, run_id = ctx.store, ctx.run_id
     at = datetime.now(UTC).isoformat()
     items = store.outbox.enqueue_many(
         OutboxItem(step_uid=step_uid, target_system=target, operation=operation,

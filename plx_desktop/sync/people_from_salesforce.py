@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
-from plx_desktop.domain import Step, normalise_email
+from plx_desktop.domain import Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import actions
+from plx_desktop.sync import actions, retries
 from plx_desktop.sync.context import (
-    CONFLICT,
     CREATED,
     FAILED,
     UPDATED,
@@ -27,7 +26,15 @@ from plx_desktop.sync.context import (
     StepReport,
 )
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
-from plx_desktop.sync.values import active, changed, plx_get, plx_payload, sf_get, to_peoplelinx
+from plx_desktop.sync.values import (
+    active,
+    changed,
+    plx_get,
+    plx_payload,
+    salesforce_wins_conflict,
+    sf_get,
+    to_peoplelinx,
+)
 
 BASE_FIELDS = ("Id", "FirstName", "LastName", "Email", "LastModifiedDate", "SystemModstamp")
 LEAD_FIELDS = ("IsConverted", "ConvertedContactId")
@@ -55,23 +62,29 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     mappings = active(step.mappings, to_salesforce=False)
     fields = list(dict.fromkeys([*BASE_FIELDS, *(LEAD_FIELDS if sobject == "Lead" else ()),
                                  *(m.salesforce_field for m in mappings)]))
-    in_flight = InFlight(ctx.store, step.uid, (OPERATION,))
+    in_flight = InFlight(ctx, step.uid, (OPERATION,))
     actions.resend_pending(step, ctx)
     reverse = ctx.reverse_step(step)
     read_people_first = reverse is not None and reverse.uid not in ctx.steps_run
+    requests, again = retries.salesforce_records(step, ctx, fields)
+    retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
+        step, ctx, report, page, mappings, in_flight, read_people_first, advance_cursor=False))
     since = ctx.store.cursors.get(step.uid)
     batch = ctx.tuning.peoplelinx_batch
-    for page in ctx.sf.iter_changed(sobject, fields, since, where=step.soql_where()):
+    pages = ctx.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
+                                page_size=ctx.tuning.salesforce_page_size)
+    for page in pages:
         for start in range(0, len(page), batch):
             ctx.check_cancel()
             _sync_batch(step, ctx, report, page[start:start + batch], mappings, in_flight,
                         read_people_first)
             ctx.progress(report, message=f"{report.done} {sobject} records read")
-    in_flight.settle(ctx.store)
+    in_flight.settle()
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
-                mappings: list, in_flight: InFlight, read_people_first: bool) -> None:
+                mappings: list, in_flight: InFlight, read_people_first: bool,
+                advance_cursor: bool = True) -> None:
     sobject = step.source.name
     people_fields = ctx.people_fields()
     links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
@@ -86,20 +99,20 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
                     message=f"Not synced: {mapped.error}")
             continue
         link = links.get(record["Id"])
-        send = changed(mapped.values, link.plx_values) if link else dict(mapped.values)
+        send = _to_send(record, mappings, mapped.values, link)
         if link and not send:
             continue  # PeopleLinx already holds these values: an echo, or nothing mapped changed
         writes.append(_Write(record, link, mapped.values, send, label, mapped.warnings))
     if read_people_first:
-        _settle_conflicts(ctx, report, writes)
+        _settle_conflicts(step, ctx, report, writes)
     writes = [w for w in writes if w.send]
-    cursor = records[-1]["SystemModstamp"] if records else None
+    cursor = records[-1]["SystemModstamp"] if records and advance_cursor else None
     if not writes:
         ctx.commit(report, cursor=cursor)
         return
     items = [_batch_item(ctx, w, sobject, contact_emails) for w in writes]
     outbox_ids = record_intent(
-        ctx.store, ctx.run_id, step.uid, "peoplelinx", OPERATION,
+        ctx, step.uid, "peoplelinx", OPERATION,
         [(w.record["Id"], w.record["SystemModstamp"], w.link is None) for w in writes])
     results = ctx.plx.batch_people(items)
     new_links: list[RecordLink] = []
@@ -129,6 +142,21 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
         ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
         actions.enqueue(step, ctx, pending_actions)
     actions.send(step, ctx, report, pending_actions)
+
+
+def _to_send(record: dict[str, Any], mappings: list, values: dict[str, Any],
+             link: RecordLink | None) -> dict[str, Any]:
+    """What to write to PeopleLinx: every mapped value for a new link; for a linked record, the
+    values that differ from PeopleLinx's, of the fields Salesforce changed since the last sync.
+
+    A value PeopleLinx holds differently while Salesforce's is unchanged (a name cut to fit
+    Salesforce, say) is not a Salesforce change, and must not be written back over PeopleLinx.
+    """
+    if link is None:
+        return dict(values)
+    moved = {m.peoplelinx_field for m in mappings
+             if sf_get(record, m.salesforce_field) != link.sf_values.get(m.salesforce_field)}
+    return {k: v for k, v in changed(values, link.plx_values).items() if k in moved}
 
 
 def _emails_with_contact_links(ctx: RunContext, records: list[dict[str, Any]]) -> set[str]:
@@ -189,12 +217,15 @@ def _sf_fields(step: Step) -> list[str]:
     return [m.salesforce_field for m in step.mappings]
 
 
-def _settle_conflicts(ctx: RunContext, report: StepReport, writes: list[_Write]) -> None:
+def _settle_conflicts(step: Step, ctx: RunContext, report: StepReport,
+                      writes: list[_Write]) -> None:
     """Read the linked people about to be updated; where PeopleLinx changed the same field since
-    the last sync, the most recent change wins and the conflict is logged with both values."""
+    the last sync, the mapping's sync rule decides (Two-way: the most recent change wins), and the
+    conflict is logged and recorded with both values."""
     linked = [w for w in writes if w.link is not None]
     if not linked:
         return
+    rules = {m.peoplelinx_field: m.sync_rule for m in step.mappings}
     people = ctx.plx.get_people([w.link.plx_id for w in linked if w.link])
     for write in linked:
         assert write.link is not None
@@ -208,14 +239,12 @@ def _settle_conflicts(ctx: RunContext, report: StepReport, writes: list[_Write])
             current = plx_get(person, key)
             if current == known or current == write.send[key]:
                 continue
-            salesforce_wins = sf_time >= plx_time
-            ctx.log(report, CONFLICT, sf_id=write.record["Id"], plx_id=person["id"],
-                    label=write.label, code="CONFLICT",
-                    message=(f"{key} changed on both sides: Salesforce {write.send[key]!r} "
-                             f"({sf_time:%Y-%m-%d %H:%M:%S}), PeopleLinx {current!r} "
-                             f"({plx_time:%Y-%m-%d %H:%M:%S}); kept "
-                             + ("Salesforce's, the most recent" if salesforce_wins
-                                else "PeopleLinx's, the most recent")))
+            rule = rules.get(key, SyncRule.TWO_WAY)
+            salesforce_wins = salesforce_wins_conflict(rule, write.send[key], sf_time, plx_time)
+            ctx.conflict(report, sf_id=write.record["Id"], plx_id=person["id"], label=write.label,
+                         field=key, salesforce_value=write.send[key], peoplelinx_value=current,
+                         salesforce_time=sf_time, peoplelinx_time=plx_time,
+                         salesforce_wins=salesforce_wins, rule=rule)
             if not salesforce_wins:
                 del write.send[key]
                 write.values[key] = known  # PeopleLinx's value still has to reach Salesforce

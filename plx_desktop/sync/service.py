@@ -6,15 +6,20 @@ a RunSummary; it raises nothing the admin could act on, but says it in `status` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.paths import database_path
-from plx_desktop.store import open_store
-from plx_desktop.store.settings import API_USAGE_CAP, SALESFORCE_CONNECTION
+from plx_desktop.store import LogEntry, Store, open_store
+from plx_desktop.store.settings import (
+    API_USAGE_CAP,
+    FOLLOW_CONVERTED_LEADS,
+    SALESFORCE_CONNECTION,
+)
 from plx_desktop.sync.connections import (
     Connections,
     PeopleLinxSettings,
@@ -30,7 +35,8 @@ from plx_desktop.sync.context import (
     SyncEvents,
     Tuning,
 )
-from plx_desktop.sync.engine import run_profile
+from plx_desktop.sync.dry_run import PreviewPeopleLinx, PreviewSalesforce
+from plx_desktop.sync.engine import Outcome, run_profile
 
 __all__ = ["CancelToken", "Connections", "PeopleLinxSettings", "Progress", "RunSummary",
            "StepSummary", "SyncEvents", "Tuning", "run_sync", "sandbox_connections",
@@ -43,11 +49,12 @@ _DESCRIBES: dict[str, dict[str, ObjectDescription]] = {}
 
 @dataclass(frozen=True)
 class RunSummary:
-    run_id: int
+    run_id: int  # 0 for a preview, which records no run
     status: str  # "completed" | "stopped" | "failed"
     steps: list[StepSummary]
     reason: str | None
     api_usage: tuple[int, int] | None
+    preview: list[LogEntry] = field(default_factory=list)  # a dry run's would-be log
 
     @property
     def ok(self) -> bool:
@@ -56,40 +63,61 @@ class RunSummary:
 
 def run_sync(data_dir: Path, connections: Connections, *, profile: str | None = None,
              events: SyncEvents | None = None, cancel: CancelToken | None = None,
-             dry_run: bool = False, tuning: Tuning | None = None,
-             retry: RetryPolicy | None = None) -> RunSummary:
-    """Run the active (or named) profile once against both accounts."""
-    if dry_run:
-        raise NotImplementedError("dry runs arrive with the Preview feature")
+             dry_run: bool = False, steps: Collection[str] | None = None,
+             tuning: Tuning | None = None, retry: RetryPolicy | None = None) -> RunSummary:
+    """Run the active (or named) profile once against both accounts.
+
+    `steps`: run only the steps with these uids. `dry_run`: read both systems and write nothing
+    anywhere (not even the local store); what would happen comes back in RunSummary.preview.
+    """
     store = open_store(database_path(data_dir))
     sf = plx = None
     run_id = 0
     try:
         chosen = store.profiles.load(profile) if profile else store.profiles.load_active()
-        run_id = store.log.start_run(chosen.kind.value)
+        if not dry_run:
+            run_id = store.log.start_run(chosen.kind.value)
         try:
             sf, plx = open_clients(connections, retry=retry,
                                    on_tokens_refreshed=_token_keeper(store, connections),
                                    usage_cap=float(store.settings.get(API_USAGE_CAP)))
         except ConnectorError as exc:
-            store.log.finish_run(run_id, "failed", message=exc.reason)
-            return RunSummary(run_id, "failed", [], exc.reason, None)
+            return _finish(store, run_id, Outcome("failed", [], exc.reason, "NOT_CONNECTED"),
+                           None, [])
         describes = _DESCRIBES.setdefault(connections.salesforce.instance_url
                                           if connections.salesforce else "", {})
-        ctx = RunContext(store=store, sf=sf, plx=plx, profile=chosen, run_id=run_id,
-                         events=events, cancel=cancel, tuning=tuning, describe_cache=describes)
-        outcome = run_profile(ctx)
-        counts = {key: sum(getattr(s, key) for s in outcome.steps)
-                  for key in ("created", "updated", "skipped", "failed", "conflicts")}
-        store.log.finish_run(run_id, outcome.status, counts, outcome.reason or "")
+        ctx = RunContext(
+            store=store, profile=chosen, run_id=run_id, events=events, cancel=cancel,
+            sf=PreviewSalesforce(sf) if dry_run else sf,  # type: ignore[arg-type]
+            plx=PreviewPeopleLinx(plx) if dry_run else plx,  # type: ignore[arg-type]
+            tuning=tuning, describe_cache=describes, dry_run=dry_run,
+            follow_converted_leads=bool(store.settings.get(FOLLOW_CONVERTED_LEADS, False)))
+        outcome = run_profile(ctx, only=set(steps) if steps is not None else None)
         usage = sf.api_usage
-        return RunSummary(run_id, outcome.status, outcome.steps, outcome.reason,
-                          (usage.used, usage.limit) if usage else None)
+        return _finish(store, run_id, outcome, (usage.used, usage.limit) if usage else None,
+                       ctx.preview, events)
     finally:
         for client in (sf, plx):
             if client is not None:
                 client.close()
         store.close()
+
+
+def _finish(store: Store, run_id: int, outcome: Outcome, usage: tuple[int, int] | None,
+            preview: list[LogEntry], events: SyncEvents | None = None) -> RunSummary:
+    """Close the run's record; a run that did not complete also says why in the log."""
+    if run_id:
+        counts = {key: sum(getattr(s, key) for s in outcome.steps)
+                  for key in ("created", "updated", "skipped", "failed", "conflicts")}
+        if outcome.status != "completed":
+            entry = LogEntry(outcome="failed" if outcome.status == "failed" else "skipped",
+                             error_code=outcome.code, run_id=run_id,
+                             message=f"The run {outcome.status}: {outcome.reason}")
+            store.log.append(entry)
+            if events is not None:
+                events.log_entries([entry])
+        store.log.finish_run(run_id, outcome.status, counts, outcome.reason or "")
+    return RunSummary(run_id, outcome.status, outcome.steps, outcome.reason, usage, preview)
 
 
 def _token_keeper(store, connections: Connections):

@@ -117,3 +117,15 @@ def to_salesforce(person: dict[str, Any], mappings: list[FieldMapping],
 def changed(now: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
     """The values in `now` that differ from what is known to be on the target."""
     return {k: v for k, v in now.items() if k not in known or known[k] != v}
+
+
+def salesforce_wins_conflict(rule: SyncRule, salesforce_value: Any, salesforce_time: Any,
+                             peoplelinx_time: Any) -> bool:
+    """Which side's value stands when a field changed on both sides since the last sync."""
+    if rule is SyncRule.ALWAYS_SALESFORCE:
+        return True
+    if rule is SyncRule.ALWAYS_PEOPLELINX:
+        return False
+    if rule is SyncRule.PREFER_SALESFORCE_UNLESS_BLANK:
+        return salesforce_value not in (None, "")
+    return salesforce_time >= peoplelinx_time  # Two-way: the most recent change wins

@@ -150,3 +150,17 @@ def test_health_groups_failures_and_queues_retries(tmp_path: Path,
     code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "health", "--json")
     (cause,) = json.loads(out)["causes"]
     assert cause["items"][0]["retry_requested"] is True
+
+
+def test_sync_dry_run_previews_and_writes_nothing(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "--data-dir", str(tmp_path), "--sandbox", "sync",
+                             "--dry-run")
+    assert code == 0, err
+    assert "Preview only: nothing was written" in out
+    assert any(line.startswith("created ") and "Preview" in line for line in out.splitlines())
+    with open_store(database_path(tmp_path)) as store:
+        assert store.log.count() == 0 and store.links.count() == 0
+    code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "--sandbox", "sync", "--once")
+    first = [counts(line) for line in out.splitlines() if line.startswith("Contact → People")]
+    assert first[0][0] > 100  # the real run still has everything to do

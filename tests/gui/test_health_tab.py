@@ -51,7 +51,7 @@ def store(tmp_path):
             # This one failed once and then synced: it is no longer failing.
             failure(13, "INVALID_EMAIL_ADDRESS", "00Q000000000005", "Ed Fixed"),
             LogEntry(outcome="updated", step_uid="s-lead", step_label="People → Lead",
-                     sf_id="00Q000000000005", plx_id="per_00Q000000000005",
+                     direction="peoplelinx_to_salesforce", sf_id="00Q000000000005", plx_id="per_00Q000000000005",
                      record_label="Ed Fixed", run_id=2, time=START + timedelta(hours=1)),
         ])
         yield store

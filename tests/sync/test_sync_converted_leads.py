@@ -3,7 +3,9 @@ CANNOT_UPDATE_CONVERTED_LEAD in the log and never fail the run; later activities
 
 from __future__ import annotations
 
-from sync_helpers import emptied, log_of, plx_client, sf_create, totals
+from sync_helpers import custom_with, emptied, log_of, plx_client, sf_create, totals
+
+from plx_desktop.store.settings import FOLLOW_CONVERTED_LEADS
 
 
 def _converted(sandbox, sync, control):
@@ -60,3 +62,35 @@ def test_activities_after_conversion_go_to_the_converted_contact(sandbox, sync, 
     for kind, activity in (("email", email), ("call", call), ("task", task)):
         assert tasks[f"{kind}:{activity['id']}"]["WhoId"] == contact_id
     assert len(tasks) == 3
+
+
+def test_follow_through_sends_a_converted_leads_update_to_its_contact(sandbox, sync, store,
+                                                                      control):
+    """Off by default; on, a People → Lead update of a converted lead lands on its contact even
+    when no People → Contact step would carry it."""
+    custom_with(store, "lead_to_people", "people_to_lead")
+    person, lead_id, contact_id = _converted(sandbox, sync, control)
+    sync()
+    with plx_client(sandbox) as client:
+        client.update_person(person["id"], {"last_name": "Goble"})
+    store.settings.set(FOLLOW_CONVERTED_LEADS, True)
+    run = sync()
+    assert run.status == "completed" and totals(run)["failed"] == 0
+    contact = next(c for c in control.sf_records("Contact") if c["Id"] == contact_id)
+    assert contact["LastName"] == "Goble"
+    [entry] = [e for e in log_of(store, run_id=run.run_id) if e.sf_id == contact_id]
+    assert entry.outcome == "updated" and "was converted" in entry.message
+    assert log_of(store, code="CANNOT_UPDATE_CONVERTED_LEAD", run_id=run.run_id) == []
+
+
+def test_without_follow_through_a_people_to_lead_profile_leaves_the_contact_alone(
+        sandbox, sync, store, control):
+    custom_with(store, "lead_to_people", "people_to_lead")
+    person, lead_id, contact_id = _converted(sandbox, sync, control)
+    sync()
+    with plx_client(sandbox) as client:
+        client.update_person(person["id"], {"last_name": "Goble"})
+    run = sync()
+    contact = next(c for c in control.sf_records("Contact") if c["Id"] == contact_id)
+    assert contact["LastName"] == "Johnson"
+    assert len(log_of(store, code="CANNOT_UPDATE_CONVERTED_LEAD", run_id=run.run_id)) == 1

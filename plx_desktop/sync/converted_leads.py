@@ -1,0 +1,57 @@
+"""Converted lead follow-through (off by default): a converted lead's updates go to its contact.
+
+Salesforce refuses any change to a converted lead (CANNOT_UPDATE_CONVERTED_LEAD). By default the
+engine skips such updates and says why, as the Integrations article describes. With the setting
+on, the same values are written to the contact the lead became (ConvertedContactId), limited to
+the fields a Contact has.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simple_salesforce.format import format_soql
+
+from plx_desktop.domain import Step
+from plx_desktop.sync.context import FAILED, UPDATED, RunContext, StepReport
+from plx_desktop.sync.salesforce_matching import PersonWrite, sf_row
+
+
+def follow_through(step: Step, ctx: RunContext, report: StepReport,
+                   writes: list[PersonWrite]) -> None:
+    """Send these refused lead updates to the contacts the leads became."""
+    if not writes:
+        return
+    lead_ids = sorted({w.sf_id for w in writes if w.sf_id})
+    contacts: dict[str, str] = {}
+    for start in range(0, len(lead_ids), 200):
+        soql = format_soql("SELECT Id, ConvertedContactId FROM Lead WHERE Id IN {}",
+                           lead_ids[start:start + 200])
+        for page in ctx.sf.iter_query(soql):
+            contacts.update((r["Id"], r["ConvertedContactId"]) for r in page
+                            if r.get("ConvertedContactId"))
+    describe = ctx.describe("Contact")
+    rows: list[dict[str, Any]] = []
+    sent: list[tuple[PersonWrite, str]] = []
+    for write in writes:
+        contact_id = contacts.get(write.sf_id or "")
+        if not contact_id:
+            continue
+        values = {k: v for k, v in sf_row(write.values).items()
+                  if (f := describe.field(k)) is not None and f.updateable}
+        if values:
+            rows.append({"Id": contact_id, **values})
+            sent.append((write, contact_id))
+    if not rows:
+        return
+    for (write, contact_id), result in zip(sent, ctx.sf.update("Contact", rows), strict=True):
+        if result.success:
+            ctx.log(report, UPDATED, sf_id=contact_id, plx_id=write.person["id"],
+                    label=write.label,
+                    message=f"Lead {write.sf_id} was converted: its update went to contact "
+                            f"{contact_id}, which it became")
+        else:
+            ctx.log(report, FAILED, sf_id=contact_id, plx_id=write.person["id"],
+                    label=write.label, code=result.error_code or "ERROR",
+                    message="Salesforce refused the converted lead's update on its contact: "
+                            + "; ".join(e.message for e in result.errors))

@@ -1,0 +1,96 @@
+"""Preview: the engine's clients with every write answered as the service would, without writing.
+
+Reads pass through (so a preview costs read calls only); each write is answered from one read
+where the answer depends on what exists (an upsert creates or updates, a PeopleLinx upsert by email
+matches someone or not), so the preview's created/updated/skipped are those of a real run as of
+now. Steps of one run preview independently: what an earlier step would have written is not there
+for the later ones to see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from itertools import count
+from typing import Any
+
+from simple_salesforce.format import format_soql
+
+from plx_desktop.connectors.peoplelinx import PeopleLinxClient
+from plx_desktop.connectors.peoplelinx_types import BatchItem, ItemResult, SequenceAddResult
+from plx_desktop.connectors.salesforce import SalesforceClient
+from plx_desktop.connectors.salesforce_models import RecordResult
+
+_NEW = count(1)
+
+
+def _new_id(kind: str) -> str:
+    return f"(new {kind} {next(_NEW)})"
+
+
+class PreviewSalesforce:
+    """A SalesforceClient whose writes are answered, not made."""
+
+    def __init__(self, sf: SalesforceClient):
+        self._sf = sf
+
+    def __getattr__(self, name: str) -> Any:  # reads: describe, iter_query, iter_changed, ...
+        return getattr(self._sf, name)
+
+    def create(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        return [RecordResult(_new_id(sobject), True, True) for _ in records]
+
+    def update(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        return [RecordResult(r.get("Id"), True, False) for r in records]
+
+    def upsert(self, sobject: str, ext_field: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+        values = [str(r.get(ext_field)) for r in records if r.get(ext_field)]
+        existing: dict[str, str] = {}
+        for start in range(0, len(values), 200):
+            soql = format_soql(f"SELECT Id, {ext_field} FROM {sobject} WHERE {ext_field} IN {{}}",
+                               values[start:start + 200])
+            for page in self._sf.iter_query(soql):
+                existing.update((str(r[ext_field]), r["Id"]) for r in page)
+        out = []
+        for record in records:
+            found = existing.get(str(record.get(ext_field)))
+            out.append(RecordResult(found or _new_id(sobject), True, found is None))
+        return out
+
+    bulk_upsert = upsert
+
+    def delete(self, ids: list[str]) -> list[RecordResult]:
+        return [RecordResult(i, True, False) for i in ids]
+
+
+class PreviewPeopleLinx:
+    """A PeopleLinxClient whose writes are answered, not made."""
+
+    def __init__(self, plx: PeopleLinxClient):
+        self._plx = plx
+
+    def __getattr__(self, name: str) -> Any:  # reads: iter_people, get_people, people_fields, ...
+        return getattr(self._plx, name)
+
+    def batch_people(self, items: Sequence[BatchItem]) -> list[ItemResult]:
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        emails = [i.person.get("email", "") for i in items if i.op == "upsert"
+                  and (i.match_on or "email") == "email" and i.person.get("email")]
+        existing = self._plx.find_people_by_email(emails) if emails else {}
+        updating = self._plx.get_people([i.id for i in items if i.op == "update" and i.id])
+        results = []
+        for index, item in enumerate(items):
+            person: dict[str, Any] | None = None
+            if item.op == "update":
+                person = updating.get(item.id or "")
+            elif item.op == "upsert" and (item.match_on or "email") == "email":
+                person = existing.get(str(item.person.get("email", "")).strip().lower())
+            if person is not None:
+                results.append(ItemResult(index, 200, {**person, **item.person, "updated_at": now}))
+            else:
+                results.append(ItemResult(index, 201, {**item.person, "id": _new_id("person"),
+                                                       "created_at": now, "updated_at": now}))
+        return results
+
+    def add_to_sequence(self, sequence_id: str, person_ids: Sequence[str]) -> list[SequenceAddResult]:
+        return [SequenceAddResult(i, pid, 201, "added") for i, pid in enumerate(person_ids)]

@@ -1,0 +1,137 @@
+"""Matching people to Salesforce records, and preparing the records a People step writes.
+
+Who is who: by link, then by email (the store's links, then one Salesforce query per batch). Who
+becomes what: with both People → Contact and People → Lead in a profile, a person Salesforce does
+not know is created once, as a Contact when an Account with their company name exists, else as a
+Lead. And a contact's company name becomes its AccountId, creating the Account once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from simple_salesforce.format import format_soql
+
+from plx_desktop.connectors.salesforce_models import ObjectDescription
+from plx_desktop.domain import LEAD_COMPANY_PLACEHOLDER, Step, normalise_email
+from plx_desktop.store import RecordLink
+from plx_desktop.sync.accounts import Accounts
+from plx_desktop.sync.context import RunContext, StepReport
+from plx_desktop.sync.values import ACCOUNT_NAME
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class PersonWrite:
+    person: dict[str, Any]
+    plx_values: dict[str, Any]  # the mapped values as PeopleLinx holds them
+    values: dict[str, Any]  # the same, as Salesforce would hold them
+    sf_id: str | None = None  # known counterpart (linked or matched by email)
+    known: dict[str, Any] = field(default_factory=dict)  # what Salesforce holds, as far as known
+    warnings: list[str] = field(default_factory=list)
+    leave: bool = False  # the other People step creates this person
+
+    @property
+    def label(self) -> str:
+        name = " ".join(p for p in (self.person.get("first_name"), self.person.get("last_name")) if p)
+        email = self.person.get("email")
+        return f"{name} <{email}>" if name and email else (name or email or self.person["id"])
+
+
+def left_to_other_step(ctx: RunContext, step: Step, links: list[RecordLink]) -> bool:
+    """A person linked only to the other object, when the other People step runs too and this
+    object's records are read into People (which links any record with their email): nothing to
+    match or create here, so no query is spent on them."""
+    other = "Lead" if step.target.name == "Contact" else "Contact"
+    return (link_to(links, other) is not None and link_to(links, step.target.name) is None
+            and ctx.step_enabled(f"people_to_{other.lower()}")
+            and ctx.reverse_step(step) is not None)
+
+
+def link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
+    return next((k for k in links if k.sf_object == sobject), None)
+
+
+def match_by_email(ctx: RunContext, sobject: str, writes: list[PersonWrite], mappings: list) -> None:
+    """Unlinked people whose email a Salesforce record of this object has: that record."""
+    by_email = {normalise_email(w.values.get("Email")): w for w in writes if w.values.get("Email")}
+    if not by_email:
+        return
+    for email, links in ctx.store.links.for_emails(by_email).items():
+        link = link_to(links, sobject)
+        if link is not None and email in by_email:
+            by_email.pop(email).sf_id = link.sf_id
+    if not by_email:
+        return
+    fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
+    soql = format_soql(f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
+                       "ORDER BY LastModifiedDate DESC", sorted(by_email))
+    for page in ctx.sf.iter_query(soql):
+        for record in page:
+            write = by_email.pop(normalise_email(record.get("Email")), None)
+            if write is not None:
+                write.sf_id = record["Id"]
+                write.known = {k: sf_value(record, k) for k in write.values}
+
+
+def sf_value(record: dict[str, Any], key: str) -> Any:
+    if key == ACCOUNT_NAME:
+        account = record.get("Account")
+        return account.get("Name") if isinstance(account, dict) else None
+    return record.get(key)
+
+
+def decide_creations(step: Step, ctx: RunContext, report: StepReport, writes: list[PersonWrite],
+                      accounts: Accounts) -> None:
+    """With both People → Contact and People → Lead in the profile, create each new person once:
+    a Contact when their company is an Account already, else a Lead; someone Salesforce already
+    has as the other object is left to the other step."""
+    sobject = step.target.name
+    other_object = "Lead" if sobject == "Contact" else "Contact"
+    if not ctx.step_enabled(f"people_to_{other_object.lower()}"):
+        return
+    companies = {str(w.person.get("account") or "").strip() for w in writes} - {""}
+    accounts.lookup(companies)
+    links = ctx.store.links.for_plx_ids(w.person["id"] for w in writes)
+    for write in writes:
+        if link_to(links.get(write.person["id"], []), other_object) is not None:
+            write.leave = True
+            continue
+        has_account = accounts.exists(write.person.get("account"))
+        write.leave = not has_account if sobject == "Contact" else has_account
+
+
+def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWrite],
+                      accounts: Accounts, sobject: str) -> None:
+    """Turn the mapped company name into an AccountId (contacts only), creating the account."""
+    if sobject != "Contact":
+        return
+    names = {str(w.values[ACCOUNT_NAME]).strip() for w in writes if w.values.get(ACCOUNT_NAME)}
+    if not names:
+        return
+    needed = {n for n in names if any(
+        w.values.get(ACCOUNT_NAME) == n and w.values.get(ACCOUNT_NAME) != w.known.get(ACCOUNT_NAME)
+        for w in writes)}
+    ids = accounts.ensure(needed) if needed else {}
+    for write in writes:
+        name = write.values.get(ACCOUNT_NAME)
+        if name in ids:
+            write.values["AccountId"] = ids[name]
+
+
+def sf_row(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k != ACCOUNT_NAME}
+
+
+def create_row(write: PersonWrite, sobject: str, describe: ObjectDescription) -> dict[str, Any]:
+    row = sf_row(write.values)
+    if sobject == "Lead":
+        if not row.get("Company"):
+            row["Company"] = LEAD_COMPANY_PLACEHOLDER
+        status = describe.field("Status")
+        if not row.get("Status") and status is not None and status.default_value:
+            row["Status"] = status.default_value
+    return {k: v for k, v in row.items() if v is not None}
