@@ -5,9 +5,9 @@
 
 Each shot is the widget's own rendering (QWidget.grab), so both ways give the same pictures.
 
-Starts the app as `plx-desktop --sandbox --data-dir <tmp>` does (its own sandbox, demo data), runs
-one sync, makes one record fail for the Sync health tab, opens the step settings dialog, and
-saves docs/images/*.png. `--dark` adds a dark-palette shot; QT_SCALE_FACTOR=2 checks high DPI.
+Starts the app as `plx-desktop --sandbox --data-dir <tmp>` does (its own sandbox, demo data),
+runs a preview, one sync, makes one record fail for the Sync health tab, opens the step settings
+dialog, and saves docs/images/*.png. `--dark` adds a dark-palette shot; QT_SCALE_FACTOR=2 checks high DPI.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ class Shooter:
 
     def __init__(self, app: QApplication, window: MainWindow, prefix: str, sandbox_dir: Path):
         self.app, self.window, self.prefix, self.sandbox_dir = app, window, prefix, sandbox_dir
-        self.steps = [self.run_sync, self.wait_run, self.shoot_steps, self.shoot_log,
-                      self.shoot_health, self.open_dialog, self.shoot_dialog, self.done]
+        self.steps = [self.start_preview, self.wait_preview, self.run_sync, self.wait_run,
+                      self.shoot_steps, self.shoot_log, self.shoot_health, self.open_dialog, self.shoot_dialog, self.done]
         self.code = 1
 
     def start(self) -> None:
@@ -75,6 +75,19 @@ class Shooter:
         path = IMAGES / f"{self.prefix}{name}.png"
         widget.grab().save(str(path))
         print("saved", path)
+
+    def start_preview(self) -> int:
+        self.window.preview_steps()
+        return 500
+
+    def wait_preview(self) -> int:
+        dialog = self.window.preview.dialog
+        if dialog is None or self.window.preview.runner.running:
+            self.steps.insert(0, self.wait_preview)
+            return 300
+        dialog.resize(1000, 680)
+        QTimer.singleShot(300, lambda: (self.save(dialog, "preview"), dialog.close()))
+        return 800
 
     def run_sync(self) -> int:
         self.window.run_controls.interval.setValue(5 * 60)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from plx_desktop.gui.log_model import (
     RECORD,
     STEP,
     TIME,
+    EntryRole,
     LogModel,
     LogSource,
     RecordUrlRole,
@@ -45,7 +46,15 @@ class LogTab(QWidget):
     `steps` are (uid, label) pairs for the step filter; steps seen in the log are added as they
     appear. `instance_url` (the Salesforce instance) makes record links of entries that carry
     only a Salesforce id. Connect the worker bridge's log-entries signal to `append_entries`.
+
+    Signals (the window opens the dialogs; this tab has no store of its own):
+        record_history_requested(entry): Record history… on the selected entry (Ctrl+H).
+        conflict_details_requested(entry): Conflict details… on a conflict entry (Ctrl+I, or a
+            double-click on it).
     """
+
+    record_history_requested = Signal(object)
+    conflict_details_requested = Signal(object)
 
     def __init__(self, source: LogSource, parent: QWidget | None = None, *,
                  steps: list[tuple[str, str]] | None = None, instance_url: str | None = None):
@@ -110,6 +119,16 @@ class LogTab(QWidget):
         self.open_record_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return))
         self.open_record_action.setToolTip("Open the selected row's record in Salesforce")
         view.addAction(self.open_record_action)
+        self.history_action = QAction("Record &history…", self.view)
+        self.history_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.history_action.setToolTip("Every sync event of the selected row's record (Ctrl+H)")
+        self.conflict_action = QAction("&Conflict details…", self.view)
+        self.conflict_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.conflict_action.setToolTip("Both values, when each changed, the winner and the rule "
+                                        "(Ctrl+I)")
+        for action in (self.history_action, self.conflict_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            view.addAction(action)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         find = QAction("Search the log", self)
         find.setShortcut(QKeySequence.StandardKey.Find)
@@ -147,6 +166,13 @@ class LogTab(QWidget):
         self.view.entered.connect(self._hover)
         self.open_record_action.triggered.connect(
             lambda: self._open_link(self.view.currentIndex().siblingAtColumn(RECORD)))
+        self.history_action.triggered.connect(lambda: self._request(self.record_history_requested))
+        self.conflict_action.triggered.connect(
+            lambda: self._request(self.conflict_details_requested))
+        self.view.doubleClicked.connect(self._on_double_click)
+        self.view.selectionModel().currentChanged.connect(self._update_entry_actions)
+        self.model.modelReset.connect(self._update_entry_actions)
+        self._update_entry_actions()
 
     # -- live entries ---------------------------------------------------------------------------
 
@@ -204,6 +230,38 @@ class LogTab(QWidget):
     def _update_count(self) -> None:
         total = self.model.rowCount()
         self.count_label.setText(f"{total:,} entr{'y' if total == 1 else 'ies'}")
+
+    # -- the selected entry ---------------------------------------------------------------------
+
+    def current_entry(self) -> Any:
+        index = self.view.currentIndex()
+        return index.data(EntryRole) if index.isValid() else None
+
+    def _update_entry_actions(self, *_: Any) -> None:
+        entry = self.current_entry()
+        has_record = entry is not None and bool(entry_value(entry, "sf_id")
+                                                or entry_value(entry, "plx_id"))
+        self.history_action.setEnabled(has_record)
+        self.conflict_action.setEnabled(entry is not None and has_record
+                                        and entry_value(entry, "outcome") == "conflict")
+
+    def _request(self, signal: Any) -> None:
+        self._update_entry_actions()
+        action = (self.history_action if signal is self.record_history_requested
+                  else self.conflict_action)
+        entry = self.current_entry()
+        if entry is not None and action.isEnabled():
+            signal.emit(entry)
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        entry = index.data(EntryRole)
+        if entry is None or index.column() == RECORD and index.data(RecordUrlRole):
+            return  # the click already opened the record in Salesforce
+        self.view.setCurrentIndex(index)
+        if entry_value(entry, "outcome") == "conflict":
+            self._request(self.conflict_details_requested)
+        else:
+            self._request(self.record_history_requested)
 
     # -- record links ---------------------------------------------------------------------------
 

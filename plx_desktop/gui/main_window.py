@@ -26,6 +26,8 @@ from plx_desktop.gui.connection_state import (
 )
 from plx_desktop.gui.connections import PeopleLinxCard, SalesforceCard
 from plx_desktop.gui.health_tab import HealthTab
+from plx_desktop.gui.menus import MainMenus
+from plx_desktop.gui.preview_controller import PreviewController
 from plx_desktop.gui.profile_session import LOCKED_REASON, ProfileSession
 from plx_desktop.gui.resources import icon, load_ui
 from plx_desktop.gui.run_controls import RunControls, SyncStatusBar
@@ -33,6 +35,7 @@ from plx_desktop.gui.scheduler import SyncScheduler
 from plx_desktop.gui.steps_model import StepsModel
 from plx_desktop.gui.steps_tab import StepsTab
 from plx_desktop.gui.sync_controller import SyncController, engine_connections
+from plx_desktop.gui.window_dialogs import open_conflict_details, open_record_history
 from plx_desktop.gui.worker import SyncRunner
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
@@ -87,13 +90,13 @@ class MainWindow(QMainWindow):
         self.page.findChild(QWidget, "stepsPage").layout().addWidget(self.steps_tab)
         self.log_tab = self._make_log_tab()
         self.page.findChild(QWidget, "logPage").layout().addWidget(self.log_tab)
-        self.health_tab = HealthTab(self.store, self, instance_url=self._salesforce_instance())
+        self.health_tab = HealthTab(self.store, self, instance_url=self.salesforce_instance())
         self.health_page = self.page.findChild(QWidget, "healthPage")
         self.health_page.layout().addWidget(self.health_tab)
         self.health_tab.counted.connect(self._show_health_count)
         self._show_health_count(self.health_tab.model.record_count)
         self.state.changed.connect(
-            lambda: self.health_tab.set_instance_url(self._salesforce_instance()))
+            lambda: self.health_tab.set_instance_url(self.salesforce_instance()))
 
         self.run_controls = RunControls(self)
         self.page.findChild(QWidget, "runControlsSlot").layout().addWidget(self.run_controls)
@@ -113,6 +116,20 @@ class MainWindow(QMainWindow):
         # After every run, whatever its end: what is failing now, and why the run stopped.
         self.sync.run_finished.connect(self.health_tab.refresh)
         self.sync.run_failed.connect(self.health_tab.refresh)
+        self.preview = PreviewController(data_dir, self.sync, self.state,
+                                         lambda: self.session.kind.value, self.statusBar(), self)
+        self.steps_tab.preview_requested.connect(self.preview_steps)
+        self.preview.availability_changed.connect(self.steps_tab.set_preview_available)
+        self.steps_tab.set_preview_available(self.preview.available, self.preview.why_not())
+        if hasattr(self.log_tab, "record_history_requested"):
+            self.log_tab.record_history_requested.connect(
+                lambda entry: open_record_history(self, entry))
+            self.log_tab.conflict_details_requested.connect(
+                lambda entry: open_conflict_details(self, entry))
+        # The secondary windows, one of each, while open (gui/window_dialogs.py).
+        self.record_history_dialog = self.conflict_dialog = None
+        self.config_history_dialog = self.sync_settings_dialog = None
+        self.menus = MainMenus(self)
 
         self.profile_combo.setCurrentIndex(PROFILE_KINDS.index(self.session.kind))
         self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
@@ -133,14 +150,14 @@ class MainWindow(QMainWindow):
             return label
         steps = [(s.uid, s.label) for s in self.session.profile.steps]
         tab = LogTab(StoreLogSource(self.store), self, steps=steps,
-                     instance_url=self._salesforce_instance())
+                     instance_url=self.salesforce_instance())
         # Record links follow the Salesforce connection: another org, other links; none without.
-        self.state.changed.connect(lambda: tab.set_instance_url(self._salesforce_instance()))
+        self.state.changed.connect(lambda: tab.set_instance_url(self.salesforce_instance()))
         self.session.switched.connect(
             lambda profile: tab.set_steps([(s.uid, s.label) for s in profile.steps]))
         return tab
 
-    def _salesforce_instance(self) -> str | None:
+    def salesforce_instance(self) -> str | None:
         account = self.state.salesforce
         return account.instance_url if account is not None else None
 
@@ -161,6 +178,19 @@ class MainWindow(QMainWindow):
         self.locked_icon.setVisible(read_only)
         self.steps_tab.set_read_only(read_only)
 
+    def reload_profile(self) -> None:
+        """Show the stored profile again (after a Config history roll back or an import)."""
+        self.steps_model.set_profile(self.session.reload())
+        self._show_profile()
+
+    def preview_steps(self, step_uid: str | None = None, parent: QWidget | None = None) -> bool:
+        """Preview the active profile, or one of its steps (by uid), off the GUI thread."""
+        kind = self.session.profile.kind.label
+        if step_uid is None:
+            return self.preview.preview(scope=f"the {kind}", parent=parent)
+        step = self.session.profile.step(step_uid)
+        return self.preview.preview([step_uid], f"the step {step.label} ({kind})", parent)
+
     def open_step_settings(self, row: int, section: str = "") -> QWidget | None:
         """The step settings dialog for a row (read-only in the Default profile)."""
         from plx_desktop.gui.step_settings import StepSettingsDialog
@@ -176,6 +206,9 @@ class MainWindow(QMainWindow):
                                     read_only_reason=LOCKED_REASON if profile.read_only else None,
                                     save=save)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.preview_requested.connect(lambda uid: self.preview_steps(uid, dialog))
+        dialog.set_preview_available(self.preview.available, self.preview.why_not())
+        self.preview.availability_changed.connect(dialog.set_preview_available)
         target = dialog.sections.get(section) if section else None
         if target is not None:
             target.set_expanded(True)
@@ -212,6 +245,7 @@ class MainWindow(QMainWindow):
         if self.runner.running:
             self.status.show_state("Stopping the sync…")
             self.runner.stop_and_wait()
+        self.preview.stop_and_wait()
         self.scheduler.set_active(False)
         event.accept()
         self.store.close()

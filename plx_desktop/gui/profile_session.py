@@ -46,6 +46,13 @@ class ProfileSession(QObject):
             self.switched.emit(self.profile)
         return self.profile
 
+    def reload(self) -> Profile:
+        """Read the current profile from the store again (after a roll back or an import);
+        announced like a switch, so everything showing its steps follows."""
+        self.profile = self._load(self.profile.kind)
+        self.switched.emit(self.profile)
+        return self.profile
+
     def save(self) -> None:
         """Store the Custom profile as it is now (the Default one is never stored)."""
         try:

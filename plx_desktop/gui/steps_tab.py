@@ -2,6 +2,7 @@
 
 Every action on a row is reachable three ways: the hover buttons, the context menu, and a keyboard
 shortcut on the selected row (Enter, Ctrl+D, Delete, Ctrl+Shift+A, Ctrl+Up/Down, Space).
+Preview (a dry run) covers the whole profile, or the selected step (Ctrl+Shift+F5).
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListView,
+    QMenu,
     QPushButton,
     QSplitter,
+    QStyle,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -61,10 +65,12 @@ class StepsTab(QWidget):
     """Signals:
         settings_requested(row, section): open the step settings dialog ("" or "actions").
         message(str): something to tell the admin (a refused edit, what a switch dropped).
+        preview_requested(uid or None): preview one step, or the whole profile (None).
     """
 
     settings_requested = Signal(int, str)
     message = Signal(str)
+    preview_requested = Signal(object)
 
     def __init__(self, model: StepsModel, parent: QWidget | None = None):
         super().__init__(parent)
@@ -74,6 +80,16 @@ class StepsTab(QWidget):
         self.add_button.setShortcut(QKeySequence("Ctrl+N"))
         self.add_button.setToolTip("Add a step: choose its kind and direction (Ctrl+N)")
         self.add_button.clicked.connect(self.open_add_popup)
+        self._preview_why_not = ""
+        self.preview_button = QToolButton(self)
+        self.preview_button.setObjectName("previewButton")
+        self.preview_button.setText("Preview")
+        # Not the Run now triangle: a preview reads and shows, it never runs anything for real.
+        self.preview_button.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_FileDialogContentsView))
+        self.preview_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.preview_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.preview_button.clicked.connect(lambda: self.preview_requested.emit(None))
         self.hint = QLabel("Drag rows to change the order steps run in.")
         self.hint.setObjectName("lockedHint")
         self.view = StepsListView(self)
@@ -92,6 +108,7 @@ class StepsTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.add_button)
         top.addWidget(self.hint, 1)
+        top.addWidget(self.preview_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -139,6 +156,24 @@ class StepsTab(QWidget):
         # Space belongs to the view itself (it toggles the checkbox); the action is for the menu.
         self.toggle_action.setShortcut(QKeySequence())
         self.toggle_action.setText("&Turn on/off\tSpace")
+        self.preview_step_action = self._action("&Preview this step", None, "Ctrl+Shift+F5",
+                                                self._preview_current)
+        self.preview_all_action = QAction("Preview the whole &profile", self)
+        self.preview_all_action.triggered.connect(lambda: self.preview_requested.emit(None))
+        menu = QMenu(self.preview_button)
+        menu.addAction(self.preview_all_action)
+        menu.addAction(self.preview_step_action)
+        self.preview_button.setMenu(menu)
+
+    def _preview_current(self) -> None:
+        row = self.current_row()
+        if 0 <= row < self.model.rowCount():
+            self.preview_requested.emit(self.model.step_at(row).uid)
+
+    def set_preview_available(self, available: bool, why_not: str = "") -> None:
+        """Preview can run now (both connected, no sync running), or why not."""
+        self._preview_why_not = "" if available else why_not
+        self._update_actions()
 
     def current_row(self) -> int:
         index = self.view.currentIndex()
@@ -156,6 +191,16 @@ class StepsTab(QWidget):
         self.switch_action.setEnabled(editable and step is not None and step.kind.can_switch_direction)
         self.up_action.setEnabled(editable and row > 0)
         self.down_action.setEnabled(editable and row < self.model.rowCount() - 1)
+        self._update_preview(step)
+
+    def _update_preview(self, step) -> None:
+        why = self._preview_why_not
+        self.preview_button.setEnabled(not why)
+        self.preview_all_action.setEnabled(not why)
+        self.preview_step_action.setEnabled(not why and step is not None and step.enabled)
+        self.preview_button.setToolTip(why or "Preview what the next run would create, update "
+                                       "and skip, without writing anything (Shift+F5); the "
+                                       "arrow previews the selected step only (Ctrl+Shift+F5)")
 
     def _on_button(self, row: int, name: str) -> None:
         if not 0 <= row < self.model.rowCount():

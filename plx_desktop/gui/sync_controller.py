@@ -76,6 +76,7 @@ class SyncController(QObject):
         self.state = state
         self._profile_kind = profile_kind
         self._connections = connections
+        self._blocked: str | None = None
         controls.run_now_requested.connect(self.run_now)
         controls.stop_requested.connect(self.stop)
         controls.interval_changed.connect(scheduler.set_interval)
@@ -93,7 +94,7 @@ class SyncController(QObject):
 
     def run_now(self) -> bool:
         """Start a sync of the active profile now; False when one is running or cannot start."""
-        if self.runner.running:
+        if self.runner.running or self._blocked:
             return False
         missing = self.state.missing()
         if missing:
@@ -107,6 +108,17 @@ class SyncController(QObject):
             return False
         return self.runner.start(connections, profile=self._profile_kind())
 
+    def set_blocked(self, reason: str | None) -> None:
+        """While `reason` is given (a preview is running), no sync starts, by hand or by the
+        timer; None lifts it and counts the interval from now."""
+        self._blocked = reason
+        if reason:
+            self.scheduler.hold()
+            self.controls.set_can_run(False, reason)
+        else:
+            self._on_connections_changed()
+            self.scheduler.arm()
+
     def stop(self) -> None:
         if self.runner.running:
             self.runner.cancel()
@@ -119,6 +131,9 @@ class SyncController(QObject):
 
     def _on_connections_changed(self) -> None:
         self.scheduler.set_active(self.state.complete)
+        if self._blocked:
+            self.scheduler.hold()  # re-armed when the block lifts
+            return
         self.controls.set_can_run(self.state.complete, self.state.missing())
 
     def _show_next_run(self) -> None:

@@ -57,12 +57,13 @@ class _SyncWorker(QObject):
     done = Signal()                  # after finished or failed: the thread may quit
 
     def __init__(self, data_dir: Path, connections: Any, profile: str | None, dry_run: bool,
-                 run_sync: Callable[..., Any] | None):
+                 run_sync: Callable[..., Any] | None, steps: list[str] | None = None):
         super().__init__()
         self._data_dir = data_dir
         self._connections = connections
         self._profile = profile
         self._dry_run = dry_run
+        self._steps = steps
         self._run_sync = run_sync
         service = _engine() if run_sync is None else None
         self.cancel_token = service.CancelToken() if service else _PlainCancelToken()
@@ -71,9 +72,10 @@ class _SyncWorker(QObject):
     def run(self) -> None:
         try:
             run_sync = self._run_sync or _engine().run_sync
+            options = {"steps": self._steps} if self._steps is not None else {}
             summary = run_sync(self._data_dir, self._connections, profile=self._profile,
                                events=_QtEvents(self), cancel=self.cancel_token,
-                               dry_run=self._dry_run)
+                               dry_run=self._dry_run, **options)
         except Exception as exc:  # noqa: BLE001 - every failure must reach the admin, not vanish
             traceback.print_exc()
             self.failed.emit(str(exc) or exc.__class__.__name__)
@@ -120,11 +122,13 @@ class SyncRunner(QObject):
     def cancelling(self) -> bool:
         return self._worker is not None and bool(self._worker.cancel_token.cancelled)
 
-    def start(self, connections: Any, profile: str | None = None, dry_run: bool = False) -> bool:
-        """Start a run; False (and nothing happens) when one is already running."""
+    def start(self, connections: Any, profile: str | None = None, dry_run: bool = False,
+              steps: list[str] | None = None) -> bool:
+        """Start a run (a preview with dry_run; only the steps with these uids with `steps`);
+        False (and nothing happens) when one is already running."""
         if self.running:
             return False
-        worker = _SyncWorker(self._data_dir, connections, profile, dry_run, self._run_sync)
+        worker = _SyncWorker(self._data_dir, connections, profile, dry_run, self._run_sync, steps)
         thread = QThread()
         thread.setObjectName("sync-worker")
         worker.moveToThread(thread)

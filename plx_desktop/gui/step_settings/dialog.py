@@ -4,6 +4,10 @@ The frame (title, read-only banner, scrolling sections, Save/Cancel) is ui/step_
 section is its own widget. Drop-downs are filled from `catalog` off the GUI thread, so the window
 never waits on Salesforce or PeopleLinx. Save runs the domain's checks and hands the new step to
 `save` (which applies it to the profile and the store); Cancel discards everything.
+
+Preview asks the app (preview_requested) to dry-run this step as it is saved. With unsaved changes
+it waits for Save rather than saving by itself: a preview promises to write nothing, and saving
+would write a new version of the profile.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -36,6 +42,10 @@ from plx_desktop.gui.step_settings.mappings_section import MappingsSection
 from plx_desktop.gui.step_settings.status_map_section import StatusMapSection
 
 UI_FILE = Path(__file__).resolve().parents[3] / "ui" / "step_settings.ui"
+
+
+SAVE_TO_PREVIEW = ("Save to preview these settings: Preview runs the step as it is saved, "
+                   "and writes nothing.")
 
 
 def load_frame(parent: QWidget) -> QWidget:
@@ -71,6 +81,7 @@ class StepSettingsDialog(QDialog):
 
     loaded = Signal(str)  # "fields", "saved_filters" or "sequences"
     load_failed = Signal(str, str)  # what, why
+    preview_requested = Signal(str)  # the step's uid: dry-run it as saved
 
     def __init__(self, step: Step, catalog: CatalogSource, parent: QWidget | None = None, *,
                  read_only_reason: str | None = None,
@@ -94,6 +105,7 @@ class StepSettingsDialog(QDialog):
         if self.read_only:
             self.buttons.button(QDialogButtonBox.StandardButton.Save).hide()
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        self._make_preview()
         self.load_catalog()
 
     # -- building ---------------------------------------------------------------------------------
@@ -163,6 +175,57 @@ class StepSettingsDialog(QDialog):
             self.sections["filters"].set_summary(saved.name if saved else "no filter")
         if self.actions:
             self.sections["actions"].set_summary(plural(len(self.actions.rows), "action"))
+
+    # -- preview ----------------------------------------------------------------------------------
+
+    def _make_preview(self) -> None:
+        self._preview_why_not = ""
+        self.preview_button = QPushButton("&Preview", self.frame)
+        self.preview_button.setObjectName("previewStepButton")
+        self.preview_button.setAutoDefault(False)
+        self.preview_button.clicked.connect(lambda: self.preview_requested.emit(self.step.uid))
+        self.preview_hint = QLabel(SAVE_TO_PREVIEW, self.frame)
+        self.preview_hint.setObjectName("previewHint")
+        self.preview_hint.setWordWrap(True)
+        self.preview_hint.setEnabled(False)  # muted
+        # Preview on the left, away from Save / Cancel: it is not a way to close the dialog.
+        frame_layout = self.frame.layout()
+        at = frame_layout.indexOf(self.buttons)
+        frame_layout.removeWidget(self.buttons)
+        row = QHBoxLayout()
+        row.addWidget(self.preview_button)
+        row.addWidget(self.preview_hint, 1)
+        row.addWidget(self.buttons)
+        frame_layout.insertLayout(at, row)
+        self._saved_state = self._current_state()
+        for part in self._parts():
+            part.changed.connect(self._update_preview)
+        self._update_preview()
+
+    def _current_state(self) -> Step | None:
+        try:
+            return self.edited_step()
+        except DomainError:
+            return None  # mid-edit: not savable, so not previewable either
+
+    def has_unsaved_changes(self) -> bool:
+        return not self.read_only and self._current_state() != self._saved_state
+
+    def set_preview_available(self, available: bool, why_not: str = "") -> None:
+        """Whether the app can preview now (connected, no sync running), or why not."""
+        self._preview_why_not = "" if available else why_not
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        unsaved = self.has_unsaved_changes()
+        why = SAVE_TO_PREVIEW if unsaved else self._preview_why_not
+        if not self.step.enabled and not why:
+            why = "This step is turned off; turn it on in the Steps tab to preview it."
+        self.preview_button.setEnabled(not why)
+        self.preview_button.setToolTip(why or "What the next run of this step would create, "
+                                       "update and skip, without writing anything")
+        self.preview_hint.setText(why)
+        self.preview_hint.setVisible(bool(why))
 
     # -- loading the drop-downs -------------------------------------------------------------------
 

@@ -1,0 +1,107 @@
+"""Sync settings: the Salesforce API usage cap and converted lead follow-through, kept in the
+store's settings (the engine reads them at the start of each run; never QSettings, never secrets).
+The poll interval is in the run controls under the tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from plx_desktop.store import Store
+from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS
+
+MIN_CAP, MAX_CAP, DEFAULT_CAP = 10, 100, 90  # percent of the org's daily API requests
+CAP_HELP = ("A run stops, and says so, once the org has used this share of its daily Salesforce "
+            "API requests, leaving the rest for your other integrations and users.")
+FOLLOW_HELP = ("Off (the Integrations article's behaviour): updates for a converted lead are "
+               "skipped, since Salesforce refuses changes to it. On: they go to the contact the "
+               "lead became.")
+
+
+def cap_percent(store: Store) -> int:
+    """The stored cap (a share, 0.9) as a whole percent in the allowed range."""
+    try:
+        share = float(store.settings.get(API_USAGE_CAP))
+    except (TypeError, ValueError):
+        return DEFAULT_CAP
+    return min(MAX_CAP, max(MIN_CAP, round(share * 100)))
+
+
+class SyncSettingsDialog(QDialog):
+    """Save writes both settings to the store; Cancel leaves them as they were."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store
+        self.setWindowTitle("Sync settings")
+        self.setMinimumWidth(600)
+        self.cap = QSpinBox(self)
+        self.cap.setObjectName("apiUsageCap")
+        self.cap.setRange(MIN_CAP, MAX_CAP)
+        self.cap.setSuffix(" %")
+        self.cap.setAccessibleName("Salesforce API usage cap")
+        self.cap.setToolTip(f"{MIN_CAP}–{MAX_CAP} % of the daily limit; default {DEFAULT_CAP} %")
+        self.cap.setValue(cap_percent(store))
+        self.follow = QCheckBox("&Send a converted lead's updates to the contact it became", self)
+        self.follow.setObjectName("followConvertedLeads")
+        self.follow.setChecked(bool(store.settings.get(FOLLOW_CONVERTED_LEADS)))
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b3261e;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        cap_row = QHBoxLayout()
+        cap_label = QLabel("Stop a run at", self)
+        cap_label.setBuddy(self.cap)
+        cap_row.addWidget(cap_label)
+        cap_row.addWidget(self.cap)
+        cap_row.addWidget(QLabel("of the org's daily API requests", self))
+        cap_row.addStretch(1)
+        cap_box = QGroupBox("Salesforce API &usage cap", self)
+        cap_layout = QVBoxLayout(cap_box)
+        cap_layout.addLayout(cap_row)
+        cap_layout.addWidget(_help(CAP_HELP, self))
+        follow_box = QGroupBox("Converted lead follow-through", self)
+        follow_layout = QVBoxLayout(follow_box)
+        follow_layout.addWidget(self.follow)
+        follow_layout.addWidget(_help(FOLLOW_HELP, self))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addWidget(cap_box)
+        layout.addWidget(follow_box)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+
+    def save(self) -> bool:
+        """Store both settings; the next run uses them. On a store error the dialog stays open."""
+        try:
+            with self.store.transaction():
+                self.store.settings.set(API_USAGE_CAP, round(self.cap.value() / 100, 2))
+                self.store.settings.set(FOLLOW_CONVERTED_LEADS, self.follow.isChecked())
+        except Exception as exc:  # noqa: BLE001 - shown; nothing half-saved (one transaction)
+            self.error.setText(f"The settings could not be saved: {exc}")
+            self.error.show()
+            return False
+        self.accept()
+        return True
+
+
+def _help(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setEnabled(False)  # muted
+    return label
