@@ -100,6 +100,11 @@ def reset_sandbox(sb: Any, seed: str | int | None = "demo") -> Any:
 
     for app in (sb.salesforce, sb.peoplelinx):
         _fresh(app)
+    # A test that expired every session leaves the sandbox a new standing token: hand it on, so
+    # each test starts with a live session as `sandbox serve` would write it.
+    creds = sb.salesforce.sandbox_credentials()
+    sb.info.salesforce_access_token = creds["access_token"]
+    sb.info.salesforce_refresh_token = creds["refresh_token"]
     if seed is not None:
         population = population_for(seed)
         sb.salesforce.seed(population, demo=str(seed) == "demo")

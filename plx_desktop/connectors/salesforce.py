@@ -277,10 +277,13 @@ class SalesforceClient:
                 url, identifier_is_url=True, headers=headers))
 
     def changed_soql(self, sobject: str, fields: list[str], since: str | datetime | None,
-                     where: str | None = None) -> str:
+                     where: str | None = None, after_id: str | None = None) -> str:
         """SELECT fields FROM obj WHERE SystemModstamp >= :since [AND (where)] ORDER BY SystemModstamp, Id.
 
         `where` is SOQL the caller built with proper escaping (the domain's filter compiler).
+        With `after_id`, records stamped exactly `since` count only after that Id (the cursor is
+        the pair): a poll after a data load that stamped thousands of records in one
+        millisecond does not read them all again.
         """
         _check_name(sobject)
         wanted = list(dict.fromkeys(["Id", "SystemModstamp", *fields]))
@@ -292,7 +295,13 @@ class SalesforceClient:
             # SOQL datetimes are unquoted literals. format_soql would drop the milliseconds, and
             # then every poll re-reads the whole last second; this text comes from a datetime
             # object, never from the caller's string, so nothing can be injected through it.
-            conditions.append(format_soql("SystemModstamp >= {:literal}", soql_datetime(since)))
+            stamp = soql_datetime(since)
+            conditions.append(format_soql("SystemModstamp >= {:literal}", stamp))
+            if after_id:
+                if not _RECORD_ID.match(after_id):
+                    raise ValueError(f"Not a Salesforce record id: {after_id!r}")
+                conditions.append(format_soql("(SystemModstamp > {:literal} OR Id > {})",
+                                              stamp, after_id))
         if where and where.strip():
             conditions.append(format_soql("({:literal})", where.strip()))
         return format_soql("SELECT {:literal} FROM {:literal}{:literal} ORDER BY SystemModstamp, Id",
@@ -301,9 +310,11 @@ class SalesforceClient:
 
     def iter_changed(self, sobject: str, fields: list[str], since: str | datetime | None,
                      where: str | None = None, page_size: int | None = None,
-                     include_deleted: bool = False) -> Iterator[list[dict[str, Any]]]:
-        """Records of `sobject` modified at or after `since`, oldest first, a page at a time."""
-        soql = self.changed_soql(sobject, fields, since, where)
+                     include_deleted: bool = False,
+                     after_id: str | None = None) -> Iterator[list[dict[str, Any]]]:
+        """Records of `sobject` modified at or after `since` (after `after_id` at `since`
+        itself), oldest first, a page at a time."""
+        soql = self.changed_soql(sobject, fields, since, where, after_id)
         return self.iter_query(soql, include_deleted=include_deleted, page_size=page_size)
 
     # -- writing through sObject Collections ----------------------------------------------

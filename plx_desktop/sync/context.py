@@ -85,7 +85,6 @@ class Tuning:
 
     salesforce_batch: int = 200  # sObject Collections' limit
     peoplelinx_batch: int = 500  # PeopleLinx batch endpoint's limit
-    bulk_threshold: int = 10_000  # records in one step above which Bulk API 2.0 writes
     page_size: int = 1000  # PeopleLinx page size
     salesforce_page_size: int | None = None  # query page size (None: Salesforce's 2,000)
 
@@ -103,6 +102,7 @@ class StepReport:
     done: int = 0
     pending_log: list[LogEntry] = field(default_factory=list)
     pending_conflicts: list[Conflict] = field(default_factory=list)
+    failed_to_run: bool = False  # the step stopped on an error of its own (its settings)
 
     def summary(self) -> StepSummary:
         return StepSummary(self.step.uid, self.step.label, self.created, self.updated,
@@ -116,6 +116,7 @@ class RunContext:
                  profile: Profile, run_id: int, events: SyncEvents | None = None,
                  cancel: CancelToken | None = None, tuning: Tuning | None = None,
                  describe_cache: dict[str, ObjectDescription] | None = None,
+                 people_fields_cache: dict[str, dict[str, Any]] | None = None,
                  dry_run: bool = False, follow_converted_leads: bool = False):
         self.store, self.sf, self.plx, self.profile = store, sf, plx, profile
         # A dry run reads both systems and writes nothing anywhere: its log stays in `preview`.
@@ -127,8 +128,9 @@ class RunContext:
         self.cancel = cancel or CancelToken()
         self.tuning = tuning or Tuning()
         self.steps_run: set[str] = set()  # uids of steps finished in this run
+        self.steps_completed: set[str] = set()  # ... and of those, the ones that ran through
         self._describes = describe_cache if describe_cache is not None else {}
-        self._people_fields: dict[str, dict[str, Any]] | None = None
+        self._people_fields = people_fields_cache if people_fields_cache is not None else {}
         self._accounts: Accounts | None = None
 
     # -- lookups cached for the run --------------------------------------------------------
@@ -142,14 +144,14 @@ class RunContext:
             self._describes[sobject] = self.sf.describe(sobject)
         return self._describes[sobject]
 
-    def people_fields(self) -> dict[str, dict[str, Any]]:
-        """PeopleLinx people fields by key ("custom_fields.<key>" for custom ones)."""
-        if self._people_fields is None:
-            fields: dict[str, dict[str, Any]] = {}
-            for f in self.plx.people_fields():
-                key = f"custom_fields.{f['key']}" if f.get("custom") else f["key"]
-                fields[key] = f
-            self._people_fields = fields
+    def people_fields(self, keys: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+        """PeopleLinx people fields by key ("custom_fields.<key>" for custom ones), kept for the
+        process like describe, and asked again when one of `keys` is missing from them."""
+        if not self._people_fields or any(k not in self._people_fields for k in keys):
+            fresh = {(f"custom_fields.{f['key']}" if f.get("custom") else f["key"]): f
+                     for f in self.plx.people_fields()}
+            self._people_fields.clear()
+            self._people_fields.update(fresh)
         return self._people_fields
 
     @property

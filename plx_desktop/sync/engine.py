@@ -77,6 +77,7 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             message = getattr(exc, "reason", None) or str(exc)
             ctx.log(report, FAILED, code=getattr(exc, "code", None) or "STEP_FAILED",
                     message=f"The step could not run: {message}")
+            report.failed_to_run = True
         except ConnectorError as exc:
             status, reason, code = "failed", exc.reason, exc.code or "ERROR"
         finally:
@@ -85,4 +86,6 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             summaries.append(report.summary())
         if status != "completed":
             return Outcome(status, summaries, reason, code)
+        if not report.failed_to_run:
+            ctx.steps_completed.add(step.uid)
     return Outcome("completed", summaries)

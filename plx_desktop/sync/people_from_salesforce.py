@@ -69,10 +69,10 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     requests, again = retries.salesforce_records(step, ctx, fields)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
         step, ctx, report, page, mappings, in_flight, read_people_first, advance_cursor=False))
-    since = ctx.store.cursors.get(step.uid)
+    since, after_id = split_cursor(ctx.store.cursors.get(step.uid))
     batch = ctx.tuning.peoplelinx_batch
     pages = ctx.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
-                                page_size=ctx.tuning.salesforce_page_size)
+                                page_size=ctx.tuning.salesforce_page_size, after_id=after_id)
     for page in pages:
         for start in range(0, len(page), batch):
             ctx.check_cancel()
@@ -86,7 +86,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
                 mappings: list, in_flight: InFlight, read_people_first: bool,
                 advance_cursor: bool = True) -> None:
     sobject = step.source.name
-    people_fields = ctx.people_fields()
+    people_fields = ctx.people_fields(m.peoplelinx_field for m in mappings)
     links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
     contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
     writes: list[_Write] = []
@@ -106,7 +106,8 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
     if read_people_first:
         _settle_conflicts(step, ctx, report, writes)
     writes = [w for w in writes if w.send]
-    cursor = records[-1]["SystemModstamp"] if records and advance_cursor else None
+    cursor = (f"{records[-1]['SystemModstamp']}|{records[-1]['Id']}"
+              if records and advance_cursor else None)
     if not writes:
         ctx.commit(report, cursor=cursor)
         return
@@ -142,6 +143,15 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
         ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
         actions.enqueue(step, ctx, pending_actions)
     actions.send(step, ctx, report, pending_actions)
+
+
+def split_cursor(cursor: str | None) -> tuple[str | None, str | None]:
+    """A Salesforce step's cursor: the last record's SystemModstamp and Id ("stamp|Id"); a
+    cursor from before the Id was kept is the stamp alone."""
+    if not cursor:
+        return None, None
+    stamp, _, record_id = cursor.partition("|")
+    return stamp, record_id or None
 
 
 def _to_send(record: dict[str, Any], mappings: list, values: dict[str, Any],

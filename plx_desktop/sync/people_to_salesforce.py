@@ -102,7 +102,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
     if not todo:
         ctx.commit(report, cursor=cursor)
         return
-    match_by_email(ctx, sobject, [w for w in todo if w.sf_id is None], mappings)
+    match_by_email(ctx, step, [w for w in todo if w.sf_id is None], mappings)
     creating = [w for w in todo if w.sf_id is None]
     if creating:
         decide_creations(step, ctx, report, creating, accounts)

@@ -42,21 +42,33 @@ class PersonWrite:
 
 
 def left_to_other_step(ctx: RunContext, step: Step, links: list[RecordLink]) -> bool:
-    """A person linked only to the other object, when the other People step runs too and this
-    object's records are read into People (which links any record with their email): nothing to
-    match or create here, so no query is spent on them."""
+    """A person linked only to the other object, when the other People step runs too: they are
+    that object's in Salesforce already, so nothing is matched or created here, and no query is
+    spent on them. (With the object's own → People step in the profile, a record of this object
+    with their email would have been linked to them by that step.)"""
     other = "Lead" if step.target.name == "Contact" else "Contact"
     return (link_to(links, other) is not None and link_to(links, step.target.name) is None
-            and ctx.step_enabled(f"people_to_{other.lower()}")
-            and ctx.reverse_step(step) is not None)
+            and ctx.step_enabled(f"people_to_{other.lower()}"))
+
+
+def all_records_linked(ctx: RunContext, step: Step) -> bool:
+    """Whether every record of the step's object is linked to its person already, so that an
+    unlinked person can have no counterpart to find by email: true when the object's own
+    → People step, with no filtering rules, ran to completion earlier in this run (it upserts
+    every record into People by email, linking whoever had that email)."""
+    reverse = ctx.reverse_step(step)
+    return (reverse is not None and reverse.uid in ctx.steps_completed
+            and not reverse.filter_rules)
 
 
 def link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
     return next((k for k in links if k.sf_object == sobject), None)
 
 
-def match_by_email(ctx: RunContext, sobject: str, writes: list[PersonWrite], mappings: list) -> None:
-    """Unlinked people whose email a Salesforce record of this object has: that record."""
+def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappings: list) -> None:
+    """Unlinked people whose email a Salesforce record of this object has: that record (our
+    links first; then one query for the batch, unless every record is linked already)."""
+    sobject = step.target.name
     by_email = {normalise_email(w.values.get("Email")): w for w in writes if w.values.get("Email")}
     if not by_email:
         return
@@ -64,7 +76,7 @@ def match_by_email(ctx: RunContext, sobject: str, writes: list[PersonWrite], map
         link = link_to(links, sobject)
         if link is not None and email in by_email:
             by_email.pop(email).sf_id = link.sf_id
-    if not by_email:
+    if not by_email or all_records_linked(ctx, step):
         return
     fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
     soql = format_soql(f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "

@@ -45,6 +45,7 @@ __all__ = ["CancelToken", "Connections", "PeopleLinxSettings", "Progress", "RunS
 # Describe results kept between runs of one process (the GUI's timer, `sync --every`), so that a
 # poll with nothing to write costs one query per source object and no describe.
 _DESCRIBES: dict[str, dict[str, ObjectDescription]] = {}
+_PEOPLE_FIELDS: dict[str, dict[str, dict]] = {}
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def run_sync(data_dir: Path, connections: Connections, *, profile: str | None = 
             sf=PreviewSalesforce(sf) if dry_run else sf,  # type: ignore[arg-type]
             plx=PreviewPeopleLinx(plx) if dry_run else plx,  # type: ignore[arg-type]
             tuning=tuning, describe_cache=describes, dry_run=dry_run,
+            people_fields_cache=_PEOPLE_FIELDS.setdefault(
+                connections.peoplelinx.base_url if connections.peoplelinx else "", {}),
             follow_converted_leads=bool(store.settings.get(FOLLOW_CONVERTED_LEADS, False)))
         outcome = run_profile(ctx, only=set(steps) if steps is not None else None)
         usage = sf.api_usage

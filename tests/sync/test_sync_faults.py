@@ -46,7 +46,7 @@ def test_the_run_stops_when_api_usage_passes_the_cap(sandbox, sync, store, contr
     assert [s.label for s in run.steps] == ["Contact → People", "Lead → People"]
     assert not any(p["salesforce_lead_id"] for p in control.people())
     assert len(control.sf_records("Contact")) == 205
-    assert control.sf_limits()["used"] == 9_051
+    assert control.sf_limits()["used"] == 9_051, sandbox.salesforce.calls.snapshot()
 
 
 def test_below_the_cap_the_run_completes(sandbox, sync, control):
