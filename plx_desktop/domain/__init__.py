@@ -43,16 +43,16 @@ from plx_desktop.domain.profile import (
     default_profile,
 )
 from plx_desktop.domain.profile_file import profile_from_json, profile_to_json
-from plx_desktop.domain.record_mapping import MappedRecord, is_valid_email, map_record, nested
+from plx_desktop.domain.record_mapping import is_valid_email, nested, read_value
 from plx_desktop.domain.step import Step, new_step
 
 __all__ = [
     "LEAD_COMPANY_PLACEHOLDER", "STEP_KINDS", "AddToSequence", "ConversionError", "Direction",
     "DomainError", "FieldMapping", "FilterRule", "InvalidAction", "InvalidFilter", "InvalidMapping",
-    "InvalidProfileFile", "InvalidStatusMap", "InvalidStep", "MappedRecord", "Operator", "PeopleLinxField",
+    "InvalidProfileFile", "InvalidStatusMap", "InvalidStep", "Operator", "PeopleLinxField",
     "Profile", "ProfileChange", "ProfileKind", "ReadOnlyProfile", "SalesforceField", "SavedFilter",
     "Step", "StepKind", "StepObject", "SyncRule", "System", "UnknownStep", "compile_soql_where",
-    "custom_copy_of_default", "custom_profile", "default_profile", "is_valid_email", "map_record",
+    "custom_copy_of_default", "custom_profile", "default_profile", "is_valid_email",
     "nested", "new_step", "normalise_email", "operators_for",
-    "profile_from_json", "profile_to_json", "step_kind",
+    "profile_from_json", "read_value", "profile_to_json", "step_kind",
 ]

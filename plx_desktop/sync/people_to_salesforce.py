@@ -14,7 +14,7 @@ from typing import Any
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
-from plx_desktop.domain import Step
+from plx_desktop.domain import Step, is_valid_email
 from plx_desktop.store import RecordLink
 from plx_desktop.sync import retries
 from plx_desktop.sync.accounts import Accounts
@@ -31,7 +31,6 @@ from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
-    EMAIL,
     PersonWrite,
     create_row,
     decide_creations,
@@ -91,7 +90,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
                     message=f"Not synced: {mapped.error}")
             continue
         email = mapped.values.get("Email")
-        if email and not EMAIL.match(str(email)):
+        if email and not is_valid_email(str(email)):
             ctx.log(report, FAILED, plx_id=person["id"], label=write.label,
                     code="INVALID_EMAIL_ADDRESS",
                     message=f"Refused: '{email}' is not a valid email address; fix it in PeopleLinx")

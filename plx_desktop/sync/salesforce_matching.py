@@ -8,7 +8,6 @@ Lead. And a contact's company name becomes its AccountId, creating the Account o
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,8 +19,6 @@ from plx_desktop.store import RecordLink
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.context import RunContext, StepReport
 from plx_desktop.sync.values import ACCOUNT_NAME
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass

@@ -12,38 +12,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plx_desktop.connectors.salesforce_models import ObjectDescription
-from plx_desktop.domain import ConversionError, FieldMapping, SyncRule
+from plx_desktop.domain import ConversionError, FieldMapping, SyncRule, nested, read_value
 from plx_desktop.domain.convert import convert_value
 
-CUSTOM = "custom_fields."
 ACCOUNT_NAME = "Account.Name"  # a contact's company: resolved to AccountId by the engine
 
 
-def sf_get(record: dict[str, Any], path: str) -> Any:
-    """A field of a Salesforce record, following "Account.Name" through parent records."""
-    value: Any = record
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
-def plx_get(person: dict[str, Any], key: str) -> Any:
-    if key.startswith(CUSTOM):
-        return (person.get("custom_fields") or {}).get(key[len(CUSTOM):])
-    return person.get(key)
-
-
-def plx_payload(values: dict[str, Any]) -> dict[str, Any]:
-    """Flat {"custom_fields.x": v} values as a PeopleLinx person body."""
-    body: dict[str, Any] = {}
-    for key, value in values.items():
-        if key.startswith(CUSTOM):
-            body.setdefault("custom_fields", {})[key[len(CUSTOM):]] = value
-        else:
-            body[key] = value
-    return body
+# A Salesforce record's field ("Account.Name" follows the parent), a person's field
+# ("custom_fields.x" reads the custom field), and flat values as a PeopleLinx body.
+sf_get = plx_get = read_value
+plx_payload = nested
 
 
 def active(mappings: Iterable[FieldMapping], *, to_salesforce: bool) -> list[FieldMapping]:
