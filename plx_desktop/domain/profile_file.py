@@ -83,6 +83,9 @@ def profile_from_document(data: Any) -> Profile:
     without "mappings" or "status_map" gets its kind's presets; mandatory flags are re-derived
     from the kind, never taken from the file."""
     problems: list[str] = []
+    _unencodable_text(data, "", problems)
+    if problems:
+        raise InvalidProfileFile(problems)
     if not _check_keys(data, _DOCUMENT_KEYS, "", problems):
         raise InvalidProfileFile(problems)
     if data["format"] != FORMAT:
@@ -108,6 +111,23 @@ def profile_from_document(data: Any) -> Profile:
     if problems:
         raise InvalidProfileFile(problems)
     return custom_profile(steps)
+
+
+def _unencodable_text(data: Any, path: str, problems: list[str]) -> None:
+    """Text that cannot be stored (a lone surrogate from a JSON escape such as \\ud800)."""
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append(f"{path or 'the file'}: {data!r} is not valid text (a lone UTF-16 "
+                            "surrogate); fix or remove it")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _unencodable_text(key, f"{path}.{key}" if path else str(key), problems)
+            _unencodable_text(value, f"{path}.{key}" if path else str(key), problems)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _unencodable_text(value, f"{path}[{index}]", problems)
 
 
 def _check_keys(data: Any, keys: dict[str, bool], path: str, problems: list[str]) -> bool:

@@ -15,6 +15,7 @@ from plx_desktop.domain import (
     ProfileKind,
     SavedFilter,
     SyncRule,
+    custom_copy_of_default,
     custom_profile,
     default_profile,
     profile_from_json,
@@ -146,3 +147,13 @@ def test_a_minimal_hand_written_file_gets_the_kinds_defaults():
     assert back.steps[1].status_map == step_kind("inbox_state_to_lead_status").preset_status_map
     assert back.steps[2].mappings == step_kind("people_to_lead").default_mappings
     assert all(m.mandatory for m in back.steps[3].mappings)
+
+
+def test_a_lone_surrogate_is_refused_with_the_field_named():
+    """Found by the reliability suite's property test: '\\ud800' in a status value crashed the
+    save into SQLite instead of being refused."""
+    document = json.loads(profile_to_json(custom_copy_of_default()))
+    document["steps"][4]["status_map"]["active"] = "\ud800"
+    with pytest.raises(InvalidProfileFile) as refused:
+        profile_from_json(json.dumps(document))
+    assert any(p.startswith("steps[4].status_map.active:") for p in refused.value.problems)
