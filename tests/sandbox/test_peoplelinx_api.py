@@ -148,3 +148,15 @@ def test_faults_answer_in_the_peoplelinx_shape(api: Api, plx_server: Any) -> Non
         assert (answer.status_code, error_of(answer)["code"]) == (status, code)
         if kind == "429":
             assert answer.headers["Retry-After"] == "1"
+
+
+def test_a_lone_surrogate_is_refused_with_400_not_a_hang_up(plx_server: Any) -> None:
+    """Found by the reliability suite: the stand-in used to drop the connection."""
+    answer = requests.post(plx_server.url + "/v1/people",
+                           data=b'{"first_name": "\\ud800", "last_name": "X", '
+                                b'"email": "x@example.com"}',
+                           headers={"Authorization": f"Bearer {plx_server.app.api_key()}",
+                                    "Content-Type": "application/json"},
+                           verify=plx_server.ca_file, timeout=10)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid_value"

@@ -45,9 +45,16 @@ def json_body(request: Request, *, required: bool = True) -> Any:
             raise fail(400, "invalid_request", "A JSON body is required.")
         return None
     try:
-        return json.loads(request.body)
+        body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise fail(400, "invalid_json", f"The body is not valid JSON: {exc}") from exc
+    try:
+        # A "\ud800" escape parses to a lone surrogate, which no text store can keep.
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise fail(400, "invalid_value", "The body holds text that is not valid Unicode "
+                   "(a lone UTF-16 surrogate).") from None
+    return body
 
 
 def json_object(request: Request) -> dict[str, Any]:
