@@ -85,6 +85,7 @@ class Tuning:
 
     salesforce_batch: int = 200  # sObject Collections' limit
     peoplelinx_batch: int = 500  # PeopleLinx batch endpoint's limit
+    bulk_threshold: int = 10_000  # people in one step past which creations go by Bulk API 2.0
     page_size: int = 1000  # PeopleLinx page size
     salesforce_page_size: int | None = None  # query page size (None: Salesforce's 2,000)
 

@@ -58,6 +58,10 @@ def all_records_linked(ctx: RunContext, step: Step) -> bool:
             and not reverse.filter_rules)
 
 
+# 200 addresses keep a query well inside Salesforce's URI and SOQL length limits.
+_EMAILS_PER_QUERY = 200
+
+
 def link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
     return next((k for k in links if k.sf_object == sobject), None)
 
@@ -76,13 +80,15 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappi
     if not by_email or all_records_linked(ctx, step):
         return
     fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
-    soql = format_soql(f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
-                       "ORDER BY LastModifiedDate DESC", sorted(by_email))
-    for page in ctx.sf.iter_query(soql):
-        for record in page:
-            write = by_email.pop(normalise_email(record.get("Email")), None)
-            if write is not None:
-                write.sf_id = record["Id"]
+    emails = sorted(by_email)
+    for start in range(0, len(emails), _EMAILS_PER_QUERY):
+        soql = format_soql(f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
+                           "ORDER BY LastModifiedDate DESC", emails[start:start + _EMAILS_PER_QUERY])
+        for page in ctx.sf.iter_query(soql):
+            for record in page:
+                write = by_email.pop(normalise_email(record.get("Email")), None)
+                if write is not None:
+                    write.sf_id = record["Id"]
                 write.known = {k: sf_value(record, k) for k in write.values}
 
 

@@ -1,0 +1,84 @@
+"""Bulk API 2.0: a People → Salesforce step past the threshold creates its records through one
+ingest job per threshold's worth (a handful of calls), idempotently: a run killed in the middle of
+the job and run again leaves no duplicate and nothing out."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+from sync_helpers import (
+    custom_with,
+    duplicates,
+    emptied,
+    handling,
+    plx_client,
+    run_engine_child,
+    totals,
+    wait_until,
+)
+
+from plx_desktop.connectors.peoplelinx_types import BatchItem
+from plx_desktop.sync.context import Tuning
+
+BULK = {"bulk_threshold": 100, "salesforce_batch": 50}
+PEOPLE = 150
+
+
+def _people(sandbox) -> None:
+    emptied(sandbox)
+    with plx_client(sandbox) as client:
+        client.batch_people([BatchItem("create", {
+            "first_name": f"Bulk{n}", "last_name": "Person", "email": f"bulk{n}@bulk.example.com",
+            "account": ""}) for n in range(PEOPLE)])
+
+
+def _ingest_calls(sandbox) -> int:
+    return sum(n for route, n in sandbox.salesforce.calls.snapshot()["by_route"].items()
+               if route.startswith("jobs/ingest"))
+
+
+def test_a_large_step_creates_through_one_bulk_job(sandbox, sync, store, control):
+    _people(sandbox)
+    custom_with(store, "people_to_contact")
+    control.sf_clear_calls()
+    run = sync(tuning=Tuning(**BULK))
+    assert run.status == "completed" and totals(run)["created"] == PEOPLE
+    routes = control.sf_calls()["by_route"]
+    assert _ingest_calls(sandbox) >= 4  # create, upload, close, status, results
+    assert "composite/sobjects/{sobject}/{ext_field}" not in routes  # no Collections upsert
+    contacts = control.sf_records("Contact")
+    assert len(contacts) == PEOPLE and duplicates(contacts) == {}
+    assert totals(sync(tuning=Tuning(**BULK))) == {
+        "created": 0, "updated": 0, "skipped": 0, "failed": 0, "conflicts": 0}
+
+
+def test_killed_during_the_bulk_job_then_run_again_duplicates_nothing(
+        sandbox, data_dir, sync, store, control):
+    _people(sandbox)
+    custom_with(store, "people_to_contact")
+    control.sf_faults(latency_ms=20)
+    child = multiprocessing.get_context("spawn").Process(
+        target=run_engine_child, args=(str(data_dir), BULK), daemon=True)
+    before = handling()
+    child.start()
+    try:
+        # The job is created, its data uploaded: kill while Salesforce works on it.
+        wait_until(lambda: _ingest_calls(sandbox) >= 3 or not child.is_alive(), timeout=60,
+                   every=0.002)
+        assert child.is_alive(), "the run finished before the kill point"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.join(timeout=30)
+    assert child.exitcode == -signal.SIGKILL
+    wait_until(lambda: not handling(now_handling=before))
+    # The job was closed before the kill: Salesforce finishes it although nobody is listening.
+    wait_until(lambda: len(control.sf_records("Contact")) == PEOPLE)
+    control.sf_faults(latency_ms=0)
+    again = sync(tuning=Tuning(**BULK))
+    assert again.status == "completed", again.reason
+    assert totals(again)["failed"] == 0
+    contacts = control.sf_records("Contact")
+    assert duplicates(contacts) == {}
+    assert {c["PeopleLinx_Id__c"] for c in contacts} == {p["id"] for p in control.people()}
