@@ -32,8 +32,10 @@ from plx_desktop.sync.outbox_flow import InFlight, record_intent
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
     PersonWrite,
+    all_records_linked,
     create_row,
     decide_creations,
+    email_index,
     left_to_other_step,
     link_to,
     match_by_email,
@@ -61,11 +63,14 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     # Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
     # instead of one per 200); a smaller step is written through Collections, 200 a call.
     waiting: list[dict[str, Any]] = []
+    index: dict[str, dict[str, Any]] | None = None
     for page in after_cursor(pages, since):
         waiting.extend(page)
         if len(waiting) >= threshold:
             ctx.check_cancel()
-            _sync_batch(step, ctx, report, waiting, accounts, in_flight, bulk=True)
+            if index is None and not all_records_linked(ctx, step):
+                index = email_index(ctx, step, active(step.mappings, to_salesforce=True))
+            _sync_batch(step, ctx, report, waiting, accounts, in_flight, bulk=True, index=index)
             ctx.progress(report, message=f"{report.done} people read")
             waiting = []
     for start in range(0, len(waiting), batch):
@@ -77,7 +82,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[dict[str, Any]],
                 accounts: Accounts, in_flight: InFlight, advance_cursor: bool = True,
-                bulk: bool = False) -> None:
+                bulk: bool = False, index: dict[str, dict[str, Any]] | None = None) -> None:
     sobject = step.target.name
     mappings = active(step.mappings, to_salesforce=True)
     keys = [m.peoplelinx_field for m in mappings]
@@ -112,7 +117,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
     if not todo:
         ctx.commit(report, cursor=cursor)
         return
-    match_by_email(ctx, step, [w for w in todo if w.sf_id is None], mappings)
+    match_by_email(ctx, step, [w for w in todo if w.sf_id is None], mappings, index)
     creating = [w for w in todo if w.sf_id is None]
     if creating:
         decide_creations(step, ctx, report, creating, accounts)

@@ -66,9 +66,24 @@ def link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
     return next((k for k in links if k.sf_object == sobject), None)
 
 
-def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappings: list) -> None:
+def email_index(ctx: RunContext, step: Step, mappings: list) -> dict[str, dict[str, Any]]:
+    """Every record of the step's object that has an email, by normalised email: read once
+    (2,000 a page) for a large step, instead of one query per 200 people."""
+    sobject = step.target.name
+    fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
+    index: dict[str, dict[str, Any]] = {}
+    soql = f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email != null ORDER BY LastModifiedDate"
+    for page in ctx.sf.iter_query(soql):
+        for record in page:
+            index[normalise_email(record.get("Email"))] = record  # the newest wins
+    return index
+
+
+def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappings: list,
+                   index: dict[str, dict[str, Any]] | None = None) -> None:
     """Unlinked people whose email a Salesforce record of this object has: that record (our
-    links first; then one query for the batch, unless every record is linked already)."""
+    links first; then the step's email index when it has one, else one query per 200 people,
+    unless every record is linked already)."""
     sobject = step.target.name
     by_email = {normalise_email(w.values.get("Email")): w for w in writes if w.values.get("Email")}
     if not by_email:
@@ -78,6 +93,13 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappi
         if link is not None and email in by_email:
             by_email.pop(email).sf_id = link.sf_id
     if not by_email or all_records_linked(ctx, step):
+        return
+    if index is not None:
+        for email, write in by_email.items():
+            record = index.get(email)
+            if record is not None:
+                write.sf_id = record["Id"]
+                write.known = {k: sf_value(record, k) for k in write.values}
         return
     fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
     emails = sorted(by_email)

@@ -15,6 +15,7 @@ from sync_helpers import (
     handling,
     plx_client,
     run_engine_child,
+    sf_create,
     totals,
     wait_until,
 )
@@ -82,3 +83,19 @@ def test_killed_during_the_bulk_job_then_run_again_duplicates_nothing(
     contacts = control.sf_records("Contact")
     assert duplicates(contacts) == {}
     assert {c["PeopleLinx_Id__c"] for c in contacts} == {p["id"] for p in control.people()}
+
+
+def test_a_large_step_matches_existing_records_from_one_read_of_their_emails(
+        sandbox, sync, store, control):
+    _people(sandbox)
+    existing = [sf_create(sandbox, "Contact", FirstName=f"Bulk{n}", LastName="Person",
+                          Email=f"BULK{n}@Bulk.example.com") for n in range(10)]
+    custom_with(store, "people_to_contact")
+    control.sf_clear_calls()
+    run = sync(tuning=Tuning(**BULK))
+    assert (totals(run)["created"], totals(run)["updated"]) == (PEOPLE - 10, 10)
+    contacts = control.sf_records("Contact")
+    assert len(contacts) == PEOPLE and duplicates(contacts) == {}
+    assert set(existing) <= {c["Id"] for c in contacts}
+    # the emails were read once for the whole step, not one query per 50 people
+    assert control.sf_calls()["by_route"].get("query", 0) <= 3
