@@ -34,6 +34,9 @@ LOGIN_URLS = {
     "sandbox": "https://test.salesforce.com",
 }
 CALLBACK_PATH = "/oauth/callback"
+# PLX Desktop's connected app (its consumer key; a desktop app keeps no secret, PKCE protects the
+# code exchange). A placeholder until the connected app is registered in PeopleLinx's org.
+PLX_DESKTOP_CLIENT_ID = "PLX_DESKTOP_CONNECTED_APP"
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
 
 

@@ -14,13 +14,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from plx_desktop.connectors.sf_auth import PLX_DESKTOP_CLIENT_ID
 from plx_desktop.paths import sandbox_dir
 
 SANDBOX_JSON = "sandbox.json"
 
 # The PLX Desktop connected app's consumer key for real orgs. Desktop apps cannot keep a secret,
 # so only the public client id is shipped; PKCE protects the code exchange.
-PRODUCTION_CLIENT_ID = "PLX_DESKTOP_CONNECTED_APP"
+PRODUCTION_CLIENT_ID = PLX_DESKTOP_CLIENT_ID
 PEOPLELINX_BASE_URL = "https://api.peoplelinx.com"
 
 
@@ -160,7 +161,8 @@ def remember(state: ConnectionState, store: Any) -> None:
     else:
         store.settings.set(SALESFORCE_CONNECTION, {
             "instance_url": sf.instance_url, "username": sf.username, "org_id": sf.org_id,
-            "display_name": sf.display_name, "login_url": sf.login_url})
+            "display_name": sf.display_name, "login_url": sf.login_url,
+            "client_id": state.client_id})  # headless `sync` renews the session with it
     plx = state.peoplelinx
     if plx is None:
         store.settings.delete(PEOPLELINX_CONNECTION)

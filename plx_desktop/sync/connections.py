@@ -16,6 +16,7 @@ from plx_desktop.connectors.peoplelinx import PeopleLinxClient
 from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.connectors.salesforce_models import SalesforceConnection
+from plx_desktop.connectors.sf_auth import PLX_DESKTOP_CLIENT_ID
 from plx_desktop.paths import sandbox_dir
 from plx_desktop.store import Store
 from plx_desktop.store.settings import PEOPLELINX_CONNECTION, SALESFORCE_CONNECTION
@@ -93,7 +94,7 @@ def saved_connections(store: Store) -> Connections:
                 instance_url=sf_info["instance_url"],
                 access_token=login.access_token or "",
                 refresh_token=login.refresh_token,
-                client_id=sf_info.get("client_id", ""),
+                client_id=sf_info.get("client_id") or PLX_DESKTOP_CLIENT_ID,
                 login_url=sf_info.get("login_url", "https://login.salesforce.com"),
                 api_version=sf_info.get("api_version", "62.0"),
                 ca_file=sf_info.get("ca_file"),
