@@ -31,6 +31,7 @@ from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
+    EmailIndex,
     PersonWrite,
     all_records_linked,
     create_row,
@@ -63,7 +64,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     # Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
     # instead of one per 200); a smaller step is written through Collections, 200 a call.
     waiting: list[dict[str, Any]] = []
-    index: dict[str, dict[str, Any]] | None = None
+    index: EmailIndex | None = None
     for page in after_cursor(pages, since):
         waiting.extend(page)
         if len(waiting) >= threshold:
@@ -82,7 +83,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[dict[str, Any]],
                 accounts: Accounts, in_flight: InFlight, advance_cursor: bool = True,
-                bulk: bool = False, index: dict[str, dict[str, Any]] | None = None) -> None:
+                bulk: bool = False, index: EmailIndex | None = None) -> None:
     sobject = step.target.name
     mappings = active(step.mappings, to_salesforce=True)
     keys = [m.peoplelinx_field for m in mappings]
