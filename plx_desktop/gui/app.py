@@ -122,8 +122,8 @@ def run_gui(args: argparse.Namespace) -> int:
     """Run the desktop app until its window closes; the exit code."""
     from plx_desktop.gui.main_window import MainWindow
 
-    # The sync worker runs Python on another thread: a short GIL switch interval hands the
-    # GUI thread its turn sooner (5 ms by default is a visible stall at every batch).
+    # The engine runs in a child process, but the thread that relays its messages is still
+    # Python in this one: a short GIL switch interval hands the GUI thread its turn sooner.
     sys.setswitchinterval(0.001)
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))

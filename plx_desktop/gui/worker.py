@@ -1,18 +1,24 @@
-"""The one bridge between the GUI and the sync engine: a run on a worker thread, reported by signals.
+"""The one bridge between the GUI and the sync engine: a run in a child process, reported by signals.
 
-Thread rules (DESIGN.md, Threads):
+Thread and process rules (DESIGN.md, Threads; docs/PERFORMANCE.md, the window):
 - `SyncRunner` lives on the GUI thread. Call start(), cancel(), stop_and_wait() and read `running`
   from the GUI thread only; its signals are delivered on the GUI thread.
-- `_SyncWorker` is moved to a fresh QThread for each run. It calls
-  plx_desktop.sync.service.run_sync there; run_sync opens its own database connection (it only
-  receives the data dir), so no connection crosses threads. The engine's SyncEvents callbacks run
-  on the worker thread and only emit signals; every connection to the GUI is queued.
-- Cancel is cooperative: the engine checks the CancelToken between batches and returns a
-  RunSummary with status "stopped".
+- `_SyncWorker` is moved to a fresh QThread for each run. There it starts a child process
+  (plx_desktop.gui.sync_process) that calls plx_desktop.sync.service.run_sync, and relays what
+  the child sends as signals; every connection to the GUI is queued. The engine's Python never
+  runs in the GUI process, so the window never waits for the engine's GIL. run_sync opens its own
+  database connection (it only receives the data dir), so no connection crosses processes.
+- Cancel is cooperative: a message on a pipe that the child turns into its CancelToken; the
+  engine checks it between batches and returns a RunSummary with status "stopped". A child
+  that does not stop when the window closes is terminated (see stop_and_wait).
+- A caller that injects its own run function (tests of the bridge itself) gets it called on the
+  worker thread, in this process: a function given at run time cannot be sent to a child.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -20,18 +26,21 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from plx_desktop.gui import sync_process
+
 QUEUED = Qt.ConnectionType.QueuedConnection
 
-
-def _engine() -> Any:
-    # Imported when a run starts, so the window can open (and say why) even if the engine fails to import.
-    from plx_desktop.sync import service
-
-    return service
+# "spawn" everywhere: forking a process that runs Qt threads is unsafe, and it is what Windows
+# and macOS use anyway (PyInstaller bundles: multiprocessing.freeze_support() in __main__).
+_SPAWN = multiprocessing.get_context("spawn")
+# After its last message, how long the child may take to exit before it is made to.
+_EXIT_GRACE_SECONDS = 10.0
+# Closing the window: how long a cancelled child gets after terminate() before kill().
+_TERMINATE_GRACE_MS = 5_000
 
 
 class _QtEvents:
-    """The engine's SyncEvents, turned into signal emissions (called on the worker thread)."""
+    """The engine's SyncEvents, turned into signal emissions (in-thread runs only)."""
 
     def __init__(self, worker: _SyncWorker):
         self._worker = worker
@@ -47,7 +56,7 @@ class _QtEvents:
 
 
 class _SyncWorker(QObject):
-    """Runs one sync on its thread. Created on the GUI thread, then moved to the worker thread."""
+    """Runs one sync from its thread. Created on the GUI thread, then moved to the worker thread."""
 
     progress = Signal(object)        # service.Progress
     log_entries = Signal(list)       # the store's log-entry records
@@ -61,32 +70,144 @@ class _SyncWorker(QObject):
         super().__init__()
         self._data_dir = data_dir
         self._connections = connections
-        self._profile = profile
-        self._dry_run = dry_run
-        self._steps = steps
         self._run_sync = run_sync
-        service = _engine() if run_sync is None else None
-        self.cancel_token = service.CancelToken() if service else _PlainCancelToken()
+        self._options: dict[str, Any] = {"profile": profile, "dry_run": dry_run}
+        if steps is not None:
+            self._options["steps"] = steps
+        self._process: Any = None  # the child, while it runs (set on the worker thread)
+        self.cancel_token: Any = (_PlainCancelToken() if run_sync is not None
+                                  else _ProcessCancelToken())
 
     @Slot()
     def run(self) -> None:
         try:
-            run_sync = self._run_sync or _engine().run_sync
-            options = {"steps": self._steps} if self._steps is not None else {}
-            summary = run_sync(self._data_dir, self._connections, profile=self._profile,
-                               events=_QtEvents(self), cancel=self.cancel_token,
-                               dry_run=self._dry_run, **options)
+            if self._run_sync is not None:
+                self._run_here(self._run_sync)
+            else:
+                self._run_in_child()
         except Exception as exc:  # noqa: BLE001 - every failure must reach the admin, not vanish
             traceback.print_exc()
             self.failed.emit(str(exc) or exc.__class__.__name__)
-        else:
-            self.finished.emit(summary)
         finally:
             self.done.emit()
 
+    def _run_here(self, run_sync: Callable[..., Any]) -> None:
+        summary = run_sync(self._data_dir, self._connections, events=_QtEvents(self),
+                           cancel=self.cancel_token, **self._options)
+        self.finished.emit(summary)
+
+    def _run_in_child(self) -> None:
+        # A pipe, not a Queue: once the child is gone (and our copy of the writing end is
+        # closed) reading it ends with EOFError instead of waiting forever.
+        reader, writer = _SPAWN.Pipe(duplex=False)
+        try:
+            process = _SPAWN.Process(
+                target=sync_process.run_in_child, name="plx-sync", daemon=True,
+                args=(writer, self.cancel_token.receiver, self._data_dir, self._connections,
+                      self._options))
+            self._process = process  # first: stop_and_wait may terminate it from now on
+            try:
+                process.start()
+            finally:
+                writer.close()
+                self.cancel_token.receiver.close()  # the child has its own copy now
+            try:
+                if not self._relay(reader):
+                    self.failed.emit(_death_reason(process))
+            finally:
+                _end(process, _EXIT_GRACE_SECONDS)
+        finally:
+            self._process = None
+            reader.close()
+            self.cancel_token.close()
+
+    def _relay(self, reader: Any) -> bool:
+        """Re-emit the child's messages until its last one; False if it died before sending it."""
+        while True:
+            try:
+                message = reader.recv()
+            except (EOFError, OSError):
+                return False
+            kind = message[0]
+            if kind == sync_process.PROGRESS:
+                self.progress.emit(message[1])
+            elif kind == sync_process.LOG_ENTRIES:
+                self.log_entries.emit(message[1])
+            elif kind == sync_process.API_USAGE:
+                self.api_usage.emit(message[1], message[2])
+            elif kind == sync_process.FINISHED:
+                self.finished.emit(message[1])
+                return True
+            elif kind == sync_process.FAILED:
+                self.failed.emit(message[1])
+                return True
+
+    @property
+    def runs_in_child(self) -> bool:
+        return self._run_sync is None
+
+    def terminate_child(self) -> None:
+        """Make a child that ignored the cancel go away (thread-safe: it only sends a signal)."""
+        process = self._process
+        if process is not None:
+            try:
+                process.terminate()
+            except (AttributeError, ValueError, OSError):
+                pass  # not started yet (it then sees the cancel at once), or already gone
+
+
+def _end(process: Any, grace: float) -> None:
+    """Wait for the child to exit; terminate it, then kill it, if it does not."""
+    process.join(grace)
+    if process.exitcode is None:
+        process.terminate()
+        process.join(_TERMINATE_GRACE_MS / 1000)
+    if process.exitcode is None:
+        process.kill()
+        process.join()
+
+
+def _death_reason(process: Any) -> str:
+    """One line for the admin about a child that ended without a summary."""
+    process.join(_EXIT_GRACE_SECONDS)
+    code = process.exitcode
+    if code is not None and code < 0:
+        return f"The sync process was stopped (signal {-code}) before it could finish."
+    return (f"The sync process ended unexpectedly (exit code {code}); "
+            "the next run picks up where this one stopped.")
+
+
+class _ProcessCancelToken:
+    """Cancellation that crosses into the child process: one message on a pipe.
+
+    Sending never blocks (a few bytes, and a child that is gone only makes it fail), unlike
+    multiprocessing.Event.set(), which waits for ever on a waiter whose process has exited.
+    """
+
+    def __init__(self) -> None:
+        self.receiver, self._sender = _SPAWN.Pipe(duplex=False)
+        self.cancelled = False
+        self._lock = threading.Lock()  # cancel() on the GUI thread, close() on the worker's
+
+    def cancel(self) -> None:
+        with self._lock:
+            if self.cancelled:
+                return
+            self.cancelled = True
+            try:
+                self._sender.send_bytes(b"cancel")
+            except OSError:
+                pass  # the child has ended (or the run is over): nothing left to stop
+
+    def close(self) -> None:
+        """After the run: the child is gone; closing the sending end earlier would cancel it."""
+        with self._lock:
+            self.receiver.close()
+            self._sender.close()
+
 
 class _PlainCancelToken:
-    """Used only when a caller supplies its own run function (the engine's token otherwise)."""
+    """Used only when a caller supplies its own run function (run on the worker thread)."""
 
     def __init__(self) -> None:
         self.cancelled = False
@@ -96,7 +217,8 @@ class _PlainCancelToken:
 
 
 class SyncRunner(QObject):
-    """Starts sync runs on a worker thread, one at a time, and re-emits what they report."""
+    """Starts sync runs in a child process (watched from a worker thread), one at a time, and
+    re-emits what they report."""
 
     started = Signal()
     progress = Signal(object)
@@ -155,14 +277,20 @@ class SyncRunner(QObject):
     def stop_and_wait(self, timeout_ms: int = 30_000) -> bool:
         """Cancel and block until the worker thread has ended (for closing the window).
 
-        Returns False if the engine did not stop in time; the thread is then left to finish on
-        its own rather than killed, because killing it could leave a half-written batch.
+        A child process that has not stopped within timeout_ms is terminated: the engine commits
+        each batch in one transaction, so a run ended at any moment loses nothing and duplicates
+        nothing on the next run (DESIGN.md, step 6). Returns False only if the thread still did
+        not end; an injected in-thread run function is then left to finish on its own, as a
+        thread cannot be killed safely.
         """
-        thread = self._thread
+        thread, worker = self._thread, self._worker
         if thread is None:
             return True
         self.cancel()
         ended = thread.wait(timeout_ms)
+        if not ended and worker is not None and worker.runs_in_child:
+            worker.terminate_child()
+            ended = thread.wait(2 * _TERMINATE_GRACE_MS)
         if ended:
             self._on_thread_finished()
         return ended

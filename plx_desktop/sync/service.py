@@ -77,6 +77,7 @@ def run_sync(data_dir: Path, connections: Connections, *, profile: str | None = 
     try:
         chosen = store.profiles.load(profile) if profile else store.profiles.load_active()
         if not dry_run:
+            store.log.close_abandoned_runs()
             run_id = store.log.start_run(chosen.kind.value)
         try:
             sf, plx = open_clients(connections, retry=retry,

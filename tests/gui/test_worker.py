@@ -1,5 +1,6 @@
-"""The worker bridge: a real sync through run_sync against the sandbox, on a worker thread,
-reported through queued signals; cooperative cancel; a failure reported as `failed`."""
+"""The worker bridge: a real sync through run_sync against the sandbox, in a child process,
+reported through queued signals; cooperative cancel; a child that does not stop is ended; a
+failure reported as `failed`."""
 
 from __future__ import annotations
 
@@ -77,3 +78,40 @@ def test_an_exception_in_the_engine_arrives_as_failed(qtbot, tmp_path):
         runner.start(connections=None)
     assert failed.args == ["the database is locked"]
     qtbot.waitUntil(lambda: not runner.running)
+
+
+def test_the_run_is_in_a_child_process_that_is_ended_if_it_does_not_stop(qtbot, sandbox,
+                                                                          data_dir):
+    # Every API call takes 3 s, longer than the run is given to stop: closing the window must
+    # not wait for it, so the child is terminated (a thread could not be) and nothing is left.
+    import multiprocessing
+
+    from plx_desktop.sync.service import sandbox_connections
+
+    services = (sandbox.salesforce, sandbox.peoplelinx)
+    for service in services:
+        service.faults.configure(latency_ms=3_000)
+    runner = SyncRunner(data_dir)
+    failures = []
+    runner.failed.connect(failures.append)
+    with qtbot.assertNotEmitted(runner.finished):
+        assert runner.start(sandbox_connections(data_dir), profile="default")
+        qtbot.waitUntil(lambda: sum(s.calls.snapshot()["total"] for s in services) > 0,
+                        timeout=30_000)
+        assert runner.stop_and_wait(500)
+        assert not runner.running
+        qtbot.waitUntil(lambda: bool(failures))
+    assert failures == ["The sync process was stopped (signal 15) before it could finish."]
+    assert not [p for p in multiprocessing.active_children() if p.name == "plx-sync"]
+
+
+def test_closing_the_window_right_after_a_run_does_not_wait_for_ever(qtbot, data_dir):
+    # The window closes on `finished`, while the bridge is still seeing its child out.
+    from plx_desktop.sync.service import sandbox_connections
+
+    runner = SyncRunner(data_dir)
+    with qtbot.waitSignal(runner.finished, timeout=120_000):
+        assert runner.start(sandbox_connections(data_dir), profile="default")
+    assert runner.stop_and_wait(60_000)
+    assert not runner.running
+    runner.cancel()  # nothing running: nothing happens

@@ -99,3 +99,13 @@ def test_runs(store):
     run = store.log.runs()[0]
     assert (run.id, run.status, run.counts) == (run_id, "completed", {"created": 3, "failed": 1})
     assert run.finished_at >= run.started_at
+
+
+def test_runs_cut_off_are_closed_when_the_next_one_starts(store):
+    cut_off = store.log.start_run("default")
+    assert store.log.close_abandoned_runs() == 1
+    run = store.log.run(cut_off)
+    assert run.status == "failed" and "Interrupted" in run.message and run.finished_at
+    finished = store.log.start_run("default")
+    store.log.finish_run(finished, "completed")
+    assert store.log.close_abandoned_runs() == 0
