@@ -62,18 +62,19 @@ class Store:
 
     def commit_batch(self, *, done: Iterable[int] = (), failed: dict[int, str] | None = None,
                      links: Iterable[RecordLink] = (), log: Iterable[LogEntry] = (),
-                     cursors: dict[str, str] | None = None) -> None:
+                     cursors: dict[str, str] | None = None) -> list[LogEntry]:
         """Record a sent batch's results in one transaction: outbox items done/failed, links,
         log entries and cursors. A crash before it leaves the items pending or sent; after it,
-        everything is recorded; never half."""
+        everything is recorded; never half. Returns the log entries as stored (with ids)."""
         with self.db.atomic():
             self.outbox.mark_done(done)
             if failed:
                 self.outbox.mark_failed(failed)
             self.links.upsert_many(links)
-            self.log.append_many(log)
+            stored = self.log.append_many(log)
             if cursors:
                 self.cursors.set_many(cursors)
+        return stored
 
     def close(self) -> None:
         if not self.db.is_closed():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -55,19 +55,28 @@ class SyncLog:
     def __init__(self, db: pw.Database, models: Models):
         self._db, self._m = db, models
 
-    def append_many(self, entries: Iterable[LogEntry]) -> int:
-        """Append entries in one transaction; how many.
+    def append_many(self, entries: Iterable[LogEntry]) -> list[LogEntry]:
+        """Append entries in one transaction; the entries as stored, with their ids and times.
 
         A prepared statement run with executemany: several times faster than building
         multi-row INSERTs, which matters when a bulk step logs tens of thousands of records.
+        The ids come back so that a live view can show the rows without reading them again:
+        one transaction is one writer, so its rows take consecutive ids ending at the last.
         """
         now = now_text()
+        entries = list(entries)
         rows = [(to_text(e.time) if e.time else now, e.run_id, e.step_uid, e.step_label,
                  e.direction, e.sf_id, e.plx_id, e.record_label, e.outcome, e.error_code,
                  e.message) for e in entries]
+        if not rows:
+            return []
         with self._db.atomic():
-            self._db.cursor().executemany(_INSERT, rows)
-        return len(rows)
+            cursor = self._db.cursor()
+            cursor.executemany(_INSERT, rows)
+            last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
+        first = last - len(rows) + 1
+        return [replace(e, id=first + n, time=from_text(row[0]))
+                for n, (e, row) in enumerate(zip(entries, rows, strict=True))]
 
     def append(self, entry: LogEntry) -> None:
         self.append_many([entry])

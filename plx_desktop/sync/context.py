@@ -250,8 +250,9 @@ class RunContext:
         else:
             with self.store.transaction():
                 self.store.conflicts.add_many(conflicts)
-                self.store.commit_batch(done=done, failed=failed, links=links, log=entries,
-                                        cursors={report.step.uid: cursor} if cursor else None)
+                entries = self.store.commit_batch(
+                    done=done, failed=failed, links=links, log=entries,
+                    cursors={report.step.uid: cursor} if cursor else None)
         if entries and self.events is not None and not self.dry_run:
             self.events.log_entries(entries)
 

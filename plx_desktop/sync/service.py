@@ -117,9 +117,9 @@ def _finish(store: Store, run_id: int, outcome: Outcome, usage: tuple[int, int] 
             entry = LogEntry(outcome="failed" if outcome.status == "failed" else "skipped",
                              error_code=outcome.code, run_id=run_id,
                              message=f"The run {outcome.status}: {outcome.reason}")
-            store.log.append(entry)
+            stored = store.log.append_many([entry])
             if events is not None:
-                events.log_entries([entry])
+                events.log_entries(stored)
         store.log.finish_run(run_id, outcome.status, counts, outcome.reason or "")
     return RunSummary(run_id, outcome.status, outcome.steps, outcome.reason, usage, preview)
 

@@ -109,3 +109,13 @@ def test_runs_cut_off_are_closed_when_the_next_one_starts(store):
     finished = store.log.start_run("default")
     store.log.finish_run(finished, "completed")
     assert store.log.close_abandoned_runs() == 0
+
+
+def test_appended_entries_come_back_with_their_stored_ids(store):
+    store.log.append_many([LogEntry("created", message="before")])
+    stored = store.log.append_many([LogEntry("updated", message=f"n{n}") for n in range(5)])
+    assert [e.message for e in stored] == [f"n{n}" for n in range(5)]
+    newest_first = store.log.read(limit=5)
+    assert [e.id for e in stored] == [e.id for e in reversed(newest_first)]
+    assert all(e.time is not None for e in stored)
+    assert store.log.append_many([]) == []
