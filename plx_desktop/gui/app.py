@@ -101,13 +101,6 @@ class SelfTest:
         self.app.exit(code)
 
 
-def _preload_engine() -> None:
-    try:
-        import plx_desktop.sync.service  # noqa: F401
-    except Exception:  # noqa: BLE001 - the run itself reports an engine that cannot load
-        pass
-
-
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setOrganizationName(APP_AUTHOR)
@@ -137,9 +130,6 @@ def run_gui(args: argparse.Namespace) -> int:
             details, sandbox = ensure_sandbox(data_dir)
         window = MainWindow(data_dir, sandbox=details)
         window.show()
-        # Load the engine while the admin looks at the window, not on the first Run now (an
-        # import of ~0.1 s on the GUI thread); the worker still imports it itself if this fails.
-        QTimer.singleShot(500, _preload_engine)
         if getattr(args, "self_test", False):
             SelfTest(window, app).start()
         code = loop.run_forever()

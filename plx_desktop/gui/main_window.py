@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
     def __init__(self, data_dir: Path, *, sandbox: SandboxDetails | None = None,
                  secrets=None, parent: QWidget | None = None):
         super().__init__(parent)
+        _load_engine()
         self.data_dir = data_dir
         self.setWindowTitle("PLX Desktop — Integrations" + (" (sandbox)" if sandbox else ""))
         self.setWindowIcon(icon("app"))
@@ -249,3 +250,13 @@ class MainWindow(QMainWindow):
         self.scheduler.set_active(False)
         event.accept()
         self.store.close()
+
+
+def _load_engine() -> None:
+    """Import the engine while the window is being built, not at the first Run (~0.1 s of
+    imports on the GUI thread, a stall in the middle of use); a run still imports it itself, and
+    says why, if it cannot load."""
+    try:
+        import plx_desktop.sync.service  # noqa: F401
+    except Exception:  # noqa: BLE001 - the first run reports an engine that cannot load
+        pass

@@ -21,6 +21,9 @@ from typing import Any
 PROGRESS, LOG_ENTRIES, API_USAGE, FINISHED, FAILED = (
     "progress", "log_entries", "api_usage", "finished", "failed")
 
+_SLICE = 250
+
+
 class PipeEvents:
     """The engine's SyncEvents, turned into messages to the GUI process (called in the child)."""
 
@@ -36,7 +39,11 @@ class PipeEvents:
         self.send((PROGRESS, p))
 
     def log_entries(self, entries: list) -> None:
-        self.send((LOG_ENTRIES, list(entries)))
+        # In slices: each message is unpickled on the GUI side while holding the GIL, and a
+        # bulk step's 10,000 entries in one message would be a visible stall.
+        entries = list(entries)
+        for start in range(0, len(entries), _SLICE):
+            self.send((LOG_ENTRIES, entries[start:start + _SLICE]))
 
     def api_usage(self, used: int, limit: int) -> None:
         self.send((API_USAGE, int(used), int(limit)))
