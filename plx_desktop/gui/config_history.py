@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile_diff import diff_documents, summary
+from plx_desktop.gui.list_table_model import ListTableModel
 from plx_desktop.store import ProfileVersion, Store
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -35,7 +36,7 @@ CURRENT = " (current)"
 HINT = "Select a version to see what it changed, or two versions to compare them."
 
 
-class VersionsModel(QAbstractTableModel):
+class VersionsModel(ListTableModel):
     """Saved versions, newest first.
 
     Attributes:
@@ -61,17 +62,10 @@ class VersionsModel(QAbstractTableModel):
     def changes(self, row: int) -> list[str]:
         return self._changes[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._versions)
+    columns = COLUMNS
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def _rows(self) -> list:
+        return self._versions
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._versions):

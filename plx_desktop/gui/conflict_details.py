@@ -8,7 +8,7 @@ import html
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from plx_desktop.domain.mapping import SyncRule
 from plx_desktop.domain.sync_rules import sync_rule_label
+from plx_desktop.gui.list_table_model import ListTableModel
 from plx_desktop.store import Conflict, LogEntry, Store
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -50,7 +51,7 @@ def _value(value: Any) -> str:
     return BLANK if value in (None, "") else str(value)
 
 
-class ConflictsModel(QAbstractTableModel):
+class ConflictsModel(ListTableModel):
     """Conflicts, newest first. Attributes: _conflicts, the store's Conflict records as given."""
 
     def __init__(self, conflicts: list[Conflict] | None = None, parent: Any = None):
@@ -65,17 +66,10 @@ class ConflictsModel(QAbstractTableModel):
     def conflict(self, row: int) -> Conflict:
         return self._conflicts[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._conflicts)
+    columns = COLUMNS
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def _rows(self) -> list:
+        return self._conflicts
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._conflicts):

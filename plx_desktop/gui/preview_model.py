@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from plx_desktop.gui.list_table_model import ListTableModel
 from plx_desktop.store import LogEntry
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -38,7 +39,7 @@ def why(entry: LogEntry) -> str:
     return message
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(ListTableModel):
     """A dry run's would-be log entries, in the order the engine produced them.
 
     Attributes:
@@ -78,17 +79,10 @@ class PreviewModel(QAbstractTableModel):
     def entry(self, row: int) -> LogEntry:
         return self._shown[row]
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._shown)
+    columns = COLUMNS
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def _rows(self) -> list:
+        return self._shown
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._shown):
