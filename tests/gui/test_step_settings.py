@@ -3,48 +3,18 @@ read back; locked mandatory mappings; domain messages inline; loading that never
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
+import settings_fixtures
 from PySide6.QtCore import QTimer
 
-from plx_desktop.connectors.peoplelinx import PeopleLinxClient
-from plx_desktop.connectors.retry import NO_WAIT
-from plx_desktop.connectors.salesforce import SalesforceClient, SalesforceConnection
 from plx_desktop.domain import AddToSequence, FilterRule, Operator
 from plx_desktop.gui.step_settings import StepSettingsDialog
 from plx_desktop.gui.step_settings.actions_section import EXCLUDE_OFF, EXCLUDE_ON
-from plx_desktop.gui.step_settings.catalog import ConnectorCatalog
 from plx_desktop.gui.step_settings.filters_section import NO_FILTER_TEXT
 from plx_desktop.gui.step_settings.mappings_model import MANDATORY_TIP
 from plx_desktop.gui.step_settings.status_map_section import UNCHANGED
-from plx_desktop.store import open_store
 
-
-@pytest.fixture
-def catalog(sandbox: Any):
-    info = sandbox.info
-    sf = SalesforceClient(SalesforceConnection(
-        instance_url=info.salesforce_instance_url, access_token=info.salesforce_access_token,
-        refresh_token=info.salesforce_refresh_token, client_id=info.salesforce_client_id,
-        login_url=info.salesforce_login_url, api_version=info.salesforce_api_version,
-        ca_file=info.ca_file), retry=NO_WAIT)
-    plx = PeopleLinxClient(info.peoplelinx_base_url, info.peoplelinx_api_key,
-                           ca_file=info.ca_file, retry=NO_WAIT)
-    yield ConnectorCatalog(sf, plx)
-    sf.close()
-    plx.close()
-
-
-@pytest.fixture
-def store(tmp_path):
-    with open_store(tmp_path / "plx.sqlite3") as store:
-        yield store
-
-
-def step_uid(profile, kind_key: str) -> str:
-    return next(s.uid for s in profile.steps if s.kind.key == kind_key)
-
+catalog, store = settings_fixtures.catalog, settings_fixtures.store  # fixtures
+step_uid = settings_fixtures.step_uid
 
 def open_dialog(qtbot, store, catalog, kind_key: str, *, wait: tuple[str, ...] = ("fields",),
                 profile_kind: str = "custom") -> StepSettingsDialog:
