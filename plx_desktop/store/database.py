@@ -25,6 +25,7 @@ from plx_desktop.store.migrations import SCHEMA_VERSION, migrate
 from plx_desktop.store.models import build_models
 from plx_desktop.store.outbox import Outbox
 from plx_desktop.store.profiles import Profiles
+from plx_desktop.store.scratch import ScratchIndex
 from plx_desktop.store.settings import Settings
 
 PRAGMAS = {
@@ -75,6 +76,10 @@ class Store:
             if cursors:
                 self.cursors.set_many(cursors)
         return stored
+
+    def scratch(self, name: str) -> ScratchIndex:
+        """An empty scratch table for this connection (see scratch.py)."""
+        return ScratchIndex(self.db, name)
 
     def close(self) -> None:
         if not self.db.is_closed():

@@ -66,33 +66,30 @@ def link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
     return next((k for k in links if k.sf_object == sobject), None)
 
 
-@dataclass
 class EmailIndex:
     """Every record of a step's object that has an email, by normalised email: its Id and the
-    mapped fields' values, kept as tuples (100,000 records in a few tens of MB)."""
+    mapped fields' values, in a scratch table of the store (flat memory at any N)."""
 
-    fields: list[str]
-    records: dict[str, tuple[Any, ...]]
+    def __init__(self, ctx: RunContext, step: Step, mappings: list):
+        self.fields = list(dict.fromkeys(m.salesforce_field for m in mappings))
+        self._table = ctx.store.scratch(f"emails_{step.target.name.lower()}")
+        select = ", ".join(dict.fromkeys(["Id", "Email", *self.fields]))
+        soql = (f"SELECT {select} FROM {step.target.name} WHERE Email != null "
+                "ORDER BY LastModifiedDate")
+        for page in ctx.sf.iter_query(soql):  # read once, 2,000 a page; the newest record wins
+            self._table.put_many(
+                (normalise_email(r.get("Email")), [r["Id"], *(sf_value(r, f) for f in self.fields)])
+                for r in page)
 
-    def get(self, email: str) -> tuple[str, dict[str, Any]] | None:
-        found = self.records.get(email)
-        if found is None:
-            return None
-        return found[0], dict(zip(self.fields, found[1:], strict=True))
+    def get_many(self, emails: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """{email: (Id, {field: value})} for the emails a record has."""
+        return {email: (row[0], dict(zip(self.fields, row[1:], strict=True)))
+                for email, row in self._table.get_many(emails).items()}
 
 
 def email_index(ctx: RunContext, step: Step, mappings: list) -> EmailIndex:
     """Read once (2,000 a page) for a large step, instead of one query per 200 people."""
-    sobject = step.target.name
-    mapped = list(dict.fromkeys(m.salesforce_field for m in mappings))
-    select = ", ".join(dict.fromkeys(["Id", "Email", *mapped]))
-    records: dict[str, tuple[Any, ...]] = {}
-    soql = f"SELECT {select} FROM {sobject} WHERE Email != null ORDER BY LastModifiedDate"
-    for page in ctx.sf.iter_query(soql):
-        for record in page:  # the newest record with an email wins
-            records[normalise_email(record.get("Email"))] = (
-                record["Id"], *(sf_value(record, f) for f in mapped))
-    return EmailIndex(mapped, records)
+    return EmailIndex(ctx, step, mappings)
 
 
 def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappings: list,
@@ -111,11 +108,10 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappi
     if not by_email or all_records_linked(ctx, step):
         return
     if index is not None:
-        for email, write in by_email.items():
-            found = index.get(email)
-            if found is not None:
-                write.sf_id, values = found
-                write.known = {k: values.get(k) for k in write.values}
+        for email, (sf_id, values) in index.get_many(list(by_email)).items():
+            write = by_email[email]
+            write.sf_id = sf_id
+            write.known = {k: values.get(k) for k in write.values}
         return
     fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
     emails = sorted(by_email)
