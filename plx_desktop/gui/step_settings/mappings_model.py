@@ -7,12 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 
 from plx_desktop.domain.fields import PeopleLinxField, SalesforceField
 from plx_desktop.domain.mapping import FieldMapping, SyncRule
 from plx_desktop.domain.sync_rules import SYNC_RULE_TIPS, sync_rule_label
+from plx_desktop.gui.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("SALESFORCE FIELD", "TYPE", "PEOPLELINX FIELD", "TYPE", "SYNC RULE")
@@ -23,7 +24,7 @@ LOCK_ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "lock.
 MANDATORY_TIP = "Mandatory for this step: it cannot be removed"
 
 
-class MappingsModel(QAbstractTableModel):
+class MappingsModel(ListTableModel):
     """The step's field mappings, in order.
 
     Attributes:
@@ -87,19 +88,15 @@ class MappingsModel(QAbstractTableModel):
         self.endRemoveRows()
         return True
 
-    # -- QAbstractTableModel --------------------------------------------------------------------
+    # -- the table ------------------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._mappings)
+    @property
+    def columns(self) -> tuple[str, ...]:  # type: ignore[override]
+        """SYNC RULE, the last column, only where the step's mappings have rules."""
+        return COLUMNS if self.with_sync_rules else COLUMNS[:-1]
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS) - (0 if self.with_sync_rules else 1)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def _rows(self) -> list[FieldMapping]:
+        return self._mappings
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from plx_desktop.domain.filters import FilterRule
+from plx_desktop.gui.list_table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("FIELD", "OPERATOR", "VALUE")
@@ -14,7 +15,7 @@ FIELD, OPERATOR, VALUE = range(3)
 RuleRole = Qt.ItemDataRole.UserRole + 1
 
 
-class RulesModel(QAbstractTableModel):
+class RulesModel(ListTableModel):
     """The step's filtering rules (all must hold: they are joined with AND)."""
 
     def __init__(self, rules: list[FilterRule] | tuple[FilterRule, ...] = (), parent: Any = None):
@@ -43,17 +44,10 @@ class RulesModel(QAbstractTableModel):
         self.endRemoveRows()
         return True
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rules)
+    columns = COLUMNS
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
+    def _rows(self) -> list[FilterRule]:
+        return self._rules
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
