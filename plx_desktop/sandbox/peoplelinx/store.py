@@ -11,11 +11,12 @@ import datetime as dt
 import secrets
 import sqlite3
 import string
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from plx_desktop.sandbox.sqlite import SQLiteFile
 
 DB_FILE = "peoplelinx.sqlite3"
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -122,46 +123,24 @@ class WriteTx:
                           (str(self._last),))
 
 
-class Store:
+class Store(SQLiteFile):
     """The SQLite file, one connection per thread (the server is multi-threaded)."""
 
     def __init__(self, state_dir: Path):
-        state_dir.mkdir(parents=True, exist_ok=True)
-        self.path = state_dir / DB_FILE
-        self._local = threading.local()
-        conn = self.conn()
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.executescript(SCHEMA)
-
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30,
-                                   check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 30000")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            self._local.conn = conn
-        return conn
+        super().__init__(state_dir / DB_FILE, SCHEMA, row_factory=sqlite3.Row)
 
     def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
-        return self.conn().execute(sql, params).fetchall()
+        return self.connection().execute(sql, params).fetchall()
 
     def one(self, sql: str, params: tuple | list | dict = ()) -> sqlite3.Row | None:
-        return self.conn().execute(sql, params).fetchone()
+        return self.connection().execute(sql, params).fetchone()
 
     @contextmanager
     def write(self) -> Iterator[WriteTx]:
-        conn = self.conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.transaction() as conn:
             tx = WriteTx(conn)
             yield tx
             tx._save_clock()
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def meta(self, key: str) -> str | None:
         row = self.one("SELECT value FROM meta WHERE key = ?", (key,))

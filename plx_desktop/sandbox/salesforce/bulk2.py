@@ -270,7 +270,7 @@ class _Bulk2:
         return self._results(request, "unprocessed", [])
 
     def _parse_uploads(self, job: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
-        chunks = self.store.conn().execute(
+        chunks = self.store.connection().execute(
             "SELECT data FROM bulk_uploads WHERE job_id = ? ORDER BY seq", (job["id"],)).fetchall()
         columns: list[str] = []
         rows: list[list[str]] = []

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from plx_desktop.sandbox.sqlite import SQLiteFile
 
 DB_FILE = "bulk2.sqlite3"
 
@@ -31,42 +30,20 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
 
 
-class JobStore:
+class JobStore(SQLiteFile):
     """Jobs, their uploaded CSV and their result rows; one connection per thread."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self._local = threading.local()
-        self.conn().execute("PRAGMA journal_mode=WAL")
-        self.conn().executescript(_SCHEMA)
-
-    def conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self.conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        super().__init__(path, _SCHEMA)
 
     def get(self, job_id: str, kind: str) -> dict[str, Any] | None:
-        row = self.conn().execute("SELECT info, state FROM bulk_jobs WHERE id = ? AND kind = ?",
+        row = self.connection().execute("SELECT info, state FROM bulk_jobs WHERE id = ? AND kind = ?",
                                   (job_id, kind)).fetchone()
         return None if row is None else {**json.loads(row[0]), "state": row[1]}
 
     def put(self, info: dict[str, Any], conn: sqlite3.Connection | None = None) -> None:
         info["systemModstamp"] = now()
-        (conn or self.conn()).execute(
+        (conn or self.connection()).execute(
             "INSERT INTO bulk_jobs (id, kind, state, created, info) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET state = excluded.state, info = excluded.info",
             (info["id"], info["_kind"], info["state"], time.time(), json.dumps(info)))
@@ -84,12 +61,12 @@ class JobStore:
         return True
 
     def all(self, kind: str) -> list[dict[str, Any]]:
-        rows = self.conn().execute("SELECT info, state FROM bulk_jobs WHERE kind = ? ORDER BY created",
+        rows = self.connection().execute("SELECT info, state FROM bulk_jobs WHERE kind = ? ORDER BY created",
                                    (kind,)).fetchall()
         return [{**json.loads(info), "state": state} for info, state in rows]
 
     def rows(self, job_id: str, kind: str, offset: int = 0, limit: int = -1) -> list[list[Any]]:
-        found = self.conn().execute(
+        found = self.connection().execute(
             "SELECT row FROM bulk_rows WHERE job_id = ? AND kind = ? AND n >= ? ORDER BY n LIMIT ?",
             (job_id, kind, offset, limit)).fetchall()
         return [json.loads(r[0]) for r in found]

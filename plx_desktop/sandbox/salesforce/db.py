@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from plx_desktop.sandbox.sqlite import SQLiteFile
 
 DB_FILE = "salesforce.sqlite3"
 
@@ -50,39 +49,11 @@ CREATE TABLE IF NOT EXISTS auth_codes (code TEXT PRIMARY KEY, data TEXT NOT NULL
 """
 
 
-class Database:
+class Database(SQLiteFile):
     """The sandbox org's file; safe to use from the server's many threads and from other processes."""
 
     def __init__(self, state_dir: Path):
-        state_dir.mkdir(parents=True, exist_ok=True)
-        self.path = state_dir / DB_FILE
-        self._local = threading.local()
-        conn = self.connection()
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.executescript(_SCHEMA)
-
-    def connection(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            # Autocommit mode: transactions are explicit (BEGIN IMMEDIATE) so writers never deadlock.
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None,
-                                   check_same_thread=False)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
-            self._local.conn = conn
-        return conn
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction; rolled back if the block raises."""
-        conn = self.connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        super().__init__(state_dir / DB_FILE, _SCHEMA)
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         row = self.connection().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
