@@ -35,6 +35,23 @@ def qloop(qapp: Any) -> Any:
     asyncio.set_event_loop(None)
 
 
+@pytest.fixture
+def make_window(qtbot: Any, qloop: Any, sandbox: Any, tmp_path: Path) -> Any:
+    """Opens the main window on a data dir wired to the sandbox (call it to get one)."""
+    from plx_desktop.gui.main_window import MainWindow
+
+    data_dir, details = sandbox_data_dir(sandbox, tmp_path)
+
+    def make() -> MainWindow:
+        window = MainWindow(data_dir, sandbox=details)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
+
+
 def sandbox_data_dir(sandbox: Any, data_dir: Path) -> tuple[Path, SandboxDetails]:
     """A fresh data dir (own store, own window settings) that points at the shared test sandbox."""
     (data_dir / "sandbox").mkdir(parents=True, exist_ok=True)

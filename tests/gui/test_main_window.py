@@ -8,29 +8,14 @@ from pathlib import Path
 import pytest
 import shell_fixtures
 from PySide6.QtCore import Qt
-from shell_fixtures import sandbox_data_dir
 
 from plx_desktop.domain.profile import ProfileKind
-from plx_desktop.gui.main_window import MainWindow
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
 
 pytestmark = pytest.mark.gui
 qloop = shell_fixtures.qloop  # the session's qasync loop (a fixture)
-
-
-@pytest.fixture
-def make_window(qtbot, qloop, sandbox, tmp_path: Path):
-    data_dir, details = sandbox_data_dir(sandbox, tmp_path)
-
-    def make() -> MainWindow:
-        window = MainWindow(data_dir, sandbox=details)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
+make_window = shell_fixtures.make_window
 
 
 def test_sandbox_window_shows_banner_connections_and_locked_default(make_window):

@@ -5,34 +5,18 @@ roll back, and Record history / Conflict details from a log entry."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import shell_fixtures
 from PySide6.QtCore import Qt
-from shell_fixtures import sandbox_data_dir
 
 from plx_desktop.domain.profile import ProfileKind
-from plx_desktop.gui.main_window import MainWindow
 from plx_desktop.store import Conflict, LogEntry
 from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS
 
 pytestmark = pytest.mark.gui
 qloop = shell_fixtures.qloop
-
-
-@pytest.fixture
-def make_window(qtbot, qloop, sandbox, tmp_path: Path):
-    data_dir, details = sandbox_data_dir(sandbox, tmp_path)
-
-    def make() -> MainWindow:
-        window = MainWindow(data_dir, sandbox=details)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    return make
+make_window = shell_fixtures.make_window
 
 
 def test_every_menu_entry_has_a_shortcut_and_a_tip(make_window):
