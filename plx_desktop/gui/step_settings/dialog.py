@@ -13,11 +13,9 @@ would write a new version of the profile.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QFile, Signal
-from PySide6.QtUiTools import QUiLoader
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,6 +31,7 @@ from plx_desktop.domain.catalog import System
 from plx_desktop.domain.errors import DomainError, ReadOnlyProfile
 from plx_desktop.domain.profile import Profile
 from plx_desktop.domain.step import Step
+from plx_desktop.gui.resources import load_ui
 from plx_desktop.gui.step_settings.actions_section import ActionsSection
 from plx_desktop.gui.step_settings.background import run_in_background
 from plx_desktop.gui.step_settings.catalog import CatalogSource
@@ -41,25 +40,8 @@ from plx_desktop.gui.step_settings.filters_section import FiltersSection
 from plx_desktop.gui.step_settings.mappings_section import MappingsSection
 from plx_desktop.gui.step_settings.status_map_section import StatusMapSection
 
-UI_FILE = Path(__file__).resolve().parents[3] / "ui" / "step_settings.ui"
-
-
 SAVE_TO_PREVIEW = ("Save to preview these settings: Preview runs the step as it is saved, "
                    "and writes nothing.")
-
-
-def load_frame(parent: QWidget) -> QWidget:
-    """The dialog's frame from the Designer file."""
-    file = QFile(str(UI_FILE))
-    if not file.open(QFile.OpenModeFlag.ReadOnly):
-        raise FileNotFoundError(UI_FILE)
-    try:
-        frame = QUiLoader().load(file, parent)
-    finally:
-        file.close()
-    if frame is None:
-        raise RuntimeError(f"cannot load {UI_FILE}")
-    return frame
 
 
 def salesforce_object(step: Step) -> str:
@@ -94,7 +76,7 @@ class StepSettingsDialog(QDialog):
         self._save = save
         self.setWindowTitle(f"Step settings — {self.step.label}")
         self.setMinimumSize(720, 560)
-        self.frame = load_frame(self)
+        self.frame = load_ui("step_settings.ui", self)  # the dialog's frame (Designer)
         QVBoxLayout(self).addWidget(self.frame)
         self._find_frame_parts()
         self._show_heading(read_only_reason)
