@@ -318,7 +318,7 @@ def test_the_default_profile_reads_the_articles_words(qtbot, store, catalog):
         dialog = open_dialog(qtbot, store, catalog, kind_key, profile_kind="default", wait=())
         model = dialog.mappings.model
 
-        def rows():
+        def rows(model=model):
             return [(model.index(r, 0).data(), model.index(r, 2).data())
                     for r in range(model.rowCount())][:4]
 
