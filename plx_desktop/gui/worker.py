@@ -17,9 +17,9 @@ Thread and process rules (DESIGN.md, Threads; docs/PERFORMANCE.md, the window):
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from plx_desktop.gui import sync_process
+from plx_desktop.logfile import DETAILS, short
 
 QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -86,8 +87,8 @@ class _SyncWorker(QObject):
             else:
                 self._run_in_child()
         except Exception as exc:  # noqa: BLE001 - every failure must reach the admin, not vanish
-            traceback.print_exc()
-            self.failed.emit(str(exc) or exc.__class__.__name__)
+            logging.getLogger(__name__).exception("The sync bridge failed")
+            self.failed.emit(f"An unexpected error stopped the run ({short(exc)}); {DETAILS}")
         finally:
             self.done.emit()
 
@@ -113,7 +114,9 @@ class _SyncWorker(QObject):
                 self.cancel_token.receiver.close()  # the child has its own copy now
             try:
                 if not self._relay(reader):
-                    self.failed.emit(_death_reason(process))
+                    reason = _death_reason(process)
+                    _close_open_runs(self._data_dir, reason)
+                    self.failed.emit(reason)
             finally:
                 _end(process, _EXIT_GRACE_SECONDS)
         finally:
@@ -165,6 +168,18 @@ def _end(process: Any, grace: float) -> None:
     if process.exitcode is None:
         process.kill()
         process.join()
+
+
+def _close_open_runs(data_dir: Path, reason: str) -> None:
+    """A child that died left its run marked running: close it now, not at the next start."""
+    from plx_desktop.paths import database_path
+    from plx_desktop.store import open_store
+
+    try:
+        with open_store(database_path(data_dir)) as store:
+            store.log.close_abandoned_runs(reason)
+    except Exception:  # noqa: BLE001 - the next run closes it anyway; the log file says why
+        logging.getLogger(__name__).exception("Could not close the run the sync process left")
 
 
 def _death_reason(process: Any) -> str:
