@@ -21,6 +21,7 @@ from plx_desktop.store import Conflict, LogEntry, RecordLink, Store
 from plx_desktop.sync.accounts import Accounts
 
 CREATED, UPDATED, SKIPPED, FAILED, CONFLICT = "created", "updated", "skipped", "failed", "conflict"
+UNEXPECTED_ERROR = "UNEXPECTED_ERROR"  # the error code of what nobody foresaw (a bug)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class StepReport:
     pending_log: list[LogEntry] = field(default_factory=list)
     pending_conflicts: list[Conflict] = field(default_factory=list)
     failed_to_run: bool = False  # the step stopped on an error of its own (its settings)
+    unexpected: int = 0  # records failed by an error nobody foresaw (see batch_guard.py)
 
     def summary(self) -> StepSummary:
         return StepSummary(self.step.uid, self.step.label, self.created, self.updated,
@@ -206,6 +208,8 @@ class RunContext:
             report.skipped += 1
         elif outcome == FAILED:
             report.failed += 1
+            if code == UNEXPECTED_ERROR:
+                report.unexpected += 1
         elif outcome == CONFLICT:
             report.conflicts += 1
         step = report.step

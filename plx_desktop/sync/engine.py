@@ -29,7 +29,14 @@ from plx_desktop.sync import (
     people_to_salesforce,
     status_steps,
 )
-from plx_desktop.sync.context import FAILED, Cancelled, RunContext, StepReport, StepSummary
+from plx_desktop.sync.context import (
+    FAILED,
+    UNEXPECTED_ERROR,
+    Cancelled,
+    RunContext,
+    StepReport,
+    StepSummary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +58,6 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-UNEXPECTED = "UNEXPECTED_ERROR"
 
 
 @dataclass
@@ -93,19 +99,20 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
         except Exception as exc:  # noqa: BLE001 - a bug stops its step, never the whole run
             log.exception("Run %s, step %s (%s): unexpected error", ctx.run_id, step.label,
                           step.uid)
-            ctx.log(report, FAILED, code=UNEXPECTED,
+            ctx.log(report, FAILED, code=UNEXPECTED_ERROR,
                     message=f"The step stopped on an unexpected error ({short(exc)}); {DETAILS}")
             report.failed_to_run = True
-            unexpected.append(step.label)
         finally:
             ctx.commit(report)  # whatever the step logged before it stopped
             ctx.steps_run.add(step.uid)
             summaries.append(report.summary())
+            if report.unexpected and step.label not in unexpected:
+                unexpected.append(step.label)
         if status != "completed":
             return Outcome(status, summaries, reason, code)
         if not report.failed_to_run:
             ctx.steps_completed.add(step.uid)
     if unexpected:
-        return Outcome("failed", summaries, f"An unexpected error stopped "
-                       f"{', '.join(unexpected)}; {DETAILS}", UNEXPECTED)
+        return Outcome("failed", summaries, f"An unexpected error in {', '.join(unexpected)}; "
+                       f"the rest of the run went on; {DETAILS}", UNEXPECTED_ERROR)
     return Outcome("completed", summaries)

@@ -32,6 +32,7 @@ from plx_desktop.sync.connections import (
     sandbox_connections,
     saved_connections,
 )
+from plx_desktop.sync.context import UNEXPECTED_ERROR as UNEXPECTED
 from plx_desktop.sync.context import (
     CancelToken,
     Progress,
@@ -41,7 +42,7 @@ from plx_desktop.sync.context import (
     Tuning,
 )
 from plx_desktop.sync.dry_run import PreviewPeopleLinx, PreviewSalesforce
-from plx_desktop.sync.engine import UNEXPECTED, Outcome, run_profile
+from plx_desktop.sync.engine import Outcome, run_profile
 
 __all__ = ["CancelToken", "Connections", "PeopleLinxSettings", "Progress", "RunSummary",
            "StepSummary", "SyncEvents", "Tuning", "run_sync", "sandbox_connections",

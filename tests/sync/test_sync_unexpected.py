@@ -15,7 +15,7 @@ def _break_link(store, sf_id: str) -> None:
     store.db.execute_sql("UPDATE record_link SET sf_values = 'null' WHERE sf_id = ?", (sf_id,))
 
 
-def test_an_unexpected_error_stops_its_step_not_the_run(sandbox, sync, store, control, data_dir):
+def test_an_unexpected_error_fails_its_records_not_the_rest_of_the_run(sandbox, sync, store, control, data_dir):
     emptied(sandbox)
     contact = sf_create(sandbox, "Contact", FirstName="Ada", LastName="Lovelace",
                         Email="ada@example.com")
@@ -30,19 +30,18 @@ def test_an_unexpected_error_stops_its_step_not_the_run(sandbox, sync, store, co
         sandbox.salesforce.org.update("Lead", lead, {"LastName": f"Turing-{surname}"})
         run = sync()
         assert run.status == "failed"
-        assert run.reason == ("An unexpected error stopped Contact → People; "
-                              "details in the log file")
-        assert [s.updated for s in run.steps] == [0, 1]  # the Lead step still ran
+        assert run.reason == ("An unexpected error in Contact → People; the rest of the run "
+                              "went on; details in the log file")
+        assert [(s.updated, s.failed) for s in run.steps] == [(0, 1), (1, 0)]  # Lead still ran
         people = {p["email"]: p for p in control.people()}
         assert people["alan@example.com"]["last_name"] == f"Turing-{surname}"
         record = store.log.run(run.run_id)
         assert record is not None and record.finished_at is not None
         assert (record.status, record.message) == ("failed", run.reason)
-        [step_entry] = log_of(store, code="UNEXPECTED_ERROR", run_id=run.run_id)[-1:]
-        assert step_entry.step_label == "Contact → People"
-        assert step_entry.message.startswith("The step stopped on an unexpected error "
-                                             "(AttributeError: ")
-        assert step_entry.message.endswith("; details in the log file")
+        [run_entry, failure] = log_of(store, code="UNEXPECTED_ERROR", run_id=run.run_id)
+        assert run_entry.message == f"The run failed: {run.reason}"
+        assert (failure.sf_id, failure.step_label) == (contact, "Contact → People")
+        assert "AttributeError" in failure.message
 
     text = log_file(data_dir).read_text(encoding="utf-8")
     assert text.count("Traceback (most recent call last)") == 2
