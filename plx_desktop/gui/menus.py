@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar
 
 from plx_desktop.domain.profile import ProfileKind
-from plx_desktop.gui import guide_window, profile_files, window_dialogs
+from plx_desktop.gui import guide_window, log_folder, profile_files, window_dialogs
 
 CONFIG_HISTORY_CUSTOM_ONLY = "Config history keeps the Custom profile's versions; choose Custom " \
                              "profile to see them."
@@ -78,6 +78,8 @@ class MainMenus:
         self.about_action = self._add(help_menu, "&About PLX Desktop", None,
                                       lambda: guide_window.about(window),
                                       "Which version of PLX Desktop this is")
+        help_menu.addSeparator()
+        self.log_folder_action = log_folder.add_to(help_menu, window)
 
         controls.pause_button.toggled.connect(
             lambda paused: self.pause_action.setText(RESUME if paused else PAUSE))
