@@ -75,7 +75,7 @@ class MainMenus:
                                       "How to connect, build steps, run and read the Log (F1)")
         if self.guide_action.shortcut().isEmpty():
             self.guide_action.setShortcut(QKeySequence("F1"))
-        self.about_action = self._add(help_menu, "&About PLX Desktop", None,
+        self.about_action = self._add(help_menu, "&About PLX Desktop", "Shift+F1",
                                       lambda: guide_window.about(window),
                                       "Which version of PLX Desktop this is")
         help_menu.addSeparator()
