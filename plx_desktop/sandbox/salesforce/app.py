@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from plx_desktop.sandbox import fake
-from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, sobjects
+from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, record_events, sobjects
 from plx_desktop.sandbox.salesforce.limits import DEFAULT_DAILY_LIMIT, LIMIT_HEADER, ApiUsage
 from plx_desktop.sandbox.salesforce.limits import register as register_limits
 from plx_desktop.sandbox.salesforce.org import ADMIN_USERNAME, Org
@@ -94,6 +94,7 @@ class SalesforceApp:
         Users, custom fields, the connected app and the standing credentials stay.
         """
         self.org.reset()
+        record_events.forget_purges(self.org)
         self.queries.clear()
         self.usage.daily_limit = DEFAULT_DAILY_LIMIT
         self.usage.set_used(0)
