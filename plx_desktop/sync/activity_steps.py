@@ -13,6 +13,7 @@ from typing import Any
 from plx_desktop.domain import Step
 from plx_desktop.domain.convert import fingerprint
 from plx_desktop.store import RecordLink
+from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -51,6 +52,14 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
                 activities: list[dict[str, Any]], in_flight: InFlight) -> None:
+    cursor = activities[-1]["updated_at"] if activities else None
+    named = [BatchRecord(plx_id=a["id"], label=_subject(kind, a)) for a in activities]
+    guarded(ctx, report, named, cursor,
+            lambda: _write_batch(step, ctx, report, kind, activities, in_flight))
+
+
+def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
+                 activities: list[dict[str, Any]], in_flight: InFlight) -> None:
     target = "Contact" if step.target.label == "Contact Tasks" else "Lead"
     contact_step = f"{kind}s_to_contact_tasks"
     lead_step = f"{kind}s_to_lead_tasks"

@@ -19,14 +19,17 @@ from plx_desktop.domain import Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink
 from plx_desktop.sync import actions, lookback, retries
+from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
+    SKIPPED,
     UPDATED,
     RunContext,
     StepReport,
 )
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.salesforce_matching import one_record_per_person
 from plx_desktop.sync.values import (
     active,
     changed,
@@ -102,18 +105,33 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
                 mappings: list, in_flight: InFlight, read_people_first: bool,
                 read: _Read | None = None) -> None:
+    covered = read.before if read else None
+    cursor = read.advance(records[-1]) if records and read else None
+    named = [BatchRecord(sf_id=r["Id"], label=label_of(r)) for r in records]
+    guarded(ctx, report, named, cursor, lambda: _write_batch(
+        step, ctx, report, records, mappings, in_flight, read_people_first, cursor, covered))
+
+
+def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
+                 mappings: list, in_flight: InFlight, read_people_first: bool,
+                 cursor: str | None, covered: lookback.Cursor | None) -> None:
     sobject = step.source.name
     people_fields = ctx.people_fields(m.peoplelinx_field for m in mappings)
     links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
     contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
+    one_each = one_record_per_person(ctx, sobject, records, links)
     writes: list[_Write] = []
     sf_fields = _sf_fields(step)
     for record in records:
         report.done += 1
         link = links.get(record["Id"])
-        if read and read.before.covers(record) and lookback.unchanged(record, link, sf_fields):
+        if covered and covered.covers(record) and lookback.unchanged(record, link, sf_fields):
             continue  # read again inside the look-back window, and synced as it is
         label = label_of(record)
+        if record["Id"] in one_each:
+            ctx.log(report, SKIPPED, sf_id=record["Id"], label=label, code="DUPLICATE_EMAIL",
+                    message=one_each[record["Id"]])
+            continue
         mapped = to_peoplelinx(record, mappings, people_fields)
         if mapped.error:
             ctx.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",
@@ -126,7 +144,6 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
     if read_people_first:
         _settle_conflicts(step, ctx, report, writes)
     writes = [w for w in writes if w.send]
-    cursor = read.advance(records[-1]) if records and read else None
     if not writes:
         ctx.commit(report, cursor=cursor)
         return

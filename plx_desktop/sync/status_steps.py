@@ -11,6 +11,7 @@ from typing import Any
 
 from plx_desktop.domain import Step
 from plx_desktop.store import RecordLink
+from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     FAILED,
     SKIPPED,
@@ -37,6 +38,14 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, events: list[dict[str, Any]],
                 value_key: str, what: str) -> None:
+    cursor = events[-1]["updated_at"] if events else None
+    named = [BatchRecord(plx_id=e["person_id"], label=f"{what} {e.get(value_key)}") for e in events]
+    guarded(ctx, report, named, cursor,
+            lambda: _write_batch(step, ctx, report, events, value_key, what))
+
+
+def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[dict[str, Any]],
+                 value_key: str, what: str) -> None:
     value_map = step.status_values()
     links = ctx.store.links.for_plx_ids(e["person_id"] for e in events)
     latest: dict[str, tuple[RecordLink, str, str]] = {}  # lead id -> (link, value, new status)
