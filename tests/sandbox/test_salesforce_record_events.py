@@ -91,7 +91,8 @@ def test_an_emptied_recycle_bin_makes_the_delete_log_refuse_an_earlier_start(sf_
     assert sf.query_all(f"SELECT Id FROM Contact WHERE Id = '{gone}'",
                         include_deleted=True)["totalSize"] == 0
     # A window that starts after the purge is answered, and says where the log begins.
-    later = sf.Contact.deleted(end - dt.timedelta(minutes=1), end + dt.timedelta(minutes=2))
-    assert later["deletedRecords"] == [] and later["earliestDateAvailable"] > start.isoformat()
+    tomorrow = end + dt.timedelta(days=1)
+    later = sf.Contact.deleted(tomorrow, tomorrow + dt.timedelta(minutes=2))
+    assert later["deletedRecords"] == [] and later["earliestDateAvailable"] > start.strftime("%Y-%m-%dT%H:%M")
     control(sf_server, "POST", "reset")
     assert sf.Contact.deleted(start, end)["deletedRecords"] == []
