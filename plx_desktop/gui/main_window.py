@@ -324,6 +324,7 @@ class MainWindow(QMainWindow):
         if self._quit_when_idle is None:
             self.runner.stopped.connect(self.close, Qt.ConnectionType.QueuedConnection)
         self._quit_when_idle = "stop" if stop else "wait"
+        self.statusBar().clearMessage()  # a passing message would hide the state
         if stop:
             self.status.show_state("Stopping the sync…")
             self.runner.stop_soon(CLOSED_DURING_RUN)

@@ -1,6 +1,6 @@
 """The one bridge between the GUI and the sync engine: a run in a child process, reported by signals.
 
-Thread and process rules (DESIGN.md, Threads; docs/PERFORMANCE.md, the window):
+Thread and process rules (docs/ARCHITECTURE.md, Processes and threads; docs/PERFORMANCE.md):
 - `SyncRunner` lives on the GUI thread. Call start(), cancel(), stop_and_wait() and read `running`
   from the GUI thread only; its signals are delivered on the GUI thread.
 - `_SyncWorker` is moved to a fresh QThread for each run. There it starts a child process
@@ -327,7 +327,7 @@ class SyncRunner(QObject):
 
         `finished` (status "stopped", with `reason`) and then `stopped` follow, on the GUI
         thread. For closing the window: a run ended at any moment loses nothing and duplicates
-        nothing on the next run (DESIGN.md, step 6).
+        nothing on the next run (docs/ARCHITECTURE.md, one sync run, step 4).
         """
         worker = self._worker
         if worker is None:
@@ -344,7 +344,7 @@ class SyncRunner(QObject):
 
         A child process that has not stopped within timeout_ms is terminated: the engine commits
         each batch in one transaction, so a run ended at any moment loses nothing and duplicates
-        nothing on the next run (DESIGN.md, step 6). Returns False only if the thread still did
+        nothing on the next run (docs/ARCHITECTURE.md, one sync run, step 4). Returns False only if the thread still did
         not end; an injected in-thread run function is then left to finish on its own, as a
         thread cannot be killed safely.
         """
