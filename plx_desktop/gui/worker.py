@@ -282,10 +282,18 @@ class SyncRunner(QObject):
         self._run_sync = run_sync
         self._thread: QThread | None = None
         self._worker: _SyncWorker | None = None
+        self._reported_end = False
+        self.finished.connect(self._mark_reported)
+        self.failed.connect(self._mark_reported)
 
     @property
     def running(self) -> bool:
         return self._thread is not None
+
+    @property
+    def finishing(self) -> bool:
+        """The run has reported its end (finished or failed); only its thread is still ending."""
+        return self._thread is not None and self._reported_end
 
     @property
     def cancelling(self) -> bool:
@@ -312,6 +320,7 @@ class SyncRunner(QObject):
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(self._on_thread_finished, QUEUED)
         self._thread, self._worker = thread, worker
+        self._reported_end = False
         thread.start()
         self.started.emit()
         return True
@@ -359,6 +368,9 @@ class SyncRunner(QObject):
         if ended:
             self._on_thread_finished()
         return ended
+
+    def _mark_reported(self, *_: Any) -> None:
+        self._reported_end = True
 
     @Slot()
     def _on_thread_finished(self) -> None:
