@@ -24,6 +24,7 @@ from plx_desktop.sync.context import (
     StepReport,
     after_cursor,
 )
+from plx_desktop.sync import inflight
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
 
 EXTERNAL_ID = "PeopleLinx_Activity_Id__c"
@@ -101,7 +102,10 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
         return
     outbox_ids = record_intent(ctx, step.uid, "salesforce", OPERATION,
                                [(key, a["updated_at"], new) for a, _, key, new in pending])
-    results = _upsert_tasks(ctx, rows, [new for _, _, _, new in pending])
+    if inflight.has_key_field(ctx, "Task", EXTERNAL_ID):
+        results = _upsert_tasks(ctx, rows, [new for _, _, _, new in pending])
+    else:  # a fresh org: Tasks are created once and updated by Id (inflight.py)
+        results = inflight.write_tasks(ctx, report, rows, pending, existing, in_flight)
     new_links = []
     for row, (activity, who, key, new), result in zip(rows, pending, results, strict=True):
         label = _subject(kind, activity)
