@@ -13,7 +13,7 @@ from typing import Any
 from plx_desktop.domain import Step
 from plx_desktop.domain.convert import fingerprint
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import retries
+from plx_desktop.sync import inflight, retries
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
@@ -24,7 +24,6 @@ from plx_desktop.sync.context import (
     StepReport,
     after_cursor,
 )
-from plx_desktop.sync import inflight
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
 
 EXTERNAL_ID = "PeopleLinx_Activity_Id__c"
