@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.connectors.salesforce_setup import (
@@ -27,6 +28,7 @@ from plx_desktop.connectors.salesforce_setup import (
 )
 from plx_desktop.domain import Profile, Step
 from plx_desktop.domain.catalog import System
+from plx_desktop.sync.connections import Connections, NotConnected, open_clients
 
 OK, MISSING, WARNING = "ok", "missing", "warning"
 OBJECTS = ("Contact", "Lead", "Task", "Account")
@@ -91,6 +93,18 @@ class CheckReport:
 
     def item(self, key: str) -> CheckItem | None:
         return next((i for i in self.items if i.key == key), None)
+
+
+def open_salesforce(connections: Connections) -> SalesforceClient:
+    """The Salesforce client alone (Check org needs no PeopleLinx), opened as a sync opens it."""
+    if connections.peoplelinx is not None and connections.salesforce is not None:
+        sf, plx = open_clients(connections, retry=RetryPolicy())
+        plx.close()
+        return sf
+    if connections.salesforce is None:
+        raise NotConnected("Salesforce is not connected: connect it first (plx-desktop, "
+                           "Connections, or plx-desktop connect salesforce).")
+    return SalesforceClient(connections.salesforce, retry=RetryPolicy())
 
 
 def run_check(client: SalesforceClient, profile: Profile | None) -> CheckReport:

@@ -27,6 +27,18 @@ def sandbox(fresh_sandbox: Any) -> Any:
     return fresh_sandbox
 
 
+@pytest.fixture(autouse=True)
+def no_describes_kept() -> Any:
+    """The engine keeps describes per process and instance URL (the window runs each sync in a
+    process of its own); the test sandbox turns from a ready org into a fresh one at the same
+    URL, which no real org does, so what earlier tests described is dropped, before and after."""
+    from plx_desktop.sync import service
+
+    service._DESCRIBES.clear()
+    yield
+    service._DESCRIBES.clear()
+
+
 @pytest.fixture
 def seeded_tasks(control: Any) -> set[str]:
     """The demo org's own Tasks, made before any sync."""
