@@ -96,7 +96,9 @@ class CheckOrgPanel(QDialog):
                     failed: list[tuple[str, str]] | None = None) -> None:
         self.report = report
         self.items.clear()
-        for item in report.items:
+        # What needs doing first; within each status, the order Check org found them in.
+        order = {"missing": 0, "warning": 1}
+        for item in sorted(report.items, key=lambda i: order.get(i.status, 2)):
             text, color = _STATUS.get(item.status, (item.status, "#555555"))
             row = QTreeWidgetItem([text, item.title, item.detail])
             row.setForeground(0, QBrush(QColor(color)))
@@ -109,16 +111,17 @@ class CheckOrgPanel(QDialog):
                  + (f"; Set up can fix {len(report.fixable())}." if report.fixable() else "."))
         lines = [f"Salesforce org {report.org_id or '(unknown)'}{who}. {state}"]
         if done:
-            lines.append("Set up: " + "; ".join(done) + ".")
+            lines.append(f"Set up made {len(done)} change(s) (below).")
         if failed:
-            lines.append("Set up could not: " + "; ".join(what for what, _ in failed)
-                         + " (click an item, or see below).")
-            self.details.setPlainText("\n\n".join(f"{what}:\n{raw}" for what, raw in failed))
+            lines.append("Set up could not: " + "; ".join(what for what, _ in failed) + ".")
         self.heading.setText("\n".join(lines))
-        first = next((i for i in range(self.items.topLevelItemCount())
-                      if self.items.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).missing), 0)
-        if self.items.topLevelItemCount() and not failed:
-            self.items.setCurrentItem(self.items.topLevelItem(first))
+        if self.items.topLevelItemCount():
+            self.items.setCurrentItem(self.items.topLevelItem(0))
+        if done or failed:  # what Set up did, and Salesforce's own words where it refused
+            self.details.setPlainText("\n".join(
+                [f"Set up: {line}." for line in done or []]
+                + [f"\nSet up could not {what[0].lower() + what[1:]}. Salesforce said:\n{raw}"
+                   for what, raw in failed or []]))
         self._update_buttons()
         self.finished_check.emit(report)
 

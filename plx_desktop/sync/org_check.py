@@ -88,8 +88,12 @@ class CheckReport:
         return [i for i in self.missing if i.fixable]
 
     def setup_plan(self) -> list[str]:
-        """What Set up would change, one line each."""
-        return [i.fix for i in self.fixable()]
+        """What Set up would change, one line each (the grant said once, last)."""
+        fixes = [i.fix for i in self.fixable()]
+        if fixes:
+            fixes.append(f"Give the connected user read and edit on these fields through the "
+                         f"permission set {PERMISSION_SET_LABEL}, assigned to them")
+        return fixes
 
     def item(self, key: str) -> CheckItem | None:
         return next((i for i in self.items if i.key == key), None)
@@ -184,8 +188,7 @@ def _check_peoplelinx_fields(client: SalesforceClient, report: CheckReport,
                 key, title, MISSING, f"{sobject} has no {name} ('{label}'): the sync then has "
                 f"to look up each {sobject} it created before a crash instead of upserting it. "
                 f"Set up can create it and {grant}.",
-                fix=f"Create {sobject}.{name} (Text(64), External ID, Unique), readable and "
-                    f"editable by the connected user (permission set {PERMISSION_SET_LABEL})"))
+                fix=f"Create {sobject}.{name} (Text(64), External ID, Unique)"))
         elif not (found.external_id and found.unique and found.type == "string"):
             report.items.append(CheckItem(
                 key, title, MISSING, f"{sobject}.{name} exists but is not a Text field marked "

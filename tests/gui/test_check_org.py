@@ -53,7 +53,8 @@ def test_a_fresh_org_is_flagged_and_set_up_makes_it_ready(make_window: Any, qtbo
         assert not panel.busy and panel.report.ready
 
     qtbot.waitUntil(ready, timeout=30_000)
-    assert "Set up: Created Contact.PeopleLinx_Id__c" in panel.heading.text()
+    assert "Set up made" in panel.heading.text()
+    assert "Set up: Created Contact.PeopleLinx_Id__c" in panel.details.toPlainText()
     assert not panel.setup_button.isEnabled()
 
 
