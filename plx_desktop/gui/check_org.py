@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 from qasync import asyncSlot
 from shiboken6 import isValid
@@ -44,6 +44,7 @@ class CheckOrgController(QObject):
         self.panel: CheckOrgPanel | None = None
         self.notice: QMessageBox | None = None
         self.action = QAction("Check &org…", window)
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+K"))
         self.action.setToolTip("Is the Salesforce org ready? API access, permissions, field-level "
                                "security, the PeopleLinx fields; Set up what is missing")
         self.action.setStatusTip(self.action.toolTip())
