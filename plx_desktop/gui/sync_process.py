@@ -76,9 +76,12 @@ def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
 
 
 def _watch(cancel: Any, token: Any) -> None:
-    """Cancel the run when the GUI asks, or when the GUI process is gone (never orphan a sync)."""
+    """Cancel the run when the GUI asks (the message is the reason, for the log), or when the GUI
+    process is gone (never orphan a sync)."""
+    reason = "PLX Desktop ended during the run"
     try:
         cancel.poll(None)  # readable on a message and on end of file alike
-    except OSError:
+        reason = cancel.recv_bytes().decode("utf-8", "replace") or reason
+    except (EOFError, OSError):
         pass
-    token.cancel()
+    token.cancel(reason)

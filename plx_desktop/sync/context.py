@@ -62,12 +62,15 @@ class SyncEvents(Protocol):
 
 
 class CancelToken:
-    """Cooperative cancellation: the run stops at the next batch boundary."""
+    """Cooperative cancellation: the run stops at the next batch boundary, saying `reason`."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self.reason = "Stopped by the user"
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str | None = None) -> None:
+        if reason and not self._event.is_set():
+            self.reason = reason  # the run's log says why it stopped (the Stop button, a close)
         self._event.set()
 
     @property

@@ -65,7 +65,8 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
         try:
             HANDLERS[step.kind.key](step, ctx, report)
         except Cancelled:
-            status, reason, code = "stopped", "Stopped by the user", "CANCELLED"
+            status, reason, code = ("stopped", getattr(ctx.cancel, "reason", None)
+                                    or "Stopped by the user", "CANCELLED")
         except ApiLimitError as exc:
             status, reason, code = "stopped", exc.reason, exc.code or "API_LIMIT"
         except AuthError as exc:

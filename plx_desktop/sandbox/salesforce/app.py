@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from plx_desktop.sandbox import fake
-from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, sobjects
+from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, sobjects, tooling
 from plx_desktop.sandbox.salesforce.limits import DEFAULT_DAILY_LIMIT, LIMIT_HEADER, ApiUsage
 from plx_desktop.sandbox.salesforce.limits import register as register_limits
 from plx_desktop.sandbox.salesforce.org import ADMIN_USERNAME, Org
@@ -48,6 +48,7 @@ class SalesforceApp:
         composite.register(router, org)
         register_limits(router, org, self.usage)
         oauth.register(router, org)
+        tooling.register(router, org)
         bulk2.register(router, org)
         control.register(router, self)
 
@@ -88,12 +89,15 @@ class SalesforceApp:
     def is_empty(self) -> bool:
         return self.org.is_empty()
 
-    def reset(self) -> None:
+    def reset(self, org: str | None = None) -> None:
         """No records; the daily limit, usage and session lifetime back to their defaults.
 
-        Users, custom fields, the connected app and the standing credentials stay.
+        Users, custom fields, the connected app and the standing credentials stay; with `org`
+        ("fresh" or "ready"), the org's setup starts over as that preset (Org.apply_preset).
         """
         self.org.reset()
+        if org is not None:
+            self.org.apply_preset(org)
         self.queries.clear()
         self.usage.daily_limit = DEFAULT_DAILY_LIMIT
         self.usage.set_used(0)
