@@ -19,9 +19,9 @@ Thread and process rules (DESIGN.md, Threads; docs/PERFORMANCE.md, the window):
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from plx_desktop.gui import sync_process
+from plx_desktop.logfile import DETAILS, short
 
 QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -93,8 +94,8 @@ class _SyncWorker(QObject):
             else:
                 self._run_in_child()
         except Exception as exc:  # noqa: BLE001 - every failure must reach the admin, not vanish
-            traceback.print_exc()
-            self.failed.emit(str(exc) or exc.__class__.__name__)
+            logging.getLogger(__name__).exception("The sync bridge failed")
+            self.failed.emit(f"An unexpected error stopped the run ({short(exc)}); {DETAILS}")
         finally:
             self.done.emit()
 

@@ -76,7 +76,8 @@ def test_an_exception_in_the_engine_arrives_as_failed(qtbot, tmp_path):
     with qtbot.waitSignal(runner.failed, timeout=10_000) as failed, \
             qtbot.assertNotEmitted(runner.finished):
         runner.start(connections=None)
-    assert failed.args == ["the database is locked"]
+    assert failed.args == ["An unexpected error stopped the run (RuntimeError: the database is "
+                           "locked); details in the log file"]
     qtbot.waitUntil(lambda: not runner.running)
 
 
