@@ -23,12 +23,16 @@ DUPLICATE_RULES_ALLOW_SAVE = "duplicate_rules_allow_save"
 # {PeopleLinx user's email: Salesforce user's email or username} for Task owners the org's users'
 # own emails do not find.
 TASK_OWNER_MAP = "task_owner_map"
+# How far behind its cursor a Salesforce-sourced step reads again, for rows a long transaction
+# committed late (stamped before the cursor had passed them); the links' fingerprints drop what
+# was already synced. Airbyte reads 600 s back.
+LOOKBACK_SECONDS = "salesforce_lookback_seconds"
 SALESFORCE_CONNECTION = "salesforce.connection"  # {"org_name", "username", "instance_url", ...}
 PEOPLELINX_CONNECTION = "peoplelinx.connection"  # {"account_name", "base_url", ...}
 
 DEFAULTS: dict[str, Any] = {POLL_INTERVAL_SECONDS: 300, API_USAGE_CAP: 0.9, ACTIVE_PROFILE: "default",
-                            FOLLOW_CONVERTED_LEADS: False, RUN_LEAD_ASSIGNMENT_RULES: True,
-                            DUPLICATE_RULES_ALLOW_SAVE: False}
+                            FOLLOW_CONVERTED_LEADS: False, LOOKBACK_SECONDS: 600,
+                            RUN_LEAD_ASSIGNMENT_RULES: True, DUPLICATE_RULES_ALLOW_SAVE: False}
 
 _SECRET_WORDS = ("token", "secret", "password", "api_key", "apikey", "credential")
 
