@@ -129,10 +129,12 @@ def _sent_at(in_flight: InFlight, key: str) -> datetime:
     return parse_datetime(sent) if sent else datetime.now(UTC) - timedelta(days=1)
 
 
-def create_once(ctx: RunContext, sobject: str, rows: list[dict[str, Any]]) -> list[RecordResult]:
-    """Create the rows, never twice: a lost answer is reconciled by a query before a resend."""
+def create_once(ctx: RunContext, sobject: str, rows: list[dict[str, Any]],
+                **headers: Any) -> list[RecordResult]:
+    """Create the rows, never twice: a lost answer is reconciled by a query before a resend.
+    `headers` go to the client's create as they are (assignment and duplicate rules)."""
     if ctx.dry_run:
-        return ctx.sf.create(sobject, rows)
+        return ctx.sf.create(sobject, rows, **headers)
     client: SalesforceClient = ctx.sf
     policy = client.retry
     once = _without_retries(client)
@@ -142,7 +144,7 @@ def create_once(ctx: RunContext, sobject: str, rows: list[dict[str, Any]]) -> li
     while pending:
         sent_at = datetime.now(UTC)
         try:
-            answer = once.create(sobject, [rows[i] for i in pending])
+            answer = once.create(sobject, [rows[i] for i in pending], **headers)
         except TransientError as exc:
             if attempt >= policy.attempts:
                 raise
