@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from plx_desktop.sandbox import fake
-from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, sobjects
+from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, oauth_control, sobjects
+from plx_desktop.sandbox.salesforce.connected_apps import ConnectedApps, OrgFlags
 from plx_desktop.sandbox.salesforce.limits import DEFAULT_DAILY_LIMIT, LIMIT_HEADER, ApiUsage
 from plx_desktop.sandbox.salesforce.limits import register as register_limits
 from plx_desktop.sandbox.salesforce.org import ADMIN_USERNAME, Org
@@ -34,6 +35,9 @@ class SalesforceApp:
         self.faults = faults
         self.calls = CallCounter()
         self.org = Org(state_dir)
+        # The OAuth side of the org (connected apps, org-wide switches), read by oauth.py and rest.py.
+        self.org.connected_apps = ConnectedApps(self.org.db, self.org.client_id)
+        self.org.flags = OrgFlags(self.org.db)
         self.usage = ApiUsage(self.org.db)
         self.router = Router()
         self.queries = QueryApi(self.org)
@@ -50,6 +54,7 @@ class SalesforceApp:
         oauth.register(router, org)
         bulk2.register(router, org)
         control.register(router, self)
+        oauth_control.register(router, self)
 
     def _resources(self, request: Request, version: str) -> Response:
         base = f"/services/data/v{version}"
@@ -91,9 +96,12 @@ class SalesforceApp:
     def reset(self) -> None:
         """No records; the daily limit, usage and session lifetime back to their defaults.
 
-        Users, custom fields, the connected app and the standing credentials stay.
+        Users, custom fields and the standing credentials stay; the connected apps and the org's
+        switches go back to their defaults (PLX Desktop's own app, installed, rotation on).
         """
         self.org.reset()
+        self.org.connected_apps.reset()
+        self.org.flags.reset()
         self.queries.clear()
         self.usage.daily_limit = DEFAULT_DAILY_LIMIT
         self.usage.set_used(0)

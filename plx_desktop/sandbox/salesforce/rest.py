@@ -62,6 +62,10 @@ def api_route(org: Any, handler: Api) -> Callable[[Request], Response]:
             version = check_version(request.params.get("version", ""))
             if org.tokens.check(bearer_token(request)) is None:
                 raise error(401, "INVALID_SESSION_ID", "Session expired or invalid")
+            flags = getattr(org, "flags", None)
+            if flags is not None and not flags.api_enabled:
+                raise error(403, "API_DISABLED_FOR_ORG",
+                            "The REST API is not enabled for this Organization.")
             return handler(request, version)
         except HttpError as exc:
             return exc.response  # answered normally, so the limit header is added to errors too
