@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean qt-libs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +14,14 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,build]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Qt's platform plugins load system libraries a fresh machine may lack (xcb-cursor, xkbcommon-x11...).
+qt-libs:
+	@sh scripts/install-qt-libs
+
+run: qt-libs $(STAMP)
 	$(BIN)/plx-desktop --sandbox
 
-test: $(STAMP)
+test: qt-libs $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest

@@ -99,7 +99,7 @@ class SandboxProcess:
         self.json_path.unlink(missing_ok=True)
         self.log = open(data_dir / "sandbox.log", "w")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [*CLI, "--data-dir", str(data_dir), "sandbox", "serve", "--seed", str(seed),
+            [*CLI, "--data-dir", str(data_dir), "sandbox", "serve", "--org", "ready", "--seed", str(seed),
              "--latency-ms", str(latency_ms)],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
         deadline = time.monotonic() + 600

@@ -165,7 +165,7 @@ def main() -> int:
         data_dir = Path(tmp)
         details, sandbox = gui_app.ensure_sandbox(data_dir)
         try:
-            window = MainWindow(data_dir, sandbox=details)
+            window = MainWindow(data_dir, sandbox=details, start_due_run=False)
             window.resize(1280, 860)
             window.show()
             shooter = Shooter(app, window, args.prefix, data_dir)

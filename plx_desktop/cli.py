@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="share of API calls (0..1) that fail with an injected fault")
     serve.add_argument("--sf-port", type=int, default=0, help="Salesforce port (default: any free one)")
     serve.add_argument("--plx-port", type=int, default=0, help="PeopleLinx port (default: any free one)")
+    serve.add_argument("--org", choices=["fresh", "ready"],
+                       help="start the Salesforce org over as a fresh one (no PeopleLinx fields "
+                            "until Set up) or a ready one (fields installed); default: as it was")
 
     sync = commands.add_parser("sync", help="run the integration without the window (servers, cron)")
     _add_common(sync)
@@ -98,7 +101,8 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
         return 2
     state = sandbox_dir(_data_dir(args))
     sandbox = start_sandbox(state, seed=seed, latency_ms=args.latency_ms, fail_rate=args.fail_rate,
-                            sf_port=args.sf_port, plx_port=args.plx_port, seed_if_empty=True)
+                            sf_port=args.sf_port, plx_port=args.plx_port, seed_if_empty=True,
+                            org=args.org)
     info = sandbox.info
     print(f"Salesforce sandbox:  {info.salesforce_instance_url}  (log in as {info.salesforce_username})")
     print(f"PeopleLinx sandbox:  {info.peoplelinx_base_url}")

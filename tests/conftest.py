@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Every sandbox the suite starts (in process or as `plx-desktop ... sandbox serve` / `--sandbox`)
+# is a ready org, with the PeopleLinx fields installed; only tests about Set up ask for a fresh one.
+os.environ.setdefault("PLX_SANDBOX_ORG", "ready")
 
 # Property tests explore new examples on developers' machines; in CI they replay a fixed
 # sequence, so that a submission's result does not depend on the draw (what a developer's run
@@ -26,11 +29,15 @@ if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
 
 
-def _fresh(app: Any) -> None:
+def _fresh(app: Any, org: str = "ready") -> None:
+    from plx_desktop.sandbox.salesforce.app import SalesforceApp
     from plx_desktop.sandbox.web import FAULT_KINDS
 
     app.faults.configure(latency_ms=0, fail_rate=0, kinds=list(FAULT_KINDS))
-    app.reset()
+    if isinstance(app, SalesforceApp):
+        app.reset(org=org)  # a ready org unless the test is about setting one up
+    else:
+        app.reset()
     app.calls.reset()
 
 
@@ -44,10 +51,10 @@ class ServiceUnderTest:
     def url(self) -> str:
         return self.server.url
 
-    def reset(self, seed: str | int | None = "demo") -> ServiceUnderTest:
+    def reset(self, seed: str | int | None = "demo", org: str = "ready") -> ServiceUnderTest:
         from plx_desktop.sandbox.runner import population_for
 
-        _fresh(self.app)
+        _fresh(self.app, org)
         if seed is not None:
             self.app.seed(population_for(seed), demo=str(seed) == "demo")
         return self
@@ -103,12 +110,13 @@ def _sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     sb.stop()
 
 
-def reset_sandbox(sb: Any, seed: str | int | None = "demo") -> Any:
-    """Empty both services, seed them, and clear faults and call counts."""
+def reset_sandbox(sb: Any, seed: str | int | None = "demo", org: str = "ready") -> Any:
+    """Empty both services, seed them, and clear faults and call counts; the Salesforce org is
+    `ready` (PeopleLinx fields installed) or `fresh` (none, as a new customer's)."""
     from plx_desktop.sandbox.runner import population_for
 
     for app in (sb.salesforce, sb.peoplelinx):
-        _fresh(app)
+        _fresh(app, org)
     # A test that expired every session leaves the sandbox a new standing token: hand it on, so
     # each test starts with a live session as `sandbox serve` would write it.
     creds = sb.salesforce.sandbox_credentials()
@@ -132,3 +140,15 @@ def sandbox(_sandbox: Any) -> Any:
 def empty_sandbox(_sandbox: Any) -> Any:
     """Both services with no records at all."""
     return reset_sandbox(_sandbox, seed=None)
+
+
+@pytest.fixture
+def fresh_sandbox(_sandbox: Any) -> Any:
+    """Both services with demo data, the Salesforce org fresh: no PeopleLinx fields until Set up."""
+    return reset_sandbox(_sandbox, org="fresh")
+
+
+@pytest.fixture
+def fresh_sf_server(_sf_service: ServiceUnderTest) -> ServiceUnderTest:
+    """The Salesforce stand-in alone, demo data, as a fresh org (no PeopleLinx fields)."""
+    return _sf_service.reset(org="fresh")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from plx_desktop.commands.sandbox_session import sandbox_for
 from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.logfile import DETAILS, log_file
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
 from plx_desktop.sync.connections import Connections, sandbox_connections, saved_connections
@@ -40,10 +41,12 @@ def _print_summary(summary: RunSummary) -> None:
         print(f"Salesforce API usage: {used:,} of {limit:,} calls today")
 
 
-def _exit_code(summary: RunSummary) -> int:
+def _exit_code(summary: RunSummary, data_dir: Path) -> int:
     if summary.status == "completed":
         return EXIT_OK
     print(f"plx-desktop: {summary.reason}", file=sys.stderr)
+    if DETAILS in (summary.reason or ""):
+        print(f"plx-desktop: the log file is {log_file(data_dir)}", file=sys.stderr)
     return EXIT_STOPPED if summary.status == "stopped" else EXIT_FAILED
 
 
@@ -91,7 +94,7 @@ def run(data_dir: Path, *, sandbox: bool, every: float | None, profile: str | No
                 if dry_run:
                     _print_preview(summary)
                 _print_summary(summary)
-                code = _exit_code(summary)
+                code = _exit_code(summary, data_dir)
                 if cancel.cancelled:
                     return EXIT_INTERRUPTED
                 if every is None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from plx_desktop.gui.connection_state import SandboxDetails
 from plx_desktop.gui.resources import icon, style_sheet
+from plx_desktop.logfile import log_uncaught, use_log_file
 from plx_desktop.paths import APP_AUTHOR, APP_NAME, resolve_data_dir, sandbox_dir
 
 SELF_TEST_TIMEOUT_MS = 5 * 60 * 1000
@@ -80,6 +81,8 @@ class SelfTest:
         QTimer.singleShot(0, self._run)
 
     def _run(self) -> None:
+        if self.window.runner.running:
+            return  # the automatic first run (the sync begins by itself) is the one to watch
         if not self.window.sync.run_now():
             self._end(1, self.window.status.state.text() or "the sync did not start")
 
@@ -120,6 +123,8 @@ def run_gui(args: argparse.Namespace) -> int:
     sys.setswitchinterval(0.001)
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    use_log_file(data_dir)
+    log_uncaught()
     app = make_application()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QDateTime, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,13 +42,19 @@ from plx_desktop.store import open_store
 from plx_desktop.store.settings import POLL_INTERVAL_SECONDS
 
 PROFILE_KINDS = (ProfileKind.DEFAULT, ProfileKind.CUSTOM)  # the drop-down's order
+CLOSED_DURING_RUN = "PLX Desktop was closed during the run"  # the Log's reason
 
 
 class MainWindow(QMainWindow):
-    """The Integrations page. `sandbox`: the details from sandbox.json when running --sandbox."""
+    """The Integrations page. `sandbox`: the details from sandbox.json when running --sandbox.
+
+    `start_due_run`: start the sync at once when it is due (never ran, or the last run ended more
+    than an interval ago) and both accounts are connected; False counts the first interval from
+    now (tests of other things, which want a window that stays idle).
+    """
 
     def __init__(self, data_dir: Path, *, sandbox: SandboxDetails | None = None,
-                 secrets=None, parent: QWidget | None = None):
+                 secrets=None, parent: QWidget | None = None, start_due_run: bool = True):
         super().__init__(parent)
         _load_engine()
         self.data_dir = data_dir
@@ -107,6 +113,8 @@ class MainWindow(QMainWindow):
         interval = int(self.store.settings.get(POLL_INTERVAL_SECONDS))
         self.run_controls.interval.setValue(interval)
         self.scheduler.set_interval(self.run_controls.interval.value())
+        self.scheduler.set_last_run_end(
+            last_run_end(self.store) if start_due_run else QDateTime.currentDateTime())
         self.run_controls.interval_changed.connect(
             lambda seconds: self.store.settings.set(POLL_INTERVAL_SECONDS, int(seconds)))
         self.sync = SyncController(self.runner, self.scheduler, self.run_controls, self.status,
@@ -130,6 +138,8 @@ class MainWindow(QMainWindow):
         # The secondary windows, one of each, while open (gui/window_dialogs.py).
         self.record_history_dialog = self.conflict_dialog = None
         self.config_history_dialog = self.sync_settings_dialog = None
+        self.close_question: QMessageBox | None = None  # "A sync is running", while shown
+        self._quit_when_idle: str | None = None  # "stop" / "wait": close when the run ends
         self.menus = MainMenus(self)
 
         self.profile_combo.setCurrentIndex(PROFILE_KINDS.index(self.session.kind))
@@ -240,16 +250,62 @@ class MainWindow(QMainWindow):
         self.window_settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        """Stop a running sync cleanly (cooperative cancel, wait for the worker) before closing."""
+        """Close at once when idle; during a run, ask (Stop and quit / Wait for the run to
+        finish) and close later, when the run has ended: the GUI thread never waits here."""
+        if self.runner.running:
+            event.ignore()
+            if self._quit_when_idle != "stop" and self.close_question is None:
+                self._ask_about_the_run()  # again after "Wait": the admin may want Stop now
+            return
         self._save_window()
         self.salesforce_card.cancel_login()
-        if self.runner.running:
-            self.status.show_state("Stopping the sync…")
-            self.runner.stop_and_wait()
         self.preview.stop_and_wait()
         self.scheduler.set_active(False)
         event.accept()
         self.store.close()
+
+    def _ask_about_the_run(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "A sync is running",
+                          "A sync run is going. Stop it and quit, or quit when it has finished?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("Stopping loses nothing: the next run picks up where this one "
+                               "stopped.")
+        stop = box.addButton("&Stop and quit", QMessageBox.ButtonRole.AcceptRole)
+        wait = box.addButton("&Wait for the run to finish", QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(stop)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+
+        def chosen(button) -> None:
+            self.close_question = None
+            if button is stop:
+                self.quit_after_run(stop=True)
+            elif button is wait:
+                self.quit_after_run(stop=False)
+
+        box.buttonClicked.connect(chosen)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.close_question = box
+        box.open()
+
+    def quit_after_run(self, stop: bool) -> None:
+        """Close the window once the running sync has ended; `stop`: end it now (within a
+        second or two), with the reason in the Log."""
+        if self._quit_when_idle is None:
+            self.runner.stopped.connect(self.close, Qt.ConnectionType.QueuedConnection)
+        self._quit_when_idle = "stop" if stop else "wait"
+        if stop:
+            self.status.show_state("Stopping the sync…")
+            self.runner.stop_soon(CLOSED_DURING_RUN)
+        else:
+            self.status.show_state("Quitting when the run has finished…")
+
+
+def last_run_end(store) -> QDateTime | None:
+    """When the last sync run ended (None: none did, or it was cut off, so one is due now)."""
+    runs = store.log.runs(limit=1)
+    if not runs or runs[0].finished_at is None:
+        return None
+    return QDateTime.fromMSecsSinceEpoch(int(runs[0].finished_at.timestamp() * 1000))
 
 
 def _load_engine() -> None:

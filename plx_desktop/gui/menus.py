@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar
 
 from plx_desktop.domain.profile import ProfileKind
-from plx_desktop.gui import profile_files, window_dialogs
+from plx_desktop.gui import log_folder, profile_files, window_dialogs
 
 CONFIG_HISTORY_CUSTOM_ONLY = "Config history keeps the Custom profile's versions; choose Custom " \
                              "profile to see them."
@@ -67,6 +67,10 @@ class MainMenus:
         self.settings_action = self._add(settings_menu, "&Sync settings…", "Ctrl+,",
                                          lambda: window_dialogs.open_sync_settings(window),
                                          "Salesforce API usage cap, converted lead follow-through")
+
+        help_menu = next((a.menu() for a in bar.actions() if a.text() == "&Help"), None) \
+            or bar.addMenu("&Help")
+        self.log_folder_action = log_folder.add_to(help_menu, window)
 
         controls.pause_button.toggled.connect(
             lambda paused: self.pause_action.setText(RESUME if paused else PAUSE))

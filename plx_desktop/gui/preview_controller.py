@@ -122,4 +122,4 @@ class PreviewController(QObject):
     def stop_and_wait(self) -> None:
         """For closing the window: a preview writes nothing, so stopping it loses nothing."""
         if self.runner.running:
-            self.runner.stop_and_wait()
+            self.runner.stop_and_wait(1_000)  # then its child is ended: the window never hangs

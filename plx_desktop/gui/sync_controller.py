@@ -101,20 +101,20 @@ class SyncController(QObject):
             connections = self._connections(self.state)
         except Exception as exc:  # noqa: BLE001 - the admin must see why nothing started
             self._on_failed(f"Cannot start the sync: {exc}")
-            self.scheduler.arm()
+            self.scheduler.run_ended()  # try again an interval from now, not in a loop
             return False
         return self.runner.start(connections, profile=self._profile_kind())
 
     def set_blocked(self, reason: str | None) -> None:
         """While `reason` is given (a preview is running), no sync starts, by hand or by the
-        timer; None lifts it and counts the interval from now."""
+        timer; None lifts it, and a run that fell due meanwhile starts at once."""
         self._blocked = reason
         if reason:
             self.scheduler.hold()
             self.controls.set_can_run(False, reason)
         else:
             self._on_connections_changed()
-            self.scheduler.arm()
+            self.scheduler.release()
 
     def stop(self) -> None:
         if self.runner.running:
@@ -164,4 +164,4 @@ class SyncController(QObject):
 
     def _on_stopped(self) -> None:
         self.controls.set_running(False)
-        self.scheduler.arm()
+        self.scheduler.run_ended()

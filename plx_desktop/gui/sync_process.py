@@ -13,10 +13,12 @@ PyInstaller bundles need multiprocessing.freeze_support() in __main__ for it).
 
 from __future__ import annotations
 
+import logging
 import threading
-import traceback
 from pathlib import Path
 from typing import Any
+
+from plx_desktop.logfile import DETAILS, short, use_log_file
 
 PROGRESS, LOG_ENTRIES, API_USAGE, FINISHED, FAILED = (
     "progress", "log_entries", "api_usage", "finished", "failed")
@@ -67,8 +69,9 @@ def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
         summary = service.run_sync(data_dir, connections, events=events, cancel=token,
                                    **options)
     except Exception as exc:  # noqa: BLE001 - every failure must reach the admin, not vanish
-        traceback.print_exc()
-        events.send((FAILED, str(exc) or exc.__class__.__name__))
+        use_log_file(data_dir)
+        logging.getLogger(__name__).exception("The sync process failed")
+        events.send((FAILED, f"An unexpected error stopped the run ({short(exc)}); {DETAILS}"))
     else:
         events.send((FINISHED, summary))
     finally:
@@ -76,9 +79,12 @@ def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
 
 
 def _watch(cancel: Any, token: Any) -> None:
-    """Cancel the run when the GUI asks, or when the GUI process is gone (never orphan a sync)."""
+    """Cancel the run when the GUI asks (the message is the reason, for the log), or when the GUI
+    process is gone (never orphan a sync)."""
+    reason = "PLX Desktop ended during the run"
     try:
         cancel.poll(None)  # readable on a message and on end of file alike
-    except OSError:
+        reason = cancel.recv_bytes().decode("utf-8", "replace") or reason
+    except (EOFError, OSError):
         pass
-    token.cancel()
+    token.cancel(reason)

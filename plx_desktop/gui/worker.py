@@ -8,25 +8,28 @@ Thread and process rules (DESIGN.md, Threads; docs/PERFORMANCE.md, the window):
   the child sends as signals; every connection to the GUI is queued. The engine's Python never
   runs in the GUI process, so the window never waits for the engine's GIL. run_sync opens its own
   database connection (it only receives the data dir), so no connection crosses processes.
-- Cancel is cooperative: a message on a pipe that the child turns into its CancelToken; the
-  engine checks it between batches and returns a RunSummary with status "stopped". A child
-  that does not stop when the window closes is terminated (see stop_and_wait).
+- Cancel is cooperative: a message on a pipe (the reason, for the log) that the child turns into
+  its CancelToken; the engine checks it between batches and returns a RunSummary with status
+  "stopped". Closing the window uses stop_soon(): it never blocks the GUI thread, and a child
+  that has not stopped within a second and a half is terminated; the bridge then closes the
+  run's record itself, with the reason, and reports `finished` with status "stopped".
 - A caller that injects its own run function (tests of the bridge itself) gets it called on the
   worker thread, in this process: a function given at run time cannot be sent to a child.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from plx_desktop.gui import sync_process
+from plx_desktop.logfile import DETAILS, short
 
 QUEUED = Qt.ConnectionType.QueuedConnection
 
@@ -37,6 +40,9 @@ _SPAWN = multiprocessing.get_context("spawn")
 _EXIT_GRACE_SECONDS = 10.0
 # Closing the window: how long a cancelled child gets after terminate() before kill().
 _TERMINATE_GRACE_MS = 5_000
+# stop_soon(): how long a cancelled run may take to reach its next safe point before it is ended
+# (a batch in flight on a slow network can take far longer; the admin is waiting to quit).
+STOP_GRACE_MS = 1_500
 
 
 class _QtEvents:
@@ -75,6 +81,8 @@ class _SyncWorker(QObject):
         if steps is not None:
             self._options["steps"] = steps
         self._process: Any = None  # the child, while it runs (set on the worker thread)
+        self._run_id = 0  # the run's record, once the child reported progress
+        self._ended_because: str | None = None  # set by terminate_child(reason)
         self.cancel_token: Any = (_PlainCancelToken() if run_sync is not None
                                   else _ProcessCancelToken())
 
@@ -86,8 +94,8 @@ class _SyncWorker(QObject):
             else:
                 self._run_in_child()
         except Exception as exc:  # noqa: BLE001 - every failure must reach the admin, not vanish
-            traceback.print_exc()
-            self.failed.emit(str(exc) or exc.__class__.__name__)
+            logging.getLogger(__name__).exception("The sync bridge failed")
+            self.failed.emit(f"An unexpected error stopped the run ({short(exc)}); {DETAILS}")
         finally:
             self.done.emit()
 
@@ -113,7 +121,7 @@ class _SyncWorker(QObject):
                 self.cancel_token.receiver.close()  # the child has its own copy now
             try:
                 if not self._relay(reader):
-                    self.failed.emit(_death_reason(process))
+                    self._report_death(process)
             finally:
                 _end(process, _EXIT_GRACE_SECONDS)
         finally:
@@ -130,6 +138,7 @@ class _SyncWorker(QObject):
                 return False
             kind = message[0]
             if kind == sync_process.PROGRESS:
+                self._run_id = getattr(message[1], "run_id", 0) or self._run_id
                 self.progress.emit(message[1])
             elif kind == sync_process.LOG_ENTRIES:
                 self.log_entries.emit(message[1])
@@ -146,8 +155,24 @@ class _SyncWorker(QObject):
     def runs_in_child(self) -> bool:
         return self._run_sync is None
 
-    def terminate_child(self) -> None:
-        """Make a child that ignored the cancel go away (thread-safe: it only sends a signal)."""
+    def _report_death(self, process: Any) -> None:
+        """The child ended without its last message: ended by us after a stop request (close
+        its run's record, as the child could not), or dead of its own accord (say how)."""
+        reason = self._ended_because
+        if reason is None:
+            self.failed.emit(_death_reason(process))
+            return
+        process.join(_EXIT_GRACE_SECONDS)
+        from plx_desktop.sync.service import RunSummary
+
+        run_id = close_cut_off_run(self._data_dir, self._run_id, reason)
+        self.finished.emit(RunSummary(run_id, "stopped", [], reason, None))
+
+    def terminate_child(self, reason: str | None = None) -> None:
+        """Make a child that ignored the cancel go away (thread-safe: it only sends a signal).
+        With `reason`, the run is reported as stopped for it, not as a crash."""
+        if reason is not None:
+            self._ended_because = reason
         process = self._process
         if process is not None:
             try:
@@ -165,6 +190,25 @@ def _end(process: Any, grace: float) -> None:
     if process.exitcode is None:
         process.kill()
         process.join()
+
+
+def close_cut_off_run(data_dir: Path, run_id: int, reason: str) -> int:
+    """Close the record of a run whose process was ended (the newest running one when its id
+    never arrived), with the reason in the Log, as the engine would have; its id (0: none)."""
+    from plx_desktop.paths import database_path
+    from plx_desktop.store import LogEntry, open_store
+
+    with open_store(database_path(data_dir)) as store:
+        if not run_id:
+            newest = store.log.runs(limit=1)
+            run_id = newest[0].id if newest and newest[0].status == "running" else 0
+        run = store.log.run(run_id) if run_id else None
+        if run is not None and run.status == "running":  # the child may have closed it itself
+            store.log.append_many([LogEntry(outcome="skipped", error_code="CANCELLED",
+                                            run_id=run_id,
+                                            message=f"The run stopped: {reason}")])
+            store.log.finish_run(run_id, "stopped", {}, reason)
+    return run_id
 
 
 def _death_reason(process: Any) -> str:
@@ -189,13 +233,13 @@ class _ProcessCancelToken:
         self.cancelled = False
         self._lock = threading.Lock()  # cancel() on the GUI thread, close() on the worker's
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str | None = None) -> None:
         with self._lock:
             if self.cancelled:
                 return
             self.cancelled = True
             try:
-                self._sender.send_bytes(b"cancel")
+                self._sender.send_bytes((reason or "Stopped by the user").encode("utf-8"))
             except OSError:
                 pass  # the child has ended (or the run is over): nothing left to stop
 
@@ -211,8 +255,11 @@ class _PlainCancelToken:
 
     def __init__(self) -> None:
         self.cancelled = False
+        self.reason = "Stopped by the user"
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str | None = None) -> None:
+        if reason and not self.cancelled:
+            self.reason = reason
         self.cancelled = True
 
 
@@ -269,10 +316,28 @@ class SyncRunner(QObject):
         self.started.emit()
         return True
 
-    def cancel(self) -> None:
-        """Ask the running sync to stop at its next safe point (it finishes with "stopped")."""
+    def cancel(self, reason: str | None = None) -> None:
+        """Ask the running sync to stop at its next safe point (it finishes with "stopped", and
+        the Log says `reason`, by default "Stopped by the user")."""
         if self._worker is not None:
-            self._worker.cancel_token.cancel()
+            self._worker.cancel_token.cancel(reason)
+
+    def stop_soon(self, reason: str, grace_ms: int = STOP_GRACE_MS) -> None:
+        """Cancel, and end the child if it has not stopped within grace_ms; never blocks.
+
+        `finished` (status "stopped", with `reason`) and then `stopped` follow, on the GUI
+        thread. For closing the window: a run ended at any moment loses nothing and duplicates
+        nothing on the next run (DESIGN.md, step 6).
+        """
+        worker = self._worker
+        if worker is None:
+            return
+        self.cancel(reason)
+        QTimer.singleShot(grace_ms, self, lambda: self._end_if_still(worker, reason))
+
+    def _end_if_still(self, worker: _SyncWorker, reason: str) -> None:
+        if self._worker is worker and worker.runs_in_child:
+            worker.terminate_child(reason)
 
     def stop_and_wait(self, timeout_ms: int = 30_000) -> bool:
         """Cancel and block until the worker thread has ended (for closing the window).

@@ -17,6 +17,8 @@ from plx_desktop.sandbox.tls import ensure_certificates, server_ssl_context
 from plx_desktop.sandbox.web import Faults, RunningServer, serve
 
 SANDBOX_JSON = "sandbox.json"
+# `fresh` or `ready` when a sandbox is started without saying (the test suite sets `ready`).
+ORG_ENV = "PLX_SANDBOX_ORG"
 
 
 @dataclass
@@ -87,13 +89,21 @@ def population_for(seed: str | int) -> fake.Population:
 
 def start_sandbox(state_dir: Path, *, seed: str | int | None = None, latency_ms: float = 0.0,
                   fail_rate: float = 0.0, sf_port: int = 0, plx_port: int = 0,
-                  host: str = "127.0.0.1", seed_if_empty: bool = False) -> Sandbox:
-    """Start both servers; seed when asked (or when empty and `seed_if_empty`); write sandbox.json."""
+                  host: str = "127.0.0.1", seed_if_empty: bool = False,
+                  org: str | None = None) -> Sandbox:
+    """Start both servers; seed when asked (or when empty and `seed_if_empty`); write sandbox.json.
+
+    `org` ("fresh" or "ready", default $PLX_SANDBOX_ORG) starts the Salesforce org's setup over
+    as that preset; without either, the org keeps the setup it has (a new one is fresh).
+    """
+    org = org or os.environ.get(ORG_ENV) or None
     state_dir.mkdir(parents=True, exist_ok=True)
     ca_file = ensure_certificates(state_dir)
     context = server_ssl_context(state_dir)
     sf = SalesforceApp(state_dir, Faults(latency_ms, fail_rate))
     plx = PeopleLinxApp(state_dir, Faults(latency_ms, fail_rate))
+    if org is not None:
+        sf.org.apply_preset(org)
     if seed is None and seed_if_empty and sf.is_empty() and plx.is_empty():
         seed = "demo"
     if seed is not None:

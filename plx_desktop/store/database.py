@@ -25,6 +25,7 @@ from plx_desktop.store.migrations import SCHEMA_VERSION, migrate
 from plx_desktop.store.models import build_models
 from plx_desktop.store.outbox import Outbox
 from plx_desktop.store.profiles import Profiles
+from plx_desktop.store.retry_schedule import RetrySchedule
 from plx_desktop.store.scratch import ScratchIndex
 from plx_desktop.store.settings import Settings
 
@@ -51,6 +52,7 @@ class Store:
         self.links = Links(self.db, self.models)
         self.outbox = Outbox(self.db, self.models)
         self.log = SyncLog(self.db, self.models)
+        self.retry_schedule = RetrySchedule(self.db)
         self.health = Health(self.db)
         self.conflicts = Conflicts(self.db)
         self.profiles = Profiles(self.db, self.models, self.settings)

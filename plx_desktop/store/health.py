@@ -13,6 +13,7 @@ from datetime import datetime
 
 import peewee as pw
 
+from plx_desktop.store.retry_schedule import RetrySchedule
 from plx_desktop.store.timestamps import from_text, now_text
 
 # Salesforce and PeopleLinx error codes, by the cause an admin would name.
@@ -56,6 +57,7 @@ class FailingRecord:
     first_seen: datetime | None
     last_seen: datetime | None
     retry_requested: bool = False
+    next_try: datetime | None = None  # its next automatic try (None: none is planned)
 
     @property
     def cause(self) -> str:
@@ -86,6 +88,8 @@ class Health:
         # Salesforce id.
         key = ("step_uid || '|' || CASE WHEN direction = 'peoplelinx_to_salesforce' "
                "AND plx_id != '' THEN plx_id ELSE sf_id END")
+        ekey = ("CASE WHEN e.direction = 'peoplelinx_to_salesforce' AND e.plx_id != '' "
+                "THEN e.plx_id ELSE e.sf_id END")  # retry_schedule.record_key
         sql = f"""
         WITH keyed AS (
             SELECT id, outcome, error_code, {key} AS record_key
@@ -97,7 +101,7 @@ class Health:
             WHERE k.outcome IN ({marks}) AND k.error_code NOT IN ({not_failures})
         )
         SELECT e.step_uid, MAX(e.step_label), MAX(e.sf_id), MAX(e.plx_id), MAX(e.record_label),
-               COUNT(*), MIN(e.time), MAX(e.time), MAX(e.id)
+               COUNT(*), MIN(e.time), MAX(e.time), MAX(e.id), {ekey}
         FROM log_entry e
         WHERE {key.replace("step_uid", "e.step_uid").replace("direction", "e.direction").replace("plx_id", "e.plx_id").replace("sf_id", "e.sf_id")}
               IN (SELECT record_key FROM failing)
@@ -110,11 +114,13 @@ class Health:
         details = self._details(newest_ids)
         requested = {tuple(r) for r in self._db.execute_sql(
             "SELECT step_uid, sf_id, plx_id FROM retry_request")}
+        tries = RetrySchedule(self._db).next_tries()
         return [FailingRecord(step_uid=r[0], step_label=r[1], sf_id=r[2], plx_id=r[3],
                               record_label=r[4], error_code=details[r[8]][0],
                               message=details[r[8]][1], count=r[5], first_seen=from_text(r[6]),
                               last_seen=from_text(r[7]),
-                              retry_requested=(r[0], r[2], r[3]) in requested)
+                              retry_requested=(r[0], r[2], r[3]) in requested,
+                              next_try=tries.get((r[0], r[9])))
                 for r in rows]
 
     def _details(self, ids: list[int]) -> dict[int, tuple[str, str]]:

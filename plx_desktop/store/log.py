@@ -141,13 +141,13 @@ class SyncLog:
 
     # -- runs ----------------------------------------------------------------------------------
 
-    def close_abandoned_runs(self) -> int:
+    def close_abandoned_runs(self, reason: str = "") -> int:
         """Runs still marked running when a new one starts were cut off (a killed process, a
         window closed mid-run): mark them so; how many."""
         model = self._m.Run
         return (model.update(finished_at=now_text(), status="failed",
-                             message="Interrupted before it finished; the next run picked up "
-                                     "where it stopped")
+                             message=reason or "Interrupted before it finished; the next run "
+                                               "picked up where it stopped")
                 .where(model.status == "running").execute())
 
     def start_run(self, profile: str) -> int:
@@ -158,6 +158,11 @@ class SyncLog:
         model = self._m.Run
         model.update(finished_at=now_text(), status=status, counts=json.dumps(counts or {}),
                      message=message).where(model.id == run_id).execute()
+
+    def run_is_open(self, run_id: int) -> bool:
+        """Still marked running (its end was never recorded)."""
+        model = self._m.Run
+        return model.select().where((model.id == run_id) & (model.status == "running")).exists()
 
     def runs(self, limit: int = 50) -> list[Run]:
         """Runs, newest first."""

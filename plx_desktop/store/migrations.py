@@ -171,6 +171,23 @@ CREATE INDEX log_entry_plx ON log_entry(plx_id, id);
 """
 
 
+# v4: automatic retries, each failing record's next try (retry_schedule.py).
+_V4 = """
+CREATE TABLE retry_schedule (
+    id INTEGER PRIMARY KEY,
+    step_uid TEXT NOT NULL,
+    record_key TEXT NOT NULL,
+    sf_id TEXT NOT NULL DEFAULT '',
+    plx_id TEXT NOT NULL DEFAULT '',
+    failures INTEGER NOT NULL,
+    next_try TEXT NOT NULL,
+    item TEXT NOT NULL DEFAULT '',
+    UNIQUE (step_uid, record_key)
+);
+CREATE INDEX retry_schedule_due ON retry_schedule(step_uid, next_try);
+"""
+
+
 def _script(sql: str) -> Callable[[peewee.Database], None]:
     def run(db: peewee.Database) -> None:
         for statement in sql.split(";"):
@@ -180,7 +197,8 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
     return run
 
 
-MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3)]
+MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3),
+                                                       _script(_V4)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

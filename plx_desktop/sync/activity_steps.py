@@ -13,6 +13,8 @@ from typing import Any
 from plx_desktop.domain import Step
 from plx_desktop.domain.convert import fingerprint
 from plx_desktop.store import RecordLink
+from plx_desktop.sync import retries
+from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -40,6 +42,9 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
               "call": ctx.plx.iter_calls}[kind]
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
     batch = ctx.tuning.salesforce_batch
+    wanted, again = retries.events(step, ctx, batch)
+    retries.run_first(ctx, step, wanted, again, lambda page: _sync_batch(
+        step, ctx, report, kind, page, in_flight, advance_cursor=False))
     since = ctx.store.cursors.get(step.uid)
     for page in after_cursor(reader(updated_since=since, page_size=ctx.tuning.page_size), since):
         for start in range(0, len(page), batch):
@@ -50,7 +55,18 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
-                activities: list[dict[str, Any]], in_flight: InFlight) -> None:
+                activities: list[dict[str, Any]], in_flight: InFlight,
+                advance_cursor: bool = True) -> None:
+    cursor = activities[-1]["updated_at"] if activities and advance_cursor else None
+    named = [BatchRecord(plx_id=a["id"], label=_subject(kind, a)) for a in activities]
+    ctx.keep_items(report, {a["id"]: a for a in activities})  # to send a failed one again
+    guarded(ctx, report, named, cursor,
+            lambda: _write_batch(step, ctx, report, kind, activities, in_flight, cursor))
+
+
+def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
+                 activities: list[dict[str, Any]], in_flight: InFlight,
+                 cursor: str | None) -> None:
     target = "Contact" if step.target.label == "Contact Tasks" else "Lead"
     contact_step = f"{kind}s_to_contact_tasks"
     lead_step = f"{kind}s_to_lead_tasks"
@@ -80,7 +96,6 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
             continue  # this Task already says exactly this
         rows.append(row)
         pending.append((activity, who, key, known is None))
-    cursor = activities[-1]["updated_at"] if activities else None
     if not rows:
         ctx.commit(report, cursor=cursor)
         return

@@ -18,9 +18,11 @@ from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.domain import Profile, Step, SyncRule
 from plx_desktop.store import Conflict, LogEntry, RecordLink, Store
+from plx_desktop.sync import retry_schedule
 from plx_desktop.sync.accounts import Accounts
 
 CREATED, UPDATED, SKIPPED, FAILED, CONFLICT = "created", "updated", "skipped", "failed", "conflict"
+UNEXPECTED_ERROR = "UNEXPECTED_ERROR"  # the error code of what nobody foresaw (a bug)
 
 
 @dataclass(frozen=True)
@@ -62,12 +64,15 @@ class SyncEvents(Protocol):
 
 
 class CancelToken:
-    """Cooperative cancellation: the run stops at the next batch boundary."""
+    """Cooperative cancellation: the run stops at the next batch boundary, saying `reason`."""
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self.reason = "Stopped by the user"
 
-    def cancel(self) -> None:
+    def cancel(self, reason: str | None = None) -> None:
+        if reason and not self._event.is_set():
+            self.reason = reason  # the run's log says why it stopped (the Stop button, a close)
         self._event.set()
 
     @property
@@ -104,6 +109,9 @@ class StepReport:
     pending_log: list[LogEntry] = field(default_factory=list)
     pending_conflicts: list[Conflict] = field(default_factory=list)
     failed_to_run: bool = False  # the step stopped on an error of its own (its settings)
+    unexpected: int = 0  # records failed by an error nobody foresaw (see batch_guard.py)
+    # The current batch's PeopleLinx events by record key, kept with a failure to send it again.
+    batch_items: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def summary(self) -> StepSummary:
         return StepSummary(self.step.uid, self.step.label, self.created, self.updated,
@@ -183,6 +191,11 @@ class RunContext:
 
     # -- progress, log, commit ----------------------------------------------------------------
 
+    def keep_items(self, report: StepReport, items: dict[str, dict[str, Any]]) -> None:
+        """The batch's PeopleLinx events by the id its log entries name (activity id, person
+        id): a failed one is kept to be sent again by the automatic retries."""
+        report.batch_items = items
+
     def check_cancel(self) -> None:
         if self.cancel.cancelled:
             raise Cancelled()
@@ -206,6 +219,8 @@ class RunContext:
             report.skipped += 1
         elif outcome == FAILED:
             report.failed += 1
+            if code == UNEXPECTED_ERROR:
+                report.unexpected += 1
         elif outcome == CONFLICT:
             report.conflicts += 1
         step = report.step
@@ -253,6 +268,7 @@ class RunContext:
                 entries = self.store.commit_batch(
                     done=done, failed=failed, links=links, log=entries,
                     cursors={report.step.uid: cursor} if cursor else None)
+                retry_schedule.note_batch(self.store, entries, report.batch_items)
         if entries and self.events is not None and not self.dry_run:
             self.events.log_entries(entries)
 

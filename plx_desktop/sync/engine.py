@@ -3,11 +3,14 @@
 Failures are sorted by who can act on them: a record the other side refused is logged and the run
 goes on; a step whose settings Salesforce refuses (say, a filter on a field that no longer exists)
 is logged and the next step runs; the API usage cap stops the run cleanly; a refused login or an
-unreachable service ends it with one plain reason.
+unreachable service ends it with one plain reason. An error nobody expected (a bug, a reply of a
+shape nobody foresaw) stops only its step: its traceback goes to the log file, the step says so in
+the Log, the steps after it still run, and the run ends as failed, "details in the log file".
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
@@ -20,13 +23,23 @@ from plx_desktop.connectors.errors import (
     TransientError,
 )
 from plx_desktop.domain import DomainError, Step
+from plx_desktop.logfile import DETAILS, short
 from plx_desktop.sync import (
     activity_steps,
     people_from_salesforce,
     people_to_salesforce,
     status_steps,
 )
-from plx_desktop.sync.context import FAILED, Cancelled, RunContext, StepReport, StepSummary
+from plx_desktop.sync.context import (
+    FAILED,
+    UNEXPECTED_ERROR,
+    Cancelled,
+    RunContext,
+    StepReport,
+    StepSummary,
+)
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[Step, RunContext, StepReport], None]
 
@@ -46,18 +59,21 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
+
+
 @dataclass
 class Outcome:
     status: str  # completed | stopped | failed
     steps: list[StepSummary]
     reason: str | None = None
-    code: str = ""  # why a run stopped or failed: CANCELLED, API_LIMIT, AUTH, ACCESS, NETWORK
+    code: str = ""  # why: CANCELLED, API_LIMIT, AUTH, ACCESS, NETWORK, UNEXPECTED_ERROR
 
 
 def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome:
     """Run every enabled step of ctx.profile (or only the steps whose uids are given); never
     raises for what the admin can act on."""
     summaries: list[StepSummary] = []
+    unexpected: list[str] = []  # labels of the steps an unexpected error stopped
     for step in ctx.profile.enabled_steps():
         if only is not None and step.uid not in only:
             continue
@@ -66,7 +82,8 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
         try:
             HANDLERS[step.kind.key](step, ctx, report)
         except Cancelled:
-            status, reason, code = "stopped", "Stopped by the user", "CANCELLED"
+            status, reason, code = ("stopped", getattr(ctx.cancel, "reason", None)
+                                    or "Stopped by the user", "CANCELLED")
         except ApiLimitError as exc:
             status, reason, code = "stopped", exc.reason, exc.code or "API_LIMIT"
         except AuthError as exc:
@@ -84,12 +101,23 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             report.failed_to_run = True
         except ConnectorError as exc:
             status, reason, code = "failed", exc.reason, exc.code or "ERROR"
+        except Exception as exc:  # noqa: BLE001 - a bug stops its step, never the whole run
+            log.exception("Run %s, step %s (%s): unexpected error", ctx.run_id, step.label,
+                          step.uid)
+            ctx.log(report, FAILED, code=UNEXPECTED_ERROR,
+                    message=f"The step stopped on an unexpected error ({short(exc)}); {DETAILS}")
+            report.failed_to_run = True
         finally:
             ctx.commit(report)  # whatever the step logged before it stopped
             ctx.steps_run.add(step.uid)
             summaries.append(report.summary())
+            if report.unexpected and step.label not in unexpected:
+                unexpected.append(step.label)
         if status != "completed":
             return Outcome(status, summaries, reason, code)
         if not report.failed_to_run:
             ctx.steps_completed.add(step.uid)
+    if unexpected:
+        return Outcome("failed", summaries, f"An unexpected error in {', '.join(unexpected)}; "
+                       f"the rest of the run went on; {DETAILS}", UNEXPECTED_ERROR)
     return Outcome("completed", summaries)

@@ -18,14 +18,17 @@ from plx_desktop.domain import Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink
 from plx_desktop.sync import actions, retries
+from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
+    SKIPPED,
     UPDATED,
     RunContext,
     StepReport,
 )
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.salesforce_matching import one_record_per_person
 from plx_desktop.sync.values import (
     active,
     changed,
@@ -85,14 +88,29 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
                 mappings: list, in_flight: InFlight, read_people_first: bool,
                 advance_cursor: bool = True) -> None:
+    cursor = (f"{records[-1]['SystemModstamp']}|{records[-1]['Id']}"
+              if records and advance_cursor else None)
+    named = [BatchRecord(sf_id=r["Id"], label=label_of(r)) for r in records]
+    guarded(ctx, report, named, cursor, lambda: _write_batch(
+        step, ctx, report, records, mappings, in_flight, read_people_first, advance_cursor))
+
+
+def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
+                 mappings: list, in_flight: InFlight, read_people_first: bool,
+                 advance_cursor: bool) -> None:
     sobject = step.source.name
     people_fields = ctx.people_fields(m.peoplelinx_field for m in mappings)
     links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
     contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
+    one_each = one_record_per_person(ctx, sobject, records, links)
     writes: list[_Write] = []
     for record in records:
         report.done += 1
         label = label_of(record)
+        if record["Id"] in one_each:
+            ctx.log(report, SKIPPED, sf_id=record["Id"], label=label, code="DUPLICATE_EMAIL",
+                    message=one_each[record["Id"]])
+            continue
         mapped = to_peoplelinx(record, mappings, people_fields)
         if mapped.error:
             ctx.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",

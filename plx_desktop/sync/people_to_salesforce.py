@@ -18,6 +18,7 @@ from plx_desktop.domain import Step, is_valid_email
 from plx_desktop.store import RecordLink
 from plx_desktop.sync import retries
 from plx_desktop.sync.accounts import Accounts
+from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -84,11 +85,19 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[dict[str, Any]],
                 accounts: Accounts, in_flight: InFlight, advance_cursor: bool = True,
                 bulk: bool = False, index: EmailIndex | None = None) -> None:
+    cursor = people[-1]["updated_at"] if people and advance_cursor else None
+    named = [BatchRecord(plx_id=p["id"], label=PersonWrite(p, {}, {}).label) for p in people]
+    guarded(ctx, report, named, cursor, lambda: _write_batch(
+        step, ctx, report, people, accounts, in_flight, cursor, bulk, index))
+
+
+def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[dict[str, Any]],
+                 accounts: Accounts, in_flight: InFlight, cursor: str | None, bulk: bool,
+                 index: EmailIndex | None) -> None:
     sobject = step.target.name
     mappings = active(step.mappings, to_salesforce=True)
     keys = [m.peoplelinx_field for m in mappings]
     links = ctx.store.links.for_plx_ids(p["id"] for p in people)
-    cursor = people[-1]["updated_at"] if people and advance_cursor else None
     todo: list[PersonWrite] = []
     describe: ObjectDescription | None = None
     for person in people:

@@ -1,26 +1,56 @@
-"""Retry from Sync health: records the admin asked to retry go first in their step's next run.
+"""Retries, read first in a step's run: the records the admin asked to retry from Sync health, and
+the failing records whose next automatic try has come (retry_schedule.py).
 
-They are read again by id (whatever the cursor says) and go through the step's normal batch, so
-a retried record is matched, written and logged like any other; the request is then forgotten.
+Salesforce records and people are read again by id (whatever the cursor says); PeopleLinx events
+(activities, status changes), which cannot be, are sent again as they were kept when they failed.
+Either way they go through the step's normal batch, so a retried record is matched, written and
+logged like any other, and its next try moves on (or its row goes). The requests are then
+forgotten, and so are due records that produced nothing to write (gone, or already in sync).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from simple_salesforce.format import format_soql
 
 from plx_desktop.domain import Step
+from plx_desktop.store.retry_schedule import ScheduledRetry, record_key
 from plx_desktop.sync.context import RunContext
 
 Batch = list[dict[str, Any]]
 
 
-def salesforce_records(step: Step, ctx: RunContext, fields: list[str]) -> tuple[list, Iterator[Batch]]:
-    """The requests of a Salesforce-sourced step, and its records read again by Id."""
-    requests = [] if ctx.dry_run else ctx.store.health.retry_requests(step.uid)
-    ids = sorted({sf_id for sf_id, _ in requests if sf_id})
+@dataclass
+class Asked:
+    """What a step retries first: the admin's requests and the records due an automatic try."""
+
+    requests: list[tuple[str, str]] = field(default_factory=list)  # (sf_id, plx_id)
+    due: list[ScheduledRetry] = field(default_factory=list)
+    since: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __bool__(self) -> bool:
+        return bool(self.requests or self.due)
+
+    def keys(self, direction: str) -> list[str]:
+        """The record keys asked for (the id the step reads records by), in a stable order."""
+        keys = {record_key(direction, sf_id, plx_id) for sf_id, plx_id in self.requests}
+        return sorted(keys | {r.record_key for r in self.due} - {""})
+
+
+def asked(step: Step, ctx: RunContext) -> Asked:
+    if ctx.dry_run:
+        return Asked()
+    return Asked(ctx.store.health.retry_requests(step.uid), ctx.store.retry_schedule.due(step.uid))
+
+
+def salesforce_records(step: Step, ctx: RunContext, fields: list[str]) -> tuple[Asked, Iterator[Batch]]:
+    """What a Salesforce-sourced step retries, and its records read again by Id."""
+    wanted = asked(step, ctx)
+    ids = wanted.keys(step.direction.value)
 
     def pages() -> Iterator[Batch]:
         for start in range(0, len(ids), 200):
@@ -28,28 +58,47 @@ def salesforce_records(step: Step, ctx: RunContext, fields: list[str]) -> tuple[
                                "WHERE Id IN {} ORDER BY SystemModstamp, Id", ids[start:start + 200])
             yield from ctx.sf.iter_query(soql)
 
-    return requests, pages()
+    return wanted, pages()
 
 
-def people(step: Step, ctx: RunContext) -> tuple[list, Iterator[Batch]]:
-    """The requests of a PeopleLinx-sourced People step, and the people read again by id."""
-    requests = [] if ctx.dry_run else ctx.store.health.retry_requests(step.uid)
-    ids = sorted({plx_id for _, plx_id in requests if plx_id})
+def people(step: Step, ctx: RunContext) -> tuple[Asked, Iterator[Batch]]:
+    """What a PeopleLinx-sourced People step retries, and the people read again by id."""
+    wanted = asked(step, ctx)
+    ids = wanted.keys(step.direction.value)
 
     def pages() -> Iterator[Batch]:
         if ids:
             found = ctx.plx.get_people(ids)
             yield sorted(found.values(), key=lambda p: (p["updated_at"], p["id"]))
 
-    return requests, pages()
+    return wanted, pages()
 
 
-def run_first(ctx: RunContext, step: Step, requests: list, pages: Iterator[Batch],
+def events(step: Step, ctx: RunContext, batch: int) -> tuple[Asked, Iterator[Batch]]:
+    """What a PeopleLinx event step retries, and the events kept when they failed (a request for
+    a failure logged before events were kept has nothing to send, and is forgotten)."""
+    wanted = asked(step, ctx)
+    kept = {r.record_key: r.item for r in ctx.store.retry_schedule.of_step(step.uid) if r.item}
+    items = sorted((kept[k] for k in wanted.keys(step.direction.value) if k in kept),
+                   key=lambda e: (str(e.get("updated_at", "")), str(e.get("id", ""))))
+
+    def pages() -> Iterator[Batch]:
+        for start in range(0, len(items), batch):
+            yield items[start:start + batch]
+
+    return wanted, pages()
+
+
+def run_first(ctx: RunContext, step: Step, wanted: Asked, pages: Iterator[Batch],
               sync_batch: Callable[[Batch], None]) -> None:
-    """Sync the requested records (without moving the cursor), then forget the requests."""
-    if not requests:
+    """Sync the records asked for (without moving the cursor), then forget the requests."""
+    if not wanted:
         return
     for page in pages:
         if page:
+            ctx.check_cancel()
             sync_batch(page)
-    ctx.store.health.retried(step.uid, requests)
+    ctx.store.health.retried(step.uid, wanted.requests)
+    # Due records whose try logged nothing (not read back, or nothing to write): done with.
+    untouched = {r.record_key for r in ctx.store.retry_schedule.due(step.uid, now=wanted.since)}
+    ctx.store.retry_schedule.forget(step.uid, untouched & {r.record_key for r in wanted.due})

@@ -1,7 +1,16 @@
 """Matching people to Salesforce records, and preparing the records a People step writes.
 
-Who is who: by link, then by email (the store's links, then one Salesforce query per batch). Who
-becomes what: with both People → Contact and People → Lead in a profile, a person Salesforce does
+Who is who: by link, then by email (the store's links, then one Salesforce query per batch). Real
+orgs hold many records with one email; a person is linked to one of them, by this rule:
+
+1. the record already linked to the person (whichever object's step linked it first);
+2. a Contact over a Lead: the person's Salesforce record is the Contact, and a Lead with the same
+   email is linked beside it only by the Lead steps;
+3. else the most recently modified record of the step's object (records linked to someone else
+   are not candidates).
+
+The others are named in the log entry of the person (People → Salesforce) or logged as skipped
+(Salesforce → People), so the admin can merge them in Salesforce. Who becomes what: with both People → Contact and People → Lead in a profile, a person Salesforce does
 not know is created once, as a Contact when an Account with their company name exists, else as a
 Lead. And a contact's company name becomes its AccountId, creating the Account once.
 """
@@ -67,19 +76,26 @@ def link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
 
 
 class EmailIndex:
-    """Every record of a step's object that has an email, by normalised email: its Id and the
-    mapped fields' values, in a scratch table of the store (flat memory at any N)."""
+    """Every record of a step's object that has an email, by normalised email: the most recently
+    modified one's Id and mapped fields' values, in a scratch table of the store (flat memory at
+    any N), and the ids of the older ones sharing its email (few, kept in memory)."""
 
     def __init__(self, ctx: RunContext, step: Step, mappings: list):
         self.fields = list(dict.fromkeys(m.salesforce_field for m in mappings))
         self._table = ctx.store.scratch(f"emails_{step.target.name.lower()}")
+        self.others: dict[str, list[str]] = {}
         select = ", ".join(dict.fromkeys(["Id", "Email", *self.fields]))
         soql = (f"SELECT {select} FROM {step.target.name} WHERE Email != null "
-                "ORDER BY LastModifiedDate")
+                "ORDER BY LastModifiedDate, Id")
         for page in ctx.sf.iter_query(soql):  # read once, 2,000 a page; the newest record wins
-            self._table.put_many(
-                (normalise_email(r.get("Email")), [r["Id"], *(sf_value(r, f) for f in self.fields)])
-                for r in page)
+            rows = [(normalise_email(r.get("Email")), [r["Id"], *(sf_value(r, f) for f in self.fields)])
+                    for r in page]
+            seen = self._table.get_many(email for email, _ in rows)
+            for email, row in rows:
+                if email in seen:
+                    self.others.setdefault(email, []).insert(0, seen[email][0])
+                seen[email] = row
+            self._table.put_many(rows)
 
     def get_many(self, emails: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """{email: (Id, {field: value})} for the emails a record has."""
@@ -108,22 +124,78 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappi
     if not by_email or all_records_linked(ctx, step):
         return
     if index is not None:
-        for email, (sf_id, values) in index.get_many(list(by_email)).items():
+        found = index.get_many(list(by_email))
+        taken = _linked_to_others(ctx, {e: [sf_id] for e, (sf_id, _) in found.items()}, by_email)
+        for email, (sf_id, values) in found.items():
+            if sf_id in taken:
+                continue
             write = by_email[email]
             write.sf_id = sf_id
             write.known = {k: values.get(k) for k in write.values}
+            _name_others(write, sobject, index.others.get(email, []))
         return
     fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
     emails = sorted(by_email)
     for start in range(0, len(emails), _EMAILS_PER_QUERY):
         soql = format_soql(f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
-                           "ORDER BY LastModifiedDate DESC", emails[start:start + _EMAILS_PER_QUERY])
+                           "ORDER BY LastModifiedDate DESC, Id DESC",
+                           emails[start:start + _EMAILS_PER_QUERY])
+        candidates: dict[str, list[dict[str, Any]]] = {}
         for page in ctx.sf.iter_query(soql):
-            for record in page:
-                write = by_email.pop(normalise_email(record.get("Email")), None)
-                if write is not None:
-                    write.sf_id = record["Id"]
-                write.known = {k: sf_value(record, k) for k in write.values}
+            for record in page:  # newest first
+                candidates.setdefault(normalise_email(record.get("Email")), []).append(record)
+        taken = _linked_to_others(
+            ctx, {e: [r["Id"] for r in rs] for e, rs in candidates.items()}, by_email)
+        for email, records in candidates.items():
+            write = by_email.get(email)
+            free = [r for r in records if r["Id"] not in taken]
+            if write is None or not free:
+                continue
+            chosen = free[0]
+            write.sf_id = chosen["Id"]
+            write.known = {k: sf_value(chosen, k) for k in write.values}
+            _name_others(write, sobject, [r["Id"] for r in records if r is not chosen])
+
+
+def _linked_to_others(ctx: RunContext, ids_by_email: dict[str, list[str]],
+                      writes: dict[str, PersonWrite]) -> set[str]:
+    """The candidate records already linked to a person other than the one with that email."""
+    links = ctx.store.links.for_sf_ids(i for ids in ids_by_email.values() for i in ids)
+    return {sf_id for email, ids in ids_by_email.items() for sf_id in ids
+            if sf_id in links and (email not in writes
+                                   or links[sf_id].plx_id != writes[email].person["id"])}
+
+
+def _name_others(write: PersonWrite, sobject: str, others: list[str]) -> None:
+    if others:
+        write.warnings.append(
+            f"{len(others)} other {sobject}{'s' if len(others) > 1 else ''} with this email "
+            f"({', '.join(others)}) left unlinked: the most recently modified one is linked")
+
+
+def one_record_per_person(ctx: RunContext, sobject: str, records: list[dict[str, Any]],
+                          links: dict[str, RecordLink]) -> dict[str, str]:
+    """Salesforce → People: {Id: why it is skipped} for the unlinked records whose email belongs
+    to a person linked to another record of this object already, or that share their email with
+    a more recently modified unlinked record of the batch (records come oldest first)."""
+    unlinked = [r for r in records if r["Id"] not in links and normalise_email(r.get("Email"))]
+    if not unlinked:
+        return {}
+    by_email = ctx.store.links.for_emails(r.get("Email") or "" for r in unlinked)
+    newest: dict[str, str] = {normalise_email(r.get("Email")): r["Id"] for r in unlinked}
+    skip: dict[str, str] = {}
+    for record in unlinked:
+        email = normalise_email(record.get("Email"))
+        linked = link_to(by_email.get(email, []), sobject)
+        if linked is not None and linked.sf_id != record["Id"]:
+            skip[record["Id"]] = (f"Not synced: {sobject} {linked.sf_id} has this email too and is "
+                                  "linked to the person already (a person is linked to one "
+                                  f"{sobject}); merge the two in Salesforce")
+        elif newest[email] != record["Id"]:
+            skip[record["Id"]] = (f"Not synced: {sobject} {newest[email]} has this email too and "
+                                  "was modified more recently, so the person is linked to it (a "
+                                  f"person is linked to one {sobject}); merge the two in Salesforce")
+    return skip
 
 
 def sf_value(record: dict[str, Any], key: str) -> Any:

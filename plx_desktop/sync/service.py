@@ -2,10 +2,13 @@
 
 run_sync opens its own store connection (the worker thread's), runs the profile once, and returns
 a RunSummary; it raises nothing the admin could act on, but says it in `status` and `reason`.
+Whatever happens, the run's record is closed: an unexpected error ends it as failed with a short
+reason, and its traceback goes to the log file (logfile.py), as does every run's summary.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +16,8 @@ from pathlib import Path
 from plx_desktop.connectors.errors import AuthError, ConnectorError
 from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.connectors.salesforce_models import ObjectDescription
+from plx_desktop.domain import Profile
+from plx_desktop.logfile import DETAILS, short, use_log_file
 from plx_desktop.paths import database_path
 from plx_desktop.store import LogEntry, Store, open_store
 from plx_desktop.store.settings import (
@@ -26,6 +31,7 @@ from plx_desktop.sync.connections import (
     sandbox_connections,
     saved_connections,
 )
+from plx_desktop.sync.context import UNEXPECTED_ERROR as UNEXPECTED
 from plx_desktop.sync.context import (
     CancelToken,
     Progress,
@@ -40,6 +46,8 @@ from plx_desktop.sync.engine import Outcome, run_profile
 __all__ = ["CancelToken", "Connections", "PeopleLinxSettings", "Progress", "RunSummary",
            "StepSummary", "SyncEvents", "Tuning", "run_sync", "sandbox_connections",
            "saved_connections"]
+
+log = logging.getLogger(__name__)
 
 # Describe results kept between runs of one process (the GUI's timer, `sync --every`), so that a
 # poll with nothing to write costs one query per source object and no describe.
@@ -71,39 +79,58 @@ def run_sync(data_dir: Path, connections: Connections, *, profile: str | None = 
     `steps`: run only the steps with these uids. `dry_run`: read both systems and write nothing
     anywhere (not even the local store); what would happen comes back in RunSummary.preview.
     """
+    use_log_file(data_dir)
     store = open_store(database_path(data_dir))
-    sf = plx = None
+    clients: list = []
     run_id = 0
     try:
         chosen = store.profiles.load(profile) if profile else store.profiles.load_active()
         if not dry_run:
             store.log.close_abandoned_runs()
             run_id = store.log.start_run(chosen.kind.value)
-        try:
-            sf, plx = open_clients(connections, retry=retry,
-                                   usage_cap=float(store.settings.get(API_USAGE_CAP)))
-        except ConnectorError as exc:
-            code = "AUTH" if isinstance(exc, AuthError) else "NOT_CONNECTED"
-            return _finish(store, run_id, Outcome("failed", [], exc.reason, code), None, [])
-        describes = _DESCRIBES.setdefault(connections.salesforce.instance_url
-                                          if connections.salesforce else "", {})
-        ctx = RunContext(
-            store=store, profile=chosen, run_id=run_id, events=events, cancel=cancel,
-            sf=PreviewSalesforce(sf) if dry_run else sf,  # type: ignore[arg-type]
-            plx=PreviewPeopleLinx(plx) if dry_run else plx,  # type: ignore[arg-type]
-            tuning=tuning, describe_cache=describes, dry_run=dry_run,
-            people_fields_cache=_PEOPLE_FIELDS.setdefault(
-                connections.peoplelinx.base_url if connections.peoplelinx else "", {}),
-            follow_converted_leads=bool(store.settings.get(FOLLOW_CONVERTED_LEADS, False)))
-        outcome = run_profile(ctx, only=set(steps) if steps is not None else None)
-        usage = sf.api_usage
-        return _finish(store, run_id, outcome, (usage.used, usage.limit) if usage else None,
-                       ctx.preview, events)
+        return _run(store, run_id, chosen, connections, events=events, cancel=cancel,
+                    dry_run=dry_run, steps=steps, tuning=tuning, retry=retry, clients=clients)
+    except Exception as exc:  # noqa: BLE001 - the run's record is closed whatever happened
+        log.exception("Run %s: unexpected error", run_id or "(not started)")
+        reason = f"An unexpected error stopped the run ({short(exc)}); {DETAILS}"
+        if not run_id:
+            return RunSummary(0, "failed", [], reason, None)
+        return _finish(store, run_id, Outcome("failed", [], reason, UNEXPECTED), None, [], events)
     finally:
-        for client in (sf, plx):
+        for client in clients:
             if client is not None:
                 client.close()
+        if run_id and store.log.run_is_open(run_id):  # _finish itself failed
+            store.log.finish_run(run_id, "failed", {}, f"The run ended unexpectedly; {DETAILS}")
         store.close()
+
+
+def _run(store: Store, run_id: int, chosen: Profile, connections: Connections, *,
+         events: SyncEvents | None, cancel: CancelToken | None, dry_run: bool,
+         steps: Collection[str] | None, tuning: Tuning | None, retry: RetryPolicy | None,
+         clients: list) -> RunSummary:
+    """The run itself, once its record is open; `clients` gets the clients opened, to close."""
+    try:
+        sf, plx = open_clients(connections, retry=retry,
+                               usage_cap=float(store.settings.get(API_USAGE_CAP)))
+    except ConnectorError as exc:
+        code = "AUTH" if isinstance(exc, AuthError) else "NOT_CONNECTED"
+        return _finish(store, run_id, Outcome("failed", [], exc.reason, code), None, [])
+    clients += [sf, plx]
+    describes = _DESCRIBES.setdefault(connections.salesforce.instance_url
+                                      if connections.salesforce else "", {})
+    ctx = RunContext(
+        store=store, profile=chosen, run_id=run_id, events=events, cancel=cancel,
+        sf=PreviewSalesforce(sf) if dry_run else sf,  # type: ignore[arg-type]
+        plx=PreviewPeopleLinx(plx) if dry_run else plx,  # type: ignore[arg-type]
+        tuning=tuning, describe_cache=describes, dry_run=dry_run,
+        people_fields_cache=_PEOPLE_FIELDS.setdefault(
+            connections.peoplelinx.base_url if connections.peoplelinx else "", {}),
+        follow_converted_leads=bool(store.settings.get(FOLLOW_CONVERTED_LEADS, False)))
+    outcome = run_profile(ctx, only=set(steps) if steps is not None else None)
+    usage = sf.api_usage
+    return _finish(store, run_id, outcome, (usage.used, usage.limit) if usage else None,
+                   ctx.preview, events)
 
 
 def _finish(store: Store, run_id: int, outcome: Outcome, usage: tuple[int, int] | None,
@@ -120,5 +147,8 @@ def _finish(store: Store, run_id: int, outcome: Outcome, usage: tuple[int, int] 
             if events is not None:
                 events.log_entries(stored)
         store.log.finish_run(run_id, outcome.status, counts, outcome.reason or "")
+        log.info("Run %s %s%s%s", run_id, outcome.status,
+                 f" ({outcome.code}: {outcome.reason})" if outcome.reason else "",
+                 "".join(f"\n    {s.line()}" for s in outcome.steps))
     return RunSummary(run_id, outcome.status, outcome.steps, outcome.reason, usage, preview,
                       outcome.code)

@@ -11,6 +11,8 @@ from typing import Any
 
 from plx_desktop.domain import Step
 from plx_desktop.store import RecordLink
+from plx_desktop.sync import retries
+from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     FAILED,
     SKIPPED,
@@ -28,6 +30,9 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     else:
         reader, value_key, what = ctx.plx.iter_inbox_states, "state", "inbox state"
     batch = ctx.tuning.salesforce_batch
+    wanted, again = retries.events(step, ctx, batch)
+    retries.run_first(ctx, step, wanted, again, lambda page: _sync_batch(
+        step, ctx, report, page, value_key, what, advance_cursor=False))
     for page in after_cursor(reader(updated_since=since, page_size=ctx.tuning.page_size), since):
         for start in range(0, len(page), batch):
             ctx.check_cancel()
@@ -36,7 +41,16 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, events: list[dict[str, Any]],
-                value_key: str, what: str) -> None:
+                value_key: str, what: str, advance_cursor: bool = True) -> None:
+    cursor = events[-1]["updated_at"] if events and advance_cursor else None
+    named = [BatchRecord(plx_id=e["person_id"], label=f"{what} {e.get(value_key)}") for e in events]
+    ctx.keep_items(report, {e["person_id"]: e for e in events})  # to send a failed one again
+    guarded(ctx, report, named, cursor,
+            lambda: _write_batch(step, ctx, report, events, value_key, what, cursor))
+
+
+def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[dict[str, Any]],
+                 value_key: str, what: str, cursor: str | None) -> None:
     value_map = step.status_values()
     links = ctx.store.links.for_plx_ids(e["person_id"] for e in events)
     latest: dict[str, tuple[RecordLink, str, str]] = {}  # lead id -> (link, value, new status)
@@ -53,7 +67,6 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, events: list[di
                             "a Salesforce lead")
             continue
         latest[lead.sf_id] = (lead, value, status)
-    cursor = events[-1]["updated_at"] if events else None
     writes = [(lead, value, status) for lead, value, status in latest.values()
               if lead.sf_values.get("Status") != status]
     new_links: list[RecordLink] = []

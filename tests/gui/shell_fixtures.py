@@ -42,8 +42,10 @@ def make_window(qtbot: Any, qloop: Any, sandbox: Any, tmp_path: Path) -> Any:
 
     data_dir, details = sandbox_data_dir(sandbox, tmp_path)
 
-    def make() -> MainWindow:
-        window = MainWindow(data_dir, sandbox=details)
+    def make(**options: Any) -> MainWindow:
+        # Idle unless a test asks for the automatic first run (start_due_run=True).
+        options.setdefault("start_due_run", False)
+        window = MainWindow(data_dir, sandbox=details, **options)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)

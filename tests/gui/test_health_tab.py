@@ -148,7 +148,7 @@ def test_double_click_opens_the_salesforce_record(tab, qtbot, monkeypatch):
 
 def test_a_real_sync_that_fails_is_shown_after_the_run(qtbot, qloop, sandbox, tmp_path: Path):
     data_dir, details = sandbox_data_dir(sandbox, tmp_path)
-    window = MainWindow(data_dir, sandbox=details)
+    window = MainWindow(data_dir, sandbox=details, start_due_run=False)
     qtbot.addWidget(window)
     window.show()
     health = window.health_tab

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import shell_fixtures
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 
 from plx_desktop.domain.profile import ProfileKind
 from plx_desktop.paths import database_path
@@ -83,13 +83,64 @@ def test_run_now_completes_and_updates_the_status_bar(qtbot, make_window):
     window.grab().save("/tmp/gui/main_after_run.png") if Path("/tmp/gui").is_dir() else None
 
 
-def test_closing_during_a_run_stops_the_worker(qtbot, make_window):
-    window = make_window()
+def _slow_run(window, sandbox, qtbot, latency_ms: int = 3_000):
+    """A run whose every API call takes `latency_ms`, caught in its first call."""
+    services = (sandbox.salesforce, sandbox.peoplelinx)
+    for service in services:
+        service.faults.configure(latency_ms=latency_ms)
     assert window.sync.run_now()
-    thread = window.runner._thread
-    window.close()
+    qtbot.waitUntil(lambda: sum(s.calls.snapshot()["total"] for s in services) > 0,
+                    timeout=30_000)
+
+
+def test_closing_during_a_run_asks_then_stops_it_without_freezing(qtbot, make_window, sandbox):
+    from plx_desktop.gui.main_window import CLOSED_DURING_RUN
+
+    window = make_window()
+    _slow_run(window, sandbox, qtbot)
+    assert not window.close()  # returns at once: the window stays while it asks
+    box = window.close_question
+    assert box is not None and box.isVisible() and window.isVisible()
+    [stop] = [b for b in box.buttons() if b.text() == "&Stop and quit"]
+    assert [b.text() for b in box.buttons() if b.text().startswith("&Wait")] == [
+        "&Wait for the run to finish"]
+    ticks = []
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(50)
+    stop.click()
+    assert window.status.state.text() == "Stopping the sync…"
+    # Each call takes 3 s, and the run is given 1.5 s to reach a safe point: it is ended.
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=8_000)
+    assert len(ticks) >= 10  # the GUI thread kept turning while the run stopped
     assert not window.runner.running
-    assert thread.isFinished()
+    with open_store(database_path(window.data_dir)) as store:
+        [run] = store.log.runs(limit=1)
+        assert (run.status, run.message) == ("stopped", CLOSED_DURING_RUN)
+        assert store.log.read(limit=1)[0].message == f"The run stopped: {CLOSED_DURING_RUN}"
+
+
+def test_wait_for_the_run_closes_the_window_when_it_has_finished(qtbot, make_window, sandbox):
+    window = make_window()
+    _slow_run(window, sandbox, qtbot, latency_ms=50)
+    window.close()
+    [wait] = [b for b in window.close_question.buttons() if b.text().startswith("&Wait")]
+    wait.click()
+    assert window.isVisible() and window.runner.running
+    assert window.status.state.text() == "Quitting when the run has finished…"
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=120_000)
+    with open_store(database_path(window.data_dir)) as store:
+        assert store.log.runs(limit=1)[0].status == "completed"
+
+
+def test_cancel_keeps_the_window_and_the_run(qtbot, make_window, sandbox):
+    window = make_window()
+    _slow_run(window, sandbox, qtbot, latency_ms=50)
+    window.close()
+    qtbot.keyClick(window.close_question, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.close_question is None or not window.close_question.isVisible())
+    assert window.isVisible() and window.runner.running
+    window.runner.stop_and_wait()
 
 
 def test_pause_stops_the_timer(qtbot, make_window):

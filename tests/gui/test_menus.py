@@ -22,7 +22,7 @@ make_window = shell_fixtures.make_window
 def test_every_menu_entry_has_a_shortcut_and_a_tip(make_window):
     window = make_window()
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "S&ync", "&View", "Settin&gs"]
+    assert titles[:4] == ["&File", "S&ync", "&View", "Settin&gs"] and "&Help" in titles
     for menu_action in window.menuBar().actions():
         for action in menu_action.menu().actions():
             if action.isSeparator():
@@ -150,3 +150,27 @@ def test_record_history_and_conflict_details_from_the_log(qtbot, make_window):
     window.menus.record_history_action.trigger()  # the search box (email or id)
     search = window.record_history_dialog
     assert search.history is None and search.search("003000000000001AAA").found
+
+
+def test_help_opens_the_log_folder(qtbot, make_window):
+    from PySide6.QtCore import QObject, QUrl, Slot
+    from PySide6.QtGui import QDesktopServices
+
+    class FileManager(QObject):  # plays the desktop's file manager, which Qt asks to open it
+        def __init__(self):
+            super().__init__()
+            self.opened: list[str] = []
+
+        @Slot(QUrl)
+        def open(self, url):
+            self.opened.append(url.toLocalFile())
+
+    window = make_window()
+    manager = FileManager()
+    QDesktopServices.setUrlHandler("file", manager, "open")
+    try:
+        window.menus.log_folder_action.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert manager.opened == [str(window.data_dir / "logs")]
+    assert (window.data_dir / "logs").is_dir()

@@ -24,7 +24,7 @@ qloop = shell_fixtures.qloop
 @pytest.fixture
 def window(qtbot, qloop, sandbox, tmp_path: Path) -> MainWindow:
     data_dir, details = sandbox_data_dir(sandbox, tmp_path)
-    window = MainWindow(data_dir, sandbox=details)
+    window = MainWindow(data_dir, sandbox=details, start_due_run=False)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

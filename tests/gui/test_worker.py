@@ -76,7 +76,8 @@ def test_an_exception_in_the_engine_arrives_as_failed(qtbot, tmp_path):
     with qtbot.waitSignal(runner.failed, timeout=10_000) as failed, \
             qtbot.assertNotEmitted(runner.finished):
         runner.start(connections=None)
-    assert failed.args == ["the database is locked"]
+    assert failed.args == ["An unexpected error stopped the run (RuntimeError: the database is "
+                           "locked); details in the log file"]
     qtbot.waitUntil(lambda: not runner.running)
 
 
@@ -115,3 +116,26 @@ def test_closing_the_window_right_after_a_run_does_not_wait_for_ever(qtbot, data
     assert runner.stop_and_wait(60_000)
     assert not runner.running
     runner.cancel()  # nothing running: nothing happens
+
+
+def test_a_cancel_gives_its_reason_to_the_log(qtbot, sandbox, data_dir):
+    # The run reaches its next safe point within the (long) grace: the engine itself says why.
+    from plx_desktop.paths import database_path
+    from plx_desktop.store import open_store
+    from plx_desktop.sync.service import sandbox_connections
+
+    for service in (sandbox.salesforce, sandbox.peoplelinx):
+        service.faults.configure(latency_ms=100)
+    runner = SyncRunner(data_dir)
+    summaries = []
+    runner.finished.connect(summaries.append)
+    with qtbot.waitSignals([runner.finished, runner.stopped], timeout=120_000):
+        assert runner.start(sandbox_connections(data_dir), profile="default")
+        qtbot.waitUntil(lambda: sandbox.salesforce.calls.snapshot()["total"] > 0, timeout=30_000)
+        runner.stop_soon("The window was closed", grace_ms=120_000)
+    [summary] = summaries
+    assert (summary.status, summary.reason) == ("stopped", "The window was closed")
+    assert summary.steps  # the engine's own summary, not the bridge's
+    with open_store(database_path(data_dir)) as store:
+        assert store.log.runs(limit=1)[0].message == "The window was closed"
+        assert store.log.read(limit=1)[0].message == "The run stopped: The window was closed"

@@ -137,6 +137,7 @@ def test_the_org_survives_a_restart(tmp_path: Path) -> None:
 
     app, server = start()
     try:
+        app.org.apply_preset("ready")  # the PeopleLinx fields, too, survive the restart
         app.seed(fake.demo_population(), demo=True)
         creds = app.sandbox_credentials()
         sf = client(server.url, ca_file, creds["access_token"])

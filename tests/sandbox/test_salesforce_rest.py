@@ -93,7 +93,8 @@ def test_describe_global_and_object_describe(sf_server: Any) -> None:
     assert described["maxBatchSize"] == 200 and described["encoding"] == "UTF-8"
     prefixes = {o["name"]: o["keyPrefix"] for o in described["sobjects"]}
     assert prefixes == {"Account": "001", "Contact": "003", "Lead": "00Q", "Task": "00T",
-                        "User": "005", "Organization": "00D"}
+                        "User": "005", "Organization": "00D", "PermissionSet": "0PS",
+                        "FieldPermissions": "01k", "PermissionSetAssignment": "0Pa"}
     lead = {f["name"]: f for f in sf.Lead.describe()["fields"]}
     assert lead["Company"]["length"] == 255 and not lead["Company"]["nillable"]
     assert lead["Status"]["restrictedPicklist"] and lead["Status"]["type"] == "picklist"

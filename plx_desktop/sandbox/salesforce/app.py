@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from plx_desktop.sandbox import fake
-from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, oauth_control, sobjects
+from plx_desktop.sandbox.salesforce import (
+    bulk2,
+    composite,
+    control,
+    oauth,
+    oauth_control,
+    sobjects,
+    tooling,
+)
 from plx_desktop.sandbox.salesforce.connected_apps import ConnectedApps, OrgFlags
 from plx_desktop.sandbox.salesforce.limits import DEFAULT_DAILY_LIMIT, LIMIT_HEADER, ApiUsage
 from plx_desktop.sandbox.salesforce.limits import register as register_limits
@@ -52,6 +60,7 @@ class SalesforceApp:
         composite.register(router, org)
         register_limits(router, org, self.usage)
         oauth.register(router, org)
+        tooling.register(router, org)
         bulk2.register(router, org)
         control.register(router, self)
         oauth_control.register(router, self)
@@ -93,15 +102,18 @@ class SalesforceApp:
     def is_empty(self) -> bool:
         return self.org.is_empty()
 
-    def reset(self) -> None:
+    def reset(self, org: str | None = None) -> None:
         """No records; the daily limit, usage and session lifetime back to their defaults.
 
         Users, custom fields and the standing credentials stay; the connected apps and the org's
-        switches go back to their defaults (PLX Desktop's own app, installed, rotation on).
+        switches go back to their defaults (PLX Desktop's own app, installed, rotation on); with
+        `org` ("fresh" or "ready"), the org's setup starts over as that preset (Org.apply_preset).
         """
         self.org.reset()
         self.org.connected_apps.reset()
         self.org.flags.reset()
+        if org is not None:
+            self.org.apply_preset(org)
         self.queries.clear()
         self.usage.daily_limit = DEFAULT_DAILY_LIMIT
         self.usage.set_used(0)

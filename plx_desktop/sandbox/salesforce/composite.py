@@ -112,7 +112,7 @@ class _Collections:
         return self._run(ops, all_or_none)
 
     def upsert(self, request: Request, version: str) -> Response:
-        obj = self.org.schema.object(request.params["sobject"])
+        obj = self.org.security.view().object(request.params["sobject"])
         if obj is None:
             raise not_found()
         info = obj.field(request.params["ext_field"])
@@ -164,7 +164,7 @@ class _Collections:
                               list(body.get("fields") or []))
 
     def _retrieve(self, request: Request, version: str, ids: list[str], fields: list[str]) -> Response:
-        obj = self.org.schema.object(request.params["sobject"])
+        obj = self.org.security.view().object(request.params["sobject"])
         if obj is None:
             raise not_found()
         if not ids or not fields:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from plx_desktop.sandbox import fake
 from plx_desktop.sandbox.salesforce.convert import convert_lead
+from plx_desktop.sandbox.salesforce.org import ORG_PRESETS
+from plx_desktop.sandbox.salesforce.security import permissionable
 from plx_desktop.sandbox.salesforce.validate import Invalid
 from plx_desktop.sandbox.web import CONTROL_PREFIX, HttpError, Request, Response, Router
 
@@ -69,8 +71,27 @@ def register(router: Router, app: SalesforceApp) -> None:
         return Response.json(app.calls.snapshot())
 
     def reset(request: Request) -> Response:
-        app.reset()
-        return Response.json({"reset": True})
+        preset = _body(request).get("org")
+        if preset is not None and preset not in ORG_PRESETS:
+            raise _bad(f"org must be one of {list(ORG_PRESETS)}")
+        app.reset(org=preset)
+        return Response.json({"reset": True, "org": preset})
+
+    def field_security(request: Request) -> Response:
+        body = _body(request)
+        obj = org.schema.object(str(body.get("object") or ""))
+        info = None if obj is None else obj.field(str(body.get("field") or ""))
+        if obj is None or info is None:
+            raise _bad(f"unknown field {body.get('object')}.{body.get('field')}", 404)
+        if not permissionable(info):
+            raise _bad(f"{obj.name}.{info.name} is required or a system field: field-level "
+                       "security does not apply to it")
+        readable, editable = body.get("readable", True), body.get("editable", True)
+        if not isinstance(readable, bool) or not isinstance(editable, bool):
+            raise _bad("readable and editable must be true or false")
+        org.security.set_profile(obj.name, info.name, readable, editable)
+        return Response.json({"object": obj.name, "field": info.name, "readable": readable,
+                              "editable": editable and readable})
 
     def seed(request: Request) -> Response:
         value = _body(request).get("seed", "demo")
@@ -119,7 +140,7 @@ def register(router: Router, app: SalesforceApp) -> None:
         ("POST", "/session-lifetime", session_lifetime), ("GET", "/calls", calls),
         ("DELETE", "/calls", clear_calls), ("POST", "/reset", reset), ("POST", "/seed", seed),
         ("GET", "/limits", get_limits), ("POST", "/limits", set_limits),
-        ("POST", "/fields", add_field), ("GET", "/records/{sobject}", records),
+        ("POST", "/fields", add_field), ("POST", "/field-security", field_security), ("GET", "/records/{sobject}", records),
         ("GET", "/credentials", credentials),
     ):
         router.add(method, base + path, handler, "control" + path)

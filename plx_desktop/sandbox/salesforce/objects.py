@@ -66,9 +66,18 @@ def _name_parts() -> list[FieldInfo]:
     ]
 
 
-def _peoplelinx_id(name: str = "PeopleLinx_Id__c", label: str = "PeopleLinx Id") -> FieldInfo:
-    return FieldInfo(name, "string", label=label, length=64, external_id=True, unique=True,
-                     custom=True)
+# The fields PLX Desktop's Set up creates; a ready org (`--org ready`) has them from the start.
+PEOPLELINX_FIELDS = (
+    {"object": "Contact", "name": "PeopleLinx_Id__c", "label": "PeopleLinx Id"},
+    {"object": "Lead", "name": "PeopleLinx_Id__c", "label": "PeopleLinx Id"},
+    {"object": "Task", "name": "PeopleLinx_Activity_Id__c", "label": "PeopleLinx Activity Id"},
+)
+
+
+def peoplelinx_field_specs() -> list[dict[str, object]]:
+    """The custom-field definitions (Text(64), External ID, Unique) of a ready org."""
+    return [{**spec, "type": "string", "length": 64, "external_id": True, "unique": True}
+            for spec in PEOPLELINX_FIELDS]
 
 
 def _object(name: str, label: str, plural: str, fields: list[FieldInfo], **kw: bool) -> ObjectInfo:
@@ -110,7 +119,6 @@ def standard_objects() -> dict[str, ObjectInfo]:
         FieldInfo("Description", "textarea", label="Contact Description", length=32000),
         _owner(),
         *_system_fields(),
-        _peoplelinx_id(),
     ])
     lead = _object("Lead", "Lead", "Leads", [
         _id_field("Lead ID"),
@@ -132,7 +140,6 @@ def standard_objects() -> dict[str, ObjectInfo]:
              createable=False, updateable=False),
         _owner(),
         *_system_fields(),
-        _peoplelinx_id(),
     ])
     task = _object("Task", "Task", "Tasks", [
         _id_field("Activity ID"),
@@ -152,7 +159,6 @@ def standard_objects() -> dict[str, ObjectInfo]:
         FieldInfo("CallDisposition", "string", label="Call Result", length=255),
         _owner(),
         *_system_fields(),
-        _peoplelinx_id("PeopleLinx_Activity_Id__c", "PeopleLinx Activity Id"),
     ])
     organization = _object("Organization", "Organization", "Organizations", [
         _id_field("Organization ID"),
@@ -163,4 +169,43 @@ def standard_objects() -> dict[str, ObjectInfo]:
         FieldInfo("OrganizationType", "string", length=40, createable=False, updateable=False),
         *_system_fields(),
     ], createable=False, updateable=False, deletable=False)
-    return {o.name: o for o in (account, contact, lead, task, user, organization)}
+    setup = _setup_objects()
+    return {o.name: o for o in (account, contact, lead, task, user, organization, *setup)}
+
+
+def _setup_objects() -> list[ObjectInfo]:
+    """PermissionSet, FieldPermissions and PermissionSetAssignment, as the Object Reference has them."""
+    def flag(name: str, label: str) -> FieldInfo:
+        return FieldInfo(name, "boolean", label=label, nillable=False, defaulted_on_create=True,
+                         default_value=False)
+
+    permission_set = _object("PermissionSet", "Permission Set", "Permission Sets", [
+        _id_field("Permission Set ID"),
+        FieldInfo("Name", "string", label="Name", length=80, required=True, unique=True),
+        FieldInfo("Label", "string", label="Label", length=80, required=True, name_field=True),
+        FieldInfo("Description", "textarea", length=255),
+        FieldInfo("IsOwnedByProfile", "boolean", label="Is Owned By Profile", nillable=False,
+                  createable=False, updateable=False, defaulted_on_create=True, default_value=False),
+        *_system_fields(),
+    ])
+    field_permissions = _object("FieldPermissions", "Field Permissions", "Field Permissions", [
+        _id_field("Field Permissions ID"),
+        _ref("ParentId", ["PermissionSet"], "Parent", "Parent ID", nillable=False, required=True,
+             updateable=False),
+        FieldInfo("SobjectType", "picklist", label="SObject Type Name", length=40, required=True,
+                  updateable=False),
+        FieldInfo("Field", "picklist", label="Field Name", length=80, required=True,
+                  updateable=False),
+        flag("PermissionsRead", "Read Field"),
+        flag("PermissionsEdit", "Edit Field"),
+        *_system_fields(),
+    ])
+    assignment = _object("PermissionSetAssignment", "Permission Set Assignment",
+                         "Permission Set Assignments", [
+        _id_field("Permission Set Assignment ID"),
+        _ref("AssigneeId", ["User"], "Assignee", "Assignee ID", required=True, updateable=False),
+        _ref("PermissionSetId", ["PermissionSet"], "PermissionSet", "Permission Set ID",
+             required=True, updateable=False),
+        *_system_fields(),
+    ], updateable=False)
+    return [permission_set, field_permissions, assignment]

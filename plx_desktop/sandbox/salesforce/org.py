@@ -15,9 +15,14 @@ from typing import Any
 
 from plx_desktop.sandbox.salesforce.db import Database
 from plx_desktop.sandbox.salesforce.ids import new_id, object_for_id, to_18
-from plx_desktop.sandbox.salesforce.objects import standard_objects
+from plx_desktop.sandbox.salesforce.objects import peoplelinx_field_specs, standard_objects
 from plx_desktop.sandbox.salesforce.records import Clock, Record, RecordStore
-from plx_desktop.sandbox.salesforce.schema import Schema
+from plx_desktop.sandbox.salesforce.schema import ObjectInfo, Schema
+from plx_desktop.sandbox.salesforce.security import (
+    SETUP_OBJECTS,
+    FieldSecurity,
+    check_setup_record,
+)
 from plx_desktop.sandbox.salesforce.tokens import TokenStore
 from plx_desktop.sandbox.salesforce.validate import (
     Invalid,
@@ -36,7 +41,8 @@ _STANDARD_USERS = (
     ("integration@plx-sandbox.example.com", "PeopleLinx", "Integration"),
     ("rep@plx-sandbox.example.com", "Riley", "Rep"),
 )
-_KEEP_ON_RESET = ("User", "Organization")
+_KEEP_ON_RESET = ("User", "Organization", *SETUP_OBJECTS)
+ORG_PRESETS = ("fresh", "ready")
 _ROLLED_BACK = RecordError("ALL_OR_NONE_OPERATION_ROLLED_BACK",
                            "Record rolled back because not all records were valid and the request "
                            "was using AllOrNone header", [])
@@ -93,6 +99,7 @@ class Org:
     def __init__(self, state_dir: Path):
         self.db = Database(state_dir)
         self.schema = Schema(self.db, standard_objects())
+        self.security = FieldSecurity(self)
         self.store = RecordStore(self.db)
         self.clock = Clock(self.store.latest_modstamp())
         self.api_version = DEFAULT_API_VERSION
@@ -195,17 +202,21 @@ class Org:
         except _RollBack:
             results = [r if not r.success else WriteResult(None, False, False, [_ROLLED_BACK])
                        for r in results]
+        if any(isinstance(op, Operation) and self.schema.object_name(op.sobject) in SETUP_OBJECTS
+               for op in operations):
+            self.security.changed()
         return results
 
     def _apply_one(self, conn: sqlite3.Connection, op: Operation) -> WriteResult:
-        obj = self.schema.object(op.sobject)
+        # What the acting user may see and edit decides which fields a write may name.
+        obj = self.security.view().object(op.sobject)
         if obj is None:
             raise Invalid(RecordError("INVALID_TYPE", f"sObject type '{op.sobject}' is not supported.", []))
         sobject = obj.name
         if op.kind == "create":
-            return self._create(conn, sobject, op.values)
+            return self._create(conn, obj, op.values)
         if op.kind == "upsert":
-            return self._upsert(conn, sobject, op)
+            return self._upsert(conn, obj, op)
         record_id = to_18(op.record_id or "")
         if record_id is None:
             raise Invalid(RecordError("MALFORMED_ID", f"malformed id {op.record_id}", []))
@@ -215,7 +226,7 @@ class Org:
         if found[1]:
             raise Invalid(RecordError("ENTITY_IS_DELETED", "entity is deleted", []))
         if op.kind == "update":
-            return self._update(conn, sobject, found[2], op.values)
+            return self._update(conn, obj, found[2], op.values)
         if op.kind == "delete":
             return self._delete(conn, sobject, found[2])
         raise ValueError(f"unknown operation {op.kind}")
@@ -226,8 +237,11 @@ class Org:
             return None if found is None else (found[0], found[1])
         return lookup
 
-    def _create(self, conn: sqlite3.Connection, sobject: str, values: dict[str, Any]) -> WriteResult:
-        obj = self.schema.objects[sobject]
+    def _create(self, conn: sqlite3.Connection, sobject: str | ObjectInfo,
+                values: dict[str, Any]) -> WriteResult:
+        # An ObjectInfo is the object as the acting user sees it (their field-level security).
+        obj = sobject if isinstance(sobject, ObjectInfo) else self.schema.objects[sobject]
+        sobject = obj.name
         if not obj.createable:
             raise Invalid(RecordError("INVALID_TYPE", f"Cannot create {sobject}", []))
         clean = clean_values(obj, values, creating=True, lookup=self._lookup(conn))
@@ -243,11 +257,12 @@ class Org:
         self._write(conn, sobject, record)
         return WriteResult(record["Id"], True, True)
 
-    def _update(self, conn: sqlite3.Connection, sobject: str, current: Record,
+    def _update(self, conn: sqlite3.Connection, sobject: str | ObjectInfo, current: Record,
                 values: dict[str, Any]) -> WriteResult:
+        obj = sobject if isinstance(sobject, ObjectInfo) else self.schema.objects[sobject]
+        sobject = obj.name
         if sobject == "Lead" and current.get("IsConverted"):
             raise Invalid(RecordError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead", []))
-        obj = self.schema.objects[sobject]
         if not obj.updateable:
             raise Invalid(RecordError("INVALID_TYPE", f"Cannot update {sobject}", []))
         clean = clean_values(obj, values, creating=False, lookup=self._lookup(conn))
@@ -259,8 +274,9 @@ class Org:
         self._write(conn, sobject, record)
         return WriteResult(record["Id"], True, False)
 
-    def _upsert(self, conn: sqlite3.Connection, sobject: str, op: Operation) -> WriteResult:
-        info = self.schema.field(sobject, op.ext_field or "")
+    def _upsert(self, conn: sqlite3.Connection, obj: ObjectInfo, op: Operation) -> WriteResult:
+        sobject = obj.name
+        info = obj.field(op.ext_field or "")
         if info is None or not (info.external_id or info.name == "Id"):
             raise Invalid(RecordError(
                 "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: "
@@ -269,7 +285,7 @@ class Org:
         if info.name == "Id":
             values = {k: v for k, v in values.items() if k.lower() != "id"}
             if not op.ext_value:
-                return self._create(conn, sobject, values)
+                return self._create(conn, obj, values)
             return self._apply_one(conn, Operation("update", sobject, values, record_id=op.ext_value))
         if not op.ext_value:
             raise Invalid(RecordError("MISSING_ARGUMENT",
@@ -277,10 +293,10 @@ class Org:
         values = {k: v for k, v in values.items() if k.lower() != info.name.lower()}
         owner = self.store.owner_of(conn, sobject, info.name, str(op.ext_value))
         if owner is None:
-            return self._create(conn, sobject, {**values, info.name: op.ext_value})
+            return self._create(conn, obj, {**values, info.name: op.ext_value})
         found = self.store.get(owner, conn)
         assert found is not None
-        return self._update(conn, sobject, found[2], values)
+        return self._update(conn, obj, found[2], values)
 
     def _delete(self, conn: sqlite3.Connection, sobject: str, current: Record) -> WriteResult:
         if not self.schema.objects[sobject].deletable:
@@ -303,6 +319,8 @@ class Org:
             record["IsClosed"] = record.get("Status") == "Completed"
         record = {k: v for k, v in record.items() if v is not None}
         check_required(obj, record)
+        if sobject in SETUP_OBJECTS:
+            check_setup_record(self, conn, sobject, record)
         unique: dict[str, str | None] = {}
         for f in self.schema.external_id_fields(sobject):
             if not f.unique and not f.external_id:
@@ -342,7 +360,7 @@ class Org:
         """
         from plx_desktop.sandbox.salesforce import soql as soql_module
 
-        bound = soql_module.bind(soql_module.parse(soql), self.schema)
+        bound = soql_module.bind(soql_module.parse(soql), self.security.view())
         hints = bound.hints()
         modstamp_from = None
         if hints.modstamp_from is not None:
@@ -367,9 +385,26 @@ class Org:
 
     # -- housekeeping ------------------------------------------------------------------------
     def reset(self) -> None:
-        """Every record goes; users, the org, custom fields and tokens stay."""
+        """Every record goes; users, the org, custom fields, permission sets and tokens stay."""
         self.store.clear(_KEEP_ON_RESET)
         self.ensure_standard_records()
+
+    def apply_preset(self, preset: str) -> None:
+        """Start over as a `fresh` org (no PeopleLinx fields) or a `ready` one (installed and
+        readable and editable by everyone); either way with no permission sets and the
+        profile's field settings back to open."""
+        if preset not in ORG_PRESETS:
+            raise ValueError(f"org must be one of {list(ORG_PRESETS)}")
+        with self.db.transaction() as conn:
+            for sobject in SETUP_OBJECTS:
+                conn.execute("DELETE FROM external_ids WHERE sobject = ?", (sobject,))
+                conn.execute("DELETE FROM records WHERE sobject = ?", (sobject,))
+        for spec in peoplelinx_field_specs():
+            self.schema.remove_custom_field(str(spec["object"]), str(spec["name"]))
+            if preset == "ready":
+                self.schema.add_custom_field({**spec, "id": new_id("00N"),
+                                              "created": self.clock.now()})
+        self.security.clear_profile()
 
     def is_empty(self) -> bool:
         conn = self.db.connection()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from plx_desktop.sandbox.salesforce.security import ACTING_USER
 from plx_desktop.sandbox.web import HttpError, Request, Response
 
 MIN_VERSION, MAX_VERSION = 50, 66
@@ -60,13 +61,19 @@ def api_route(org: Any, handler: Api) -> Callable[[Request], Response]:
     def handle(request: Request) -> Response:
         try:
             version = check_version(request.params.get("version", ""))
-            if org.tokens.check(bearer_token(request)) is None:
+            session = org.tokens.check(bearer_token(request))
+            if session is None:
                 raise error(401, "INVALID_SESSION_ID", "Session expired or invalid")
             flags = getattr(org, "flags", None)
             if flags is not None and not flags.api_enabled:
                 raise error(403, "API_DISABLED_FOR_ORG",
                             "The REST API is not enabled for this Organization.")
-            return handler(request, version)
+            # Field-level security follows the session's user for the rest of this call.
+            acting = ACTING_USER.set(session.get("user_id"))
+            try:
+                return handler(request, version)
+            finally:
+                ACTING_USER.reset(acting)
         except HttpError as exc:
             return exc.response  # answered normally, so the limit header is added to errors too
     return handle

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plx_desktop.sandbox.salesforce.db import Database
+from plx_desktop.sandbox.salesforce.ids import new_id
 
 TEXT_TYPES = ("string", "email", "phone", "url", "textarea", "picklist", "combobox",
               "multipicklist")
@@ -149,8 +150,16 @@ class Schema:
         return [f for f in self.objects[sobject].fields.values() if f.external_id or f.unique]
 
     # -- custom fields ----------------------------------------------------------------------
+    def custom_specs(self) -> list[dict[str, Any]]:
+        """Every custom field's definition as kept in the org's settings."""
+        return list(self._db.get_setting("custom_fields", []))
+
     def add_custom_field(self, spec: dict[str, Any]) -> FieldInfo:
-        """Define (or redefine) a custom field and keep it in the org's settings."""
+        """Define (or redefine) a custom field and keep it in the org's settings.
+
+        `profile_access` (default true) says whether the profile sees it without a grant;
+        `id` and `created` are the Tooling API's CustomField Id and CreatedDate.
+        """
         spec = normalize_custom_field(spec, self)
         with self._lock:
             info = self._attach(spec)
@@ -159,6 +168,13 @@ class Schema:
             kept.append(spec)
             self._db.set_setting("custom_fields", kept)
         return info
+
+    def remove_custom_field(self, sobject: str, name: str) -> None:
+        with self._lock:
+            self.objects[sobject].fields.pop(name, None)
+            kept = [s for s in self._db.get_setting("custom_fields", [])
+                    if (s["object"], s["name"]) != (sobject, name)]
+            self._db.set_setting("custom_fields", kept)
 
     def _attach(self, spec: dict[str, Any]) -> FieldInfo:
         values = [PicklistValue(v, v) for v in spec.get("picklist_values") or []]
@@ -200,4 +216,6 @@ def normalize_custom_field(spec: dict[str, Any], schema: Schema) -> dict[str, An
             "label": spec.get("label") or "", "external_id": bool(spec.get("external_id")),
             "unique": bool(spec.get("unique")),
             "picklist_values": [str(v) for v in spec.get("picklist_values") or []],
-            "restricted": bool(spec.get("restricted"))}
+            "restricted": bool(spec.get("restricted")),
+            "profile_access": bool(spec.get("profile_access", True)),
+            "id": spec.get("id") or new_id("00N"), "created": spec.get("created")}

@@ -63,16 +63,17 @@ class _SObjects:
         self.org = org
 
     def _object(self, request: Request) -> ObjectInfo:
-        obj = self.org.schema.object(request.params["sobject"])
+        obj = self.org.security.view().object(request.params["sobject"])
         if obj is None:
             raise not_found()
         return obj
 
     def describe_global(self, request: Request, version: str) -> Response:
-        return Response.json(describing.describe_global(self.org.schema, version))
+        return Response.json(describing.describe_global(self.org.security.view(), version))
 
     def describe(self, request: Request, version: str) -> Response:
-        return Response.json(describing.describe(self.org.schema, self._object(request), version))
+        return Response.json(describing.describe(self.org.security.view(), self._object(request),
+                                                 version))
 
     def basic_info(self, request: Request, version: str) -> Response:
         obj = self._object(request)

@@ -1,0 +1,56 @@
+"""One batch's unexpected error fails that batch, never the whole run, nor every later run.
+
+A step hands each batch to `guarded`: an error the engine has no rule for (a bug, a shape nobody
+foresaw) is written to the application log with its traceback, each record of the batch is
+logged as failed with the reason (so Sync health lists it and offers Retry), and the step's cursor
+moves past the batch, so the next batch, step and run go on. Errors with a meaning of their own
+(cancellation, a connector's, a domain's) pass through to the engine's run-level handling.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.domain import DomainError
+from plx_desktop.sync.context import FAILED, Cancelled, RunContext, StepReport
+
+_log = logging.getLogger(__name__)
+UNEXPECTED = "UNEXPECTED_ERROR"
+
+
+@dataclass(frozen=True)
+class BatchRecord:
+    """How a record of the batch is named in its failure entry."""
+
+    sf_id: str = ""
+    plx_id: str = ""
+    label: str = ""
+
+
+def guarded(ctx: RunContext, report: StepReport, records: Iterable[BatchRecord],
+            cursor: str | None, sync: Callable[[], Any]) -> None:
+    """Run `sync` (one batch); on an unexpected error, fail the batch's records and move on."""
+    counts = (report.created, report.updated, report.skipped, report.failed, report.conflicts)
+    pending, conflicts = len(report.pending_log), len(report.pending_conflicts)
+    try:
+        sync()
+    except (Cancelled, ConnectorError, DomainError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - this is the net for what nobody foresaw
+        _log.exception("Unexpected error in a batch of step %s", report.step.label)
+        # What the batch logged before it broke may not have happened: its entries go.
+        del report.pending_log[pending:]
+        del report.pending_conflicts[conflicts:]
+        (report.created, report.updated, report.skipped, report.failed,
+         report.conflicts) = counts
+        reason = (f"Not synced: an unexpected error stopped this record's batch "
+                  f"({type(exc).__name__}: {exc}); the rest of the run went on. Retry it from "
+                  "Sync health; if it fails again, send the log file to support")
+        for record in records:
+            ctx.log(report, FAILED, sf_id=record.sf_id, plx_id=record.plx_id, label=record.label,
+                    code=UNEXPECTED, message=reason)
+        ctx.commit(report, cursor=cursor)
