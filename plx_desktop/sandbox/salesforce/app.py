@@ -12,6 +12,7 @@ from plx_desktop.sandbox.salesforce import (
     control,
     oauth,
     oauth_control,
+    record_events,
     sobjects,
     tooling,
 )
@@ -112,6 +113,7 @@ class SalesforceApp:
         self.org.reset()
         self.org.connected_apps.reset()
         self.org.flags.reset()
+        record_events.forget_purges(self.org)
         if org is not None:
             self.org.apply_preset(org)
         self.queries.clear()
