@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import ProfileKind
+from plx_desktop.gui import check_org
 from plx_desktop.gui.connection_state import (
     ConnectionState,
     SandboxDetails,
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.close_question: QMessageBox | None = None  # "A sync is running", while shown
         self._quit_when_idle: str | None = None  # "stop" / "wait": close when the run ends
         self.menus = MainMenus(self)
+        self.check_org = check_org.install(self)  # Settings > Check org, and after each connect
 
         self.profile_combo.setCurrentIndex(PROFILE_KINDS.index(self.session.kind))
         self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
