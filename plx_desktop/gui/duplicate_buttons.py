@@ -28,10 +28,10 @@ class DuplicateButtons(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self._store, self._selected, self._url, self._done = store, selected, instance_url, done
-        self.link_button = QPushButton("&Link to this record", self)
+        self.link_button = QPushButton("Link to this rec&ord", self)
         self.link_button.setToolTip("Link the person to the record the duplicate rule matched; "
                                     "the next run updates it instead of creating another")
-        self.create_button = QPushButton("Create &anyway", self)
+        self.create_button = QPushButton("Create any&way", self)
         self.create_button.setToolTip("Create the record at the next run despite the duplicate "
                                       "rule (only where the rule allows saving duplicates)")
         layout = QHBoxLayout(self)
