@@ -27,8 +27,8 @@ from plx_desktop.gui.health_model import (
     ERROR_CODE,
     LAST_SEEN,
     MESSAGE,
+    NEXT_TRY,
     RECORD,
-    RETRY,
     STEP,
     TIMES_SEEN,
     FailingRecordRole,
@@ -39,6 +39,17 @@ from plx_desktop.store import Store
 from plx_desktop.store.health import FailingRecord
 
 RETRY_TIP = "The next run retries these first"
+SHOW_SKIPPED = "health.show_skipped"  # the "Show skipped records too" option, remembered
+
+
+def summary_words(groups: list) -> str:
+    """How many records failed and were skipped, in the Log's words."""
+    records = [r for g in groups for r in g.records]
+    failed = sum(1 for r in records if r.outcome == "failed")
+    skipped = len(records) - failed
+    parts = [f"{failed:,} record{'' if failed == 1 else 's'} failed" if failed else "",
+             f"{skipped:,} record{'' if skipped == 1 else 's'} skipped" if skipped else ""]
+    return ", ".join(p for p in parts if p)
 _RUN_WORDS = {"failed": "failed", "stopped": "was stopped", "cancelled": "was stopped"}
 
 
@@ -61,8 +72,9 @@ class HealthTab(QWidget):
         self.summary = QLabel(self)
         self.summary.setObjectName("healthSummary")
         self.include_skips = QCheckBox("Show s&kipped records too", self)
-        self.include_skips.setToolTip("Also list records a step skipped for a reason "
-                                      "(not only those Salesforce or PeopleLinx refused)")
+        self.include_skips.setToolTip("Also list every record a step skipped for a reason "
+                                      "(converted leads are always listed); remembered")
+        self.include_skips.setChecked(bool(store.settings.get(SHOW_SKIPPED, False)))
         self.refresh_button = QPushButton("Re&fresh", self)
         self.refresh_button.setToolTip("Read the failing records again (Ctrl+R)")
         self.refresh_button.setShortcut(QKeySequence("Ctrl+R"))
@@ -74,7 +86,7 @@ class HealthTab(QWidget):
         self.view = QTreeView(self)
         self._setup_view()
         self._layout()
-        self.include_skips.toggled.connect(self.refresh)
+        self.include_skips.toggled.connect(self._remember_skips)
         self.refresh_button.clicked.connect(self.refresh)
         self.retry_button.clicked.connect(self.retry_selected)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -96,7 +108,7 @@ class HealthTab(QWidget):
         header = view.header()
         char = view.fontMetrics().averageCharWidth()
         for column, chars in {RECORD: 30, STEP: 20, ERROR_CODE: 30, TIMES_SEEN: 10, LAST_SEEN: 19,
-                              RETRY: 8}.items():
+                              NEXT_TRY: 16}.items():
             header.resizeSection(column, chars * char + 24)
         header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
@@ -133,14 +145,19 @@ class HealthTab(QWidget):
         records = self.model.record_count
         failures = sum(g.failures for g in self.model.groups)
         if records:
-            self.summary.setText(f"{records:,} record{'' if records == 1 else 's'} failing "
-                                 f"({failures:,} failure{'' if failures == 1 else 's'} in all), "
-                                 "by cause. Select records or a cause, then Retry.")
+            self.summary.setText(f"{summary_words(self.model.groups)} ({failures:,} time"
+                                 f"{'' if failures == 1 else 's'} in all), by cause. Select "
+                                 "records or a cause, then Retry.")
         else:
-            self.summary.setText("No failing records: everything the last runs tried went through.")
+            self.summary.setText("Nothing failed or skipped: everything the last runs tried went "
+                                 "through.")
         self._show_last_run()
         self._update_buttons()
         self.counted.emit(records)
+
+    def _remember_skips(self, checked: bool) -> None:
+        self.store.settings.set(SHOW_SKIPPED, bool(checked))
+        self.refresh()
 
     def _show_last_run(self) -> None:
         runs = self.store.log.runs(limit=1)
