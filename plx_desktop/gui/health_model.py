@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from plx_desktop.domain.error_words import explain
 from plx_desktop.gui.log_query import entry_time_text
 from plx_desktop.store.health import CauseGroup, FailingRecord
 
@@ -45,6 +46,17 @@ CAUSE_HELP = {
 
 def cause_title(cause: str) -> str:
     return cause[:1].upper() + cause[1:]
+
+
+def admin_words(record: FailingRecord) -> str:
+    """The record's newest reason in the admin's words (the raw text stays in the tooltip)."""
+    target = record.step_label.rpartition("→")[2].strip()
+    return explain(record.error_code, record.message, sobject=_OBJECTS.get(target, ""))
+
+
+# What a step's target (as its label says it) is in Salesforce.
+_OBJECTS = {"Lead": "Lead", "Contact": "Contact", "Lead Status": "Lead", "Contact Tasks": "Task",
+            "Lead Tasks": "Task"}
 
 
 def outcome_words(group: CauseGroup) -> str:
@@ -203,6 +215,9 @@ class HealthModel(QAbstractItemModel):
                        f"PeopleLinx {record.plx_id}" if record.plx_id else ""]
                 return ", ".join(i for i in ids if i) or None
             if column == MESSAGE:
+                words = admin_words(record)
+                if record.message and words != record.message:
+                    return f"{words}\n\nAs the service said it:\n{record.message}"
                 return record.message or None
             if column == TIMES_SEEN and record.first_seen:
                 return f"First seen {entry_time_text({'time': record.first_seen})}"
@@ -221,7 +236,7 @@ class HealthModel(QAbstractItemModel):
         if column == ERROR_CODE:
             return record.error_code
         if column == MESSAGE:
-            return record.message
+            return admin_words(record)
         if column == TIMES_SEEN:
             return f"{record.count:,}"
         if column == LAST_SEEN:

@@ -7,6 +7,7 @@ selected records first.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -57,6 +59,7 @@ class HealthTab(QWidget):
     """Signals: counted(int): how many records are failing, after each refresh (for the tab title)."""
 
     counted = Signal(int)
+    step_problems = Signal(dict)  # uid -> why the step could not run, after each refresh
 
     def __init__(self, store: Store, parent: QWidget | None = None, *,
                  instance_url: str | None = None):
@@ -69,6 +72,13 @@ class HealthTab(QWidget):
         self.last_run.setObjectName("lastRunProblem")
         self.last_run.setWordWrap(True)
         self.last_run.setTextFormat(Qt.TextFormat.PlainText)
+        self.steps_problem = QLabel(self)
+        self.steps_problem.setObjectName("stepProblems")
+        self.steps_problem.setWordWrap(True)
+        self.steps_problem.setTextFormat(Qt.TextFormat.RichText)
+        self.steps_problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.steps_problem.linkActivated.connect(self.show_raw)
+        self.problems: dict = {}
         self.summary = QLabel(self)
         self.summary.setObjectName("healthSummary")
         self.include_skips = QCheckBox("Show s&kipped records too", self)
@@ -130,6 +140,7 @@ class HealthTab(QWidget):
         bottom.addWidget(self.retry_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.last_run)
+        layout.addWidget(self.steps_problem)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
@@ -152,8 +163,38 @@ class HealthTab(QWidget):
             self.summary.setText("Nothing failed or skipped: everything the last runs tried went "
                                  "through.")
         self._show_last_run()
+        self._show_step_problems()
         self._update_buttons()
         self.counted.emit(records)
+
+    def _show_step_problems(self) -> None:
+        """Steps whose settings were refused at their last run, in the admin's words; the
+        service's own text is one click away (show_raw)."""
+        self.problems = self.store.step_problems.all()
+        self.steps_problem.setVisible(bool(self.problems))
+        items = "".join(
+            f"<li><b>{html.escape(p.step_label)}</b>: {html.escape(p.words)} "
+            f"<a href=\"{html.escape(uid)}\">Salesforce's own words…</a></li>"
+            for uid, p in self.problems.items())
+        count = len(self.problems)
+        self.steps_problem.setText(f"{count} step{'' if count == 1 else 's'} could not run:"
+                                   f"<ul style='margin:0'>{items}</ul>")
+        self.step_problems.emit({uid: p.words for uid, p in self.problems.items()})
+
+    def show_raw(self, uid: str) -> QMessageBox | None:
+        """The service's raw error text for a step that could not run, to read or copy."""
+        problem = self.problems.get(uid)
+        if problem is None:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Warning, "Step could not run",
+                          f"{problem.step_label}: {problem.words}", parent=self)
+        box.setObjectName("rawError")
+        box.setInformativeText(f"Error code: {problem.error_code}. The service's own words are "
+                               "under Show Details (select to copy).")
+        box.setDetailedText(problem.raw)
+        box.open()
+        self._raw_box = box  # kept: an open() box must outlive this call
+        return box
 
     def _remember_skips(self, checked: bool) -> None:
         self.store.settings.set(SHOW_SKIPPED, bool(checked))

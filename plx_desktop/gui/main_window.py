@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self.health_page = self.page.findChild(QWidget, "healthPage")
         self.health_page.layout().addWidget(self.health_tab)
         self.health_tab.counted.connect(self._show_health_count)
+        self.health_tab.step_problems.connect(self.steps_model.set_problems)
+        self.steps_model.set_problems({u: p.words for u, p in self.health_tab.problems.items()})
         self._show_health_count(self.health_tab.model.record_count)
         self.state.changed.connect(
             lambda: self.health_tab.set_instance_url(self.salesforce_instance()))

@@ -51,6 +51,9 @@ def direction_text(direction: Direction) -> str:
     return "PeopleLinx → Salesforce"
 
 
+COULD_NOT_RUN = "— could not run (see Sync health)"
+
+
 class StepsModel(QAbstractListModel):
     """Rows = profile.steps, in run order. GUI thread only.
 
@@ -68,7 +71,15 @@ class StepsModel(QAbstractListModel):
         super().__init__(parent)
         self.profile = profile
         self._own_structural_edit = False
+        self.problems: dict[str, str] = {}  # uid -> why the step could not run (Sync health)
         profile.add_listener(self._on_profile_change)
+
+    def set_problems(self, problems: dict[str, str]) -> None:
+        """Mark the steps that could not run at their last run (store.step_problems)."""
+        if problems != self.problems:
+            self.problems = dict(problems)
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
 
     # -- the profile ------------------------------------------------------------------------
 
@@ -105,15 +116,17 @@ class StepsModel(QAbstractListModel):
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < self.rowCount():
             return None
         step = self.profile.steps[index.row()]
+        problem = self.problems.get(step.uid)
         if role == Qt.ItemDataRole.DisplayRole:
-            return step_text(step)
+            return step_text(step) + (f" {COULD_NOT_RUN}" if problem else "")
         if role == Qt.ItemDataRole.DecorationRole:
             return icon(direction_icon_name(step.direction))
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if step.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             state = "on" if step.enabled else "off"
-            return f"{step.label}: {direction_text(step.direction)}, turned {state}"
+            return f"{step.label}: {direction_text(step.direction)}, turned {state}" + (
+                f"\n\nThe step could not run at the last run: {problem}" if problem else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{step_text(step)}, {'enabled' if step.enabled else 'disabled'}"
         if role == StepRole:

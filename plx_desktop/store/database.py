@@ -28,6 +28,7 @@ from plx_desktop.store.profiles import Profiles
 from plx_desktop.store.retry_schedule import RetrySchedule
 from plx_desktop.store.scratch import ScratchIndex
 from plx_desktop.store.settings import Settings
+from plx_desktop.store.step_problems import StepProblems
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -53,6 +54,7 @@ class Store:
         self.outbox = Outbox(self.db, self.models)
         self.log = SyncLog(self.db, self.models)
         self.retry_schedule = RetrySchedule(self.db)
+        self.step_problems = StepProblems(self.db)
         self.health = Health(self.db)
         self.conflicts = Conflicts(self.db)
         self.profiles = Profiles(self.db, self.models, self.settings)

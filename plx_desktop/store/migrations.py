@@ -187,6 +187,19 @@ CREATE TABLE retry_schedule (
 CREATE INDEX retry_schedule_due ON retry_schedule(step_uid, next_try);
 """
 
+# v5: steps that could not run (their settings refused by Salesforce), for Sync health and the list.
+_V5 = """
+CREATE TABLE step_problem (
+    step_uid TEXT PRIMARY KEY,
+    step_label TEXT NOT NULL,
+    error_code TEXT NOT NULL,
+    words TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    time TEXT NOT NULL,
+    run_id INTEGER
+);
+"""
+
 
 def _script(sql: str) -> Callable[[peewee.Database], None]:
     def run(db: peewee.Database) -> None:
@@ -198,7 +211,7 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3),
-                                                       _script(_V4)]
+                                                       _script(_V4), _script(_V5)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -14,6 +14,7 @@ from shell_fixtures import sandbox_data_dir
 
 from plx_desktop.gui.health_model import (
     ERROR_CODE,
+    MESSAGE,
     NEXT_TRY,
     RECORD,
     TIMES_SEEN,
@@ -191,3 +192,63 @@ def test_a_real_sync_that_fails_is_shown_after_the_run(qtbot, qloop, sandbox, tm
     index = window.tabs.indexOf(window.health_page)
     window.tabs.setCurrentIndex(index)
     assert window.tabs.currentWidget() is window.health_page
+
+
+def test_a_step_that_could_not_run_is_listed_with_the_raw_text_one_click_away(tab, store):
+    from plx_desktop.store.step_problems import StepProblem
+
+    raw = ("Salesforce refused the request: \nSELECT Id FROM Contact WHERE (Region__c = 'EMEA')\n"
+           "ERROR at Row:1:Column:33\nNo such column 'Region__c' on entity 'Contact'.")
+    store.step_problems.note(StepProblem("s-contact", "Contact → People", "INVALID_FIELD",
+                                         "Salesforce has no field Region__c on Contact.", raw,
+                                         None))
+    seen = []
+    tab.step_problems.connect(seen.append)
+    tab.refresh()
+    assert tab.steps_problem.isVisibleTo(tab)
+    text = tab.steps_problem.text()
+    assert "1 step could not run" in text and "Salesforce has no field Region__c" in text
+    assert "ERROR at Row" not in text  # the raw text is behind the link, not in the words
+    assert seen == [{"s-contact": "Salesforce has no field Region__c on Contact."}]
+    box = tab.show_raw("s-contact")
+    assert box is not None and box.detailedText() == raw
+    box.close()
+    store.step_problems.clear("s-contact")
+    tab.refresh()
+    assert tab.steps_problem.isHidden() and seen[-1] == {}
+
+
+def test_a_record_reason_reads_in_the_admins_words_with_the_raw_text_in_the_tip(tab, store):
+    store.log.append(failure(20, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "00Q000000000007",
+                             "Gil Picklist"))
+    store.db.execute_sql("UPDATE log_entry SET message = ? WHERE record_label = 'Gil Picklist'",
+                         ("Salesforce refused the record: Persona: bad value for restricted "
+                          "picklist field: Decision maker",))
+    tab.refresh()
+    bad_value = tab.model.index(0, 0)
+    rows = {tab.model.index(r, RECORD, bad_value).data(): r
+            for r in range(tab.model.rowCount(bad_value))}
+    message = tab.model.index(rows["Gil Picklist"], MESSAGE, bad_value)
+    assert message.data() == ("Persona on Lead has no value 'Decision maker'. Add the value to "
+                              "the picklist in Salesforce, or change it at the source, then Retry.")
+    assert message.data(Qt.ItemDataRole.ToolTipRole).endswith(
+        "As the service said it:\nSalesforce refused the record: Persona: bad value for "
+        "restricted picklist field: Decision maker")
+
+
+def test_the_step_list_marks_a_step_that_could_not_run(qtmodeltester):
+    from plx_desktop.domain import custom_copy_of_default
+    from plx_desktop.gui.steps_model import COULD_NOT_RUN, StepsModel
+
+    profile = custom_copy_of_default()
+    model = StepsModel(profile)
+    first = model.index(0)
+    plain = first.data()
+    model.set_problems({profile.steps[0].uid: "Salesforce has no field Region__c on Contact."})
+    assert first.data() == f"{plain} {COULD_NOT_RUN}"
+    assert first.data(Qt.ItemDataRole.ToolTipRole).endswith(
+        "The step could not run at the last run: Salesforce has no field Region__c on Contact.")
+    assert COULD_NOT_RUN not in model.index(1).data()
+    qtmodeltester.check(model, force_py=True)
+    model.set_problems({})
+    assert first.data() == plain
