@@ -59,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--dry-run", action="store_true",
                       help="preview: show what a run would do, reading only, writing nothing")
 
+    check = commands.add_parser("check", help="is the Salesforce org ready? (--fix: Set up what is missing)")
+    _add_common(check)
+    check.add_argument("--fix", action="store_true",
+                       help="Set up: create the missing PeopleLinx fields and grant the connected "
+                            "user read and edit on them, then check again")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+
     profile = commands.add_parser("profile", help="export or import the Custom profile as JSON")
     _add_common(profile)
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
@@ -126,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return sync_command.run(_data_dir(args), sandbox=getattr(args, "sandbox", False),
                                 every=args.every, profile=args.profile, dry_run=args.dry_run)
+    if args.command == "check":
+        from plx_desktop.commands import check_command
+
+        return check_command.run(_data_dir(args), sandbox=getattr(args, "sandbox", False),
+                                 fix=args.fix, as_json=args.json)
     if args.command == "profile":
         from plx_desktop.commands import profile_command
 
