@@ -174,3 +174,23 @@ def test_help_opens_the_log_folder(qtbot, make_window):
         QDesktopServices.unsetUrlHandler("file")
     assert manager.opened == [str(window.data_dir / "logs")]
     assert (window.data_dir / "logs").is_dir()
+
+
+def test_import_names_the_fields_the_connected_org_does_not_have(qtbot, make_window, tmp_path):
+    from plx_desktop.gui.profile_files import export_profile, import_profile
+
+    window = make_window()
+    window.profile_combo.setCurrentIndex(1)
+    file = tmp_path / "profile.json"
+    export_profile(window, file)
+    document = json.loads(file.read_text())
+    step = next(s for s in document["steps"] if s["kind"] == "people_to_lead")
+    step["mappings"].append(dict(step["mappings"][0], salesforce_field="Persona__c",
+                                 peoplelinx_field="title", mandatory=False))
+    file.write_text(json.dumps(document))
+    before = window.store.profiles.load("custom")
+    assert import_profile(window, file) is False
+    assert "does not have; nothing was changed" in window.last_message.text()
+    details = window.last_message.informativeText()
+    assert "(People → Lead): Salesforce has no field Persona__c on Lead" in details
+    assert window.store.profiles.load("custom") == before
