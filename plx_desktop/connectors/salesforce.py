@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import requests
@@ -122,6 +123,7 @@ class SalesforceClient:
         self.bulk_poll_seconds = bulk_poll_seconds
         self.bulk_timeout = bulk_timeout
         self._usage: ApiUsage | None = None
+        self._server_time: datetime | None = None
         self._local = threading.local()
         self._refresh_lock = threading.Lock()
         self.session = sf_auth.make_session(connection.ca_file, pool_size=8,
@@ -155,6 +157,12 @@ class SalesforceClient:
 
     def _on_response(self, response: requests.Response) -> None:
         self._local.last_response = response
+        stamp = response.headers.get("Date")
+        if stamp:
+            try:
+                self._server_time = parsedate_to_datetime(stamp)
+            except (TypeError, ValueError):
+                pass  # a proxy's odd header: keep the last good one
         info = response.headers.get("Sforce-Limit-Info")
         if info:
             usage = Salesforce.parse_api_usage(info).get("api-usage")
@@ -165,6 +173,11 @@ class SalesforceClient:
     def api_usage(self) -> ApiUsage | None:
         """Today's API usage as of the last answer (None before the first call)."""
         return self._usage
+
+    @property
+    def server_time(self) -> datetime | None:
+        """Salesforce's clock (to the second) as of the last answer's Date header."""
+        return self._server_time
 
     @property
     def calls_made(self) -> int:
@@ -277,10 +290,13 @@ class SalesforceClient:
                 url, identifier_is_url=True, headers=headers))
 
     def changed_soql(self, sobject: str, fields: list[str], since: str | datetime | None,
-                     where: str | None = None, after_id: str | None = None) -> str:
+                     where: str | None = None, after_id: str | None = None,
+                     deleted_too: bool = False) -> str:
         """SELECT fields FROM obj WHERE SystemModstamp >= :since [AND (where)] ORDER BY SystemModstamp, Id.
 
         `where` is SOQL the caller built with proper escaping (the domain's filter compiler).
+        With `deleted_too` (for queryAll) a deleted record is selected whatever `where` says: a
+        linked record that left the filter and was then deleted must still be seen as deleted.
         With `after_id`, records stamped exactly `since` count only after that Id (the cursor is
         the pair): a poll after a data load that stamped thousands of records in one
         millisecond does not read them all again.
@@ -303,7 +319,10 @@ class SalesforceClient:
                 conditions.append(format_soql("(SystemModstamp > {:literal} OR Id > {})",
                                               stamp, after_id))
         if where and where.strip():
-            conditions.append(format_soql("({:literal})", where.strip()))
+            if deleted_too:
+                conditions.append(format_soql("(IsDeleted = true OR ({:literal}))", where.strip()))
+            else:
+                conditions.append(format_soql("({:literal})", where.strip()))
         return format_soql("SELECT {:literal} FROM {:literal}{:literal} ORDER BY SystemModstamp, Id",
                            ", ".join(wanted), sobject,
                            " WHERE " + " AND ".join(conditions) if conditions else "")
@@ -314,7 +333,7 @@ class SalesforceClient:
                      after_id: str | None = None) -> Iterator[list[dict[str, Any]]]:
         """Records of `sobject` modified at or after `since` (after `after_id` at `since`
         itself), oldest first, a page at a time."""
-        soql = self.changed_soql(sobject, fields, since, where, after_id)
+        soql = self.changed_soql(sobject, fields, since, where, after_id, deleted_too=include_deleted)
         return self.iter_query(soql, include_deleted=include_deleted, page_size=page_size)
 
     # -- writing through sObject Collections ----------------------------------------------

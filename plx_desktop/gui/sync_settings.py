@@ -1,6 +1,6 @@
-"""Sync settings: the Salesforce API usage cap and converted lead follow-through, kept in the
-store's settings (the engine reads them at the start of each run; never QSettings, never secrets).
-The poll interval is in the run controls under the tabs."""
+"""Sync settings: the Salesforce API usage cap, converted lead follow-through and the look-back
+window, kept in the store's settings (the engine reads them at the start of each run; never
+QSettings, never secrets). The poll interval is in the run controls under the tabs."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from plx_desktop.store import Store
-from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS
+from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS, LOOKBACK_SECONDS
 
 MIN_CAP, MAX_CAP, DEFAULT_CAP = 10, 100, 90  # percent of the org's daily API requests
 CAP_HELP = ("A run stops, and says so, once the org has used this share of its daily Salesforce "
@@ -25,6 +25,11 @@ CAP_HELP = ("A run stops, and says so, once the org has used this share of its d
 FOLLOW_HELP = ("Off (the Integrations article's behaviour): updates for a converted lead are "
                "skipped, since Salesforce refuses changes to it. On: they go to the contact the "
                "lead became.")
+
+LOOKBACK_HELP = ("Each read from Salesforce starts this far behind where the last one ended, so "
+                 "that records a long data load or flow saved late are not missed. Records read "
+                 "again unchanged cost no write.")
+MAX_LOOKBACK_MINUTES = 120
 
 
 def cap_percent(store: Store) -> int:
@@ -54,6 +59,13 @@ class SyncSettingsDialog(QDialog):
         self.follow = QCheckBox("&Send a converted lead's updates to the contact it became", self)
         self.follow.setObjectName("followConvertedLeads")
         self.follow.setChecked(bool(store.settings.get(FOLLOW_CONVERTED_LEADS)))
+        self.lookback = QSpinBox(self)
+        self.lookback.setObjectName("lookbackMinutes")
+        self.lookback.setRange(0, MAX_LOOKBACK_MINUTES)
+        self.lookback.setSuffix(" min")
+        self.lookback.setAccessibleName("Look-back window")
+        self.lookback.setToolTip(f"0–{MAX_LOOKBACK_MINUTES} minutes; default 10")
+        self.lookback.setValue(_lookback_minutes(store))
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
@@ -74,6 +86,17 @@ class SyncSettingsDialog(QDialog):
         follow_layout = QVBoxLayout(follow_box)
         follow_layout.addWidget(self.follow)
         follow_layout.addWidget(_help(FOLLOW_HELP, self))
+        lookback_box = QGroupBox("&Look-back window", self)
+        lookback_layout = QVBoxLayout(lookback_box)
+        lookback_row = QHBoxLayout()
+        lookback_label = QLabel("Read Salesforce changes again from", self)
+        lookback_label.setBuddy(self.lookback)
+        lookback_row.addWidget(lookback_label)
+        lookback_row.addWidget(self.lookback)
+        lookback_row.addWidget(QLabel("before the last read", self))
+        lookback_row.addStretch(1)
+        lookback_layout.addLayout(lookback_row)
+        lookback_layout.addWidget(_help(LOOKBACK_HELP, self))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.save)
@@ -82,6 +105,7 @@ class SyncSettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(cap_box)
         layout.addWidget(follow_box)
+        layout.addWidget(lookback_box)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(buttons)
@@ -92,12 +116,21 @@ class SyncSettingsDialog(QDialog):
             with self.store.transaction():
                 self.store.settings.set(API_USAGE_CAP, round(self.cap.value() / 100, 2))
                 self.store.settings.set(FOLLOW_CONVERTED_LEADS, self.follow.isChecked())
+                self.store.settings.set(LOOKBACK_SECONDS, self.lookback.value() * 60)
         except Exception as exc:  # noqa: BLE001 - shown; nothing half-saved (one transaction)
             self.error.setText(f"The settings could not be saved: {exc}")
             self.error.show()
             return False
         self.accept()
         return True
+
+
+def _lookback_minutes(store: Store) -> int:
+    try:
+        seconds = int(store.settings.get(LOOKBACK_SECONDS))
+    except (TypeError, ValueError):
+        return 10
+    return min(MAX_LOOKBACK_MINUTES, max(0, round(seconds / 60)))
 
 
 def _help(text: str, parent: QWidget) -> QLabel:

@@ -15,11 +15,15 @@ ACTIVE_PROFILE = "active_profile"  # "default" | "custom"
 # Off by default, as in the Integrations article: a converted lead's updates are skipped. On: they
 # go to the contact the lead became.
 FOLLOW_CONVERTED_LEADS = "follow_converted_leads"
+# How far behind its cursor a Salesforce-sourced step reads again, for rows a long transaction
+# committed late (stamped before the cursor had passed them); the links' fingerprints drop what
+# was already synced. Airbyte reads 600 s back.
+LOOKBACK_SECONDS = "salesforce_lookback_seconds"
 SALESFORCE_CONNECTION = "salesforce.connection"  # {"org_name", "username", "instance_url", ...}
 PEOPLELINX_CONNECTION = "peoplelinx.connection"  # {"account_name", "base_url", ...}
 
 DEFAULTS: dict[str, Any] = {POLL_INTERVAL_SECONDS: 300, API_USAGE_CAP: 0.9, ACTIVE_PROFILE: "default",
-                            FOLLOW_CONVERTED_LEADS: False}
+                            FOLLOW_CONVERTED_LEADS: False, LOOKBACK_SECONDS: 600}
 
 _SECRET_WORDS = ("token", "secret", "password", "api_key", "apikey", "credential")
 

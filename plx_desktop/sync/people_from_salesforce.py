@@ -11,13 +11,14 @@ so that a field changed on both sides is settled by the most recent change, not 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.domain import Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import actions, retries
+from plx_desktop.sync import actions, lookback, retries
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
@@ -42,6 +43,19 @@ from plx_desktop.sync.values import (
 BASE_FIELDS = ("Id", "FirstName", "LastName", "Email", "LastModifiedDate", "SystemModstamp")
 LEAD_FIELDS = ("IsConverted", "ConvertedContactId")
 OPERATION = "people_upsert"
+
+
+@dataclass
+class _Read:
+    """One read of the step's changes: the cursor as it stood before it, and as it moves."""
+
+    before: lookback.Cursor
+    read_at: datetime | None = None
+    now: lookback.Cursor | None = None
+
+    def advance(self, last: dict[str, Any]) -> str | None:
+        self.now = (self.now or self.before).after(last, self.read_at)
+        return self.now.text()
 
 
 @dataclass
@@ -71,41 +85,48 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     read_people_first = reverse is not None and reverse.uid not in ctx.steps_run
     requests, again = retries.salesforce_records(step, ctx, fields)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
-        step, ctx, report, page, mappings, in_flight, read_people_first, advance_cursor=False))
-    since, after_id = split_cursor(ctx.store.cursors.get(step.uid))
+        step, ctx, report, page, mappings, in_flight, read_people_first))
+    position = lookback.Cursor.parse(ctx.store.cursors.get(step.uid))
+    since = lookback.read_from(position, lookback.window_seconds(ctx.store.settings))
     batch = ctx.tuning.peoplelinx_batch
     pages = ctx.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
-                                page_size=ctx.tuning.salesforce_page_size, after_id=after_id)
+                                page_size=ctx.tuning.salesforce_page_size)
+    read = _Read(position)
     for page in pages:
+        read.read_at = read.read_at or ctx.sf.server_time
         for start in range(0, len(page), batch):
             ctx.check_cancel()
             _sync_batch(step, ctx, report, page[start:start + batch], mappings, in_flight,
-                        read_people_first)
+                        read_people_first, read=read)
             ctx.progress(report, message=f"{report.done} {sobject} records read")
     in_flight.settle()
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
                 mappings: list, in_flight: InFlight, read_people_first: bool,
-                advance_cursor: bool = True) -> None:
-    cursor = (f"{records[-1]['SystemModstamp']}|{records[-1]['Id']}"
-              if records and advance_cursor else None)
+                read: _Read | None = None) -> None:
+    covered = read.before if read else None
+    cursor = read.advance(records[-1]) if records and read else None
     named = [BatchRecord(sf_id=r["Id"], label=label_of(r)) for r in records]
     guarded(ctx, report, named, cursor, lambda: _write_batch(
-        step, ctx, report, records, mappings, in_flight, read_people_first, advance_cursor))
+        step, ctx, report, records, mappings, in_flight, read_people_first, cursor, covered))
 
 
 def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
                  mappings: list, in_flight: InFlight, read_people_first: bool,
-                 advance_cursor: bool) -> None:
+                 cursor: str | None, covered: lookback.Cursor | None) -> None:
     sobject = step.source.name
     people_fields = ctx.people_fields(m.peoplelinx_field for m in mappings)
     links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
     contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
     one_each = one_record_per_person(ctx, sobject, records, links)
     writes: list[_Write] = []
+    sf_fields = _sf_fields(step)
     for record in records:
         report.done += 1
+        link = links.get(record["Id"])
+        if covered and covered.covers(record) and lookback.unchanged(record, link, sf_fields):
+            continue  # read again inside the look-back window, and synced as it is
         label = label_of(record)
         if record["Id"] in one_each:
             ctx.log(report, SKIPPED, sf_id=record["Id"], label=label, code="DUPLICATE_EMAIL",
@@ -116,7 +137,6 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
             ctx.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",
                     message=f"Not synced: {mapped.error}")
             continue
-        link = links.get(record["Id"])
         send = _to_send(record, mappings, mapped.values, link)
         if link and not send:
             continue  # PeopleLinx already holds these values: an echo, or nothing mapped changed
@@ -124,8 +144,6 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
     if read_people_first:
         _settle_conflicts(step, ctx, report, writes)
     writes = [w for w in writes if w.send]
-    cursor = (f"{records[-1]['SystemModstamp']}|{records[-1]['Id']}"
-              if records and advance_cursor else None)
     if not writes:
         ctx.commit(report, cursor=cursor)
         return
@@ -161,15 +179,6 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
         actions.enqueue(step, ctx, pending_actions)
     actions.send(step, ctx, report, pending_actions)
-
-
-def split_cursor(cursor: str | None) -> tuple[str | None, str | None]:
-    """A Salesforce step's cursor: the last record's SystemModstamp and Id ("stamp|Id"); a
-    cursor from before the Id was kept is the stamp alone."""
-    if not cursor:
-        return None, None
-    stamp, _, record_id = cursor.partition("|")
-    return stamp, record_id or None
 
 
 def _to_send(record: dict[str, Any], mappings: list, values: dict[str, Any],

@@ -88,8 +88,22 @@ def test_incremental_read_by_system_modstamp(sf_server: Any) -> None:
     changed = sf.Contact.create({"LastName": "Changed"})["id"]
     soql = ("SELECT Id, SystemModstamp FROM Contact WHERE SystemModstamp >= "
             f"{cursor.replace('+0000', 'Z')} ORDER BY SystemModstamp, Id")
-    ids = [r["Id"] for r in sf.query_all(soql)["records"]]
-    assert ids[-1] == changed and len(ids) <= 3
+    records = sf.query_all(soql)["records"]
+    assert records[-1]["Id"] == changed
+    # Salesforce ignores milliseconds in datetime comparisons: the cursor's whole second is read.
+    second = cursor[:19]
+    assert all(r["SystemModstamp"][:19] >= second for r in records)
+    assert {r["SystemModstamp"][:19] for r in records[:-1]} <= {second}
+
+
+def test_datetime_comparisons_ignore_milliseconds(sf_server: Any) -> None:
+    sf = client(sf_server)
+    made = sf.Contact.create({"LastName": "Millis"})["id"]
+    stamp = sf.query(f"SELECT SystemModstamp FROM Contact WHERE Id = '{made}'")["records"][0][
+        "SystemModstamp"]
+    later = stamp[:20] + "999Z"  # the same second, a later millisecond than the record's
+    soql = f"SELECT Id FROM Contact WHERE SystemModstamp >= {later} AND Id = '{made}'"
+    assert [r["Id"] for r in sf.query_all(soql)["records"]] == [made]
 
 
 def test_relationships_and_polymorphic_who(sf_server: Any) -> None:

@@ -60,6 +60,26 @@ class Control:
     def sf_clear_calls(self) -> None:
         self._sf("DELETE", "calls")
 
+    def late_commit(self, sobject: str, seconds_ago: float, record_id: str | None = None,
+                    **fields: Any) -> str:
+        """A create (or update) committed now, stamped seconds_ago in the past; its id."""
+        body = {"object": sobject, "fields": fields, "seconds_ago": seconds_ago}
+        return self._sf("POST", "late-commit", body | ({"id": record_id} if record_id else {}))["id"]
+
+    def merge(self, sobject: str, master_id: str, *merged_ids: str) -> dict[str, Any]:
+        return self._sf("POST", "merge", {"object": sobject, "master_id": master_id,
+                                          "merged_ids": list(merged_ids)})
+
+    def undelete(self, *ids: str) -> dict[str, Any]:
+        return self._sf("POST", "undelete", {"ids": list(ids)})
+
+    def empty_recycle_bin(self, sobject: str | None = None) -> dict[str, Any]:
+        return self._sf("POST", "empty-recycle-bin", {"object": sobject} if sobject else {})
+
+    def sf_all_records(self, sobject: str) -> list[dict[str, Any]]:
+        """Every record of the object, deleted ones too (as queryAll sees them)."""
+        return self._sf("GET", f"records/{sobject}")["records"]
+
     # -- PeopleLinx ----------------------------------------------------------------------------
     def people(self) -> list[dict[str, Any]]:
         data = self._plx("GET", "people")

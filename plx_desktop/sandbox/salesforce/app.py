@@ -6,7 +6,15 @@ from pathlib import Path
 from typing import Any
 
 from plx_desktop.sandbox import fake
-from plx_desktop.sandbox.salesforce import bulk2, composite, control, oauth, sobjects, tooling
+from plx_desktop.sandbox.salesforce import (
+    bulk2,
+    composite,
+    control,
+    oauth,
+    record_events,
+    sobjects,
+    tooling,
+)
 from plx_desktop.sandbox.salesforce.limits import DEFAULT_DAILY_LIMIT, LIMIT_HEADER, ApiUsage
 from plx_desktop.sandbox.salesforce.limits import register as register_limits
 from plx_desktop.sandbox.salesforce.org import ADMIN_USERNAME, Org
@@ -96,6 +104,7 @@ class SalesforceApp:
         ("fresh" or "ready"), the org's setup starts over as that preset (Org.apply_preset).
         """
         self.org.reset()
+        record_events.forget_purges(self.org)
         if org is not None:
             self.org.apply_preset(org)
         self.queries.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from plx_desktop.sandbox import fake
+from plx_desktop.sandbox.salesforce import record_events
 from plx_desktop.sandbox.salesforce.convert import convert_lead
 from plx_desktop.sandbox.salesforce.org import ORG_PRESETS
 from plx_desktop.sandbox.salesforce.security import permissionable
@@ -144,3 +145,4 @@ def register(router: Router, app: SalesforceApp) -> None:
         ("GET", "/credentials", credentials),
     ):
         router.add(method, base + path, handler, "control" + path)
+    record_events.register(router, org)

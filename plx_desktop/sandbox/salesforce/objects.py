@@ -48,6 +48,12 @@ def _system_fields() -> list[FieldInfo]:
     ]
 
 
+def _master_record(sobject: str) -> FieldInfo:
+    """Set on a record deleted by a merge: the record it was merged into (seen with queryAll)."""
+    return _ref("MasterRecordId", [sobject], "MasterRecord", "Master Record ID",
+                createable=False, updateable=False)
+
+
 def _id_field(label: str) -> FieldInfo:
     return FieldInfo("Id", "id", label=label, length=18, nillable=False, createable=False,
                      updateable=False, defaulted_on_create=True)
@@ -104,6 +110,7 @@ def standard_objects() -> dict[str, ObjectInfo]:
         FieldInfo("BillingCity", "string", label="Billing City", length=40),
         FieldInfo("Phone", "phone", label="Account Phone", length=40),
         FieldInfo("Description", "textarea", label="Account Description", length=32000),
+        _master_record("Account"),
         _owner(),
         *_system_fields(),
     ])
@@ -117,6 +124,7 @@ def standard_objects() -> dict[str, ObjectInfo]:
         FieldInfo("Title", "string", length=128),
         _picklist("LeadSource", LEAD_SOURCES, label="Lead Source"),
         FieldInfo("Description", "textarea", label="Contact Description", length=32000),
+        _master_record("Contact"),
         _owner(),
         *_system_fields(),
     ])
@@ -138,6 +146,7 @@ def standard_objects() -> dict[str, ObjectInfo]:
              createable=False, updateable=False),
         _ref("ConvertedContactId", ["Contact"], "ConvertedContact", "Converted Contact ID",
              createable=False, updateable=False),
+        _master_record("Lead"),
         _owner(),
         *_system_fields(),
     ])

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from plx_desktop.sandbox.salesforce import describe as describing
+from plx_desktop.sandbox.salesforce import record_events
 from plx_desktop.sandbox.salesforce.org import Org, WriteResult
 from plx_desktop.sandbox.salesforce.records import format_datetime, parse_datetime
 from plx_desktop.sandbox.salesforce.rest import api_route, error, json_body, not_found
@@ -197,11 +198,16 @@ class _SObjects:
     def deleted(self, request: Request, version: str) -> Response:
         obj = self._object(request)
         start, end = self._window(request)
+        earliest = record_events.earliest_date_available(self.org, obj.name)
+        if _stamp(start) < earliest:
+            # The delete log no longer reaches back that far (purged, or past 15 days): the
+            # caller has to reconcile instead (Data Replication, getDeleted()).
+            raise error(400, "INVALID_REPLICATION_DATE", f"startDate is before "
+                        f"earliestDateAvailable ({earliest}); the delete log was purged")
         rows = self.org.store.deleted_since(obj.name, _stamp(start), _stamp(end))
-        earliest = self.org.store.earliest_deleted(obj.name)
         return Response.json({
             "deletedRecords": [{"id": rid, "deletedDate": when} for rid, when in rows],
-            "earliestDateAvailable": earliest or _stamp(_now_minute() - timedelta(days=15)),
+            "earliestDateAvailable": earliest,
             "latestDateCovered": _stamp(min(end, _now_minute()))})
 
 

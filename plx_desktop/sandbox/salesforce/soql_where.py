@@ -189,7 +189,10 @@ class WhereCompiler:
                             f"invalid date: {lit.text}") from None
         if fam == "datetime":
             try:
-                return _Value("value", instant_from_parts(lit.value.groups()))
+                # Salesforce ignores milliseconds in datetime comparisons: the literal's
+                # fraction is dropped, so "> 12:00:00.500Z" also matches 12:00:00.200.
+                parts = lit.value.groups()
+                return _Value("value", instant_from_parts((*parts[:6], None, parts[7])))
             except ValueError:
                 raise error(MALFORMED_QUERY, self.text, lit.pos,
                             f"invalid dateTime: {lit.text}") from None
