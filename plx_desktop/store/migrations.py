@@ -200,6 +200,11 @@ CREATE TABLE step_problem (
 );
 """
 
+# v6: the admin's name for a step (steps of the same kind told apart).
+_V6 = """
+ALTER TABLE step ADD COLUMN name TEXT NOT NULL DEFAULT '';
+"""
+
 
 def _script(sql: str) -> Callable[[peewee.Database], None]:
     def run(db: peewee.Database) -> None:
@@ -211,7 +216,8 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3),
-                                                       _script(_V4), _script(_V5)]
+                                                       _script(_V4), _script(_V5),
+                                                       _script(_V6)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

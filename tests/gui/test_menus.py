@@ -194,3 +194,16 @@ def test_import_names_the_fields_the_connected_org_does_not_have(qtbot, make_win
     details = window.last_message.informativeText()
     assert "(People → Lead): Salesforce has no field Persona__c on Lead" in details
     assert window.store.profiles.load("custom") == before
+
+
+def test_the_logs_step_filter_tells_steps_of_the_same_kind_apart(qtbot, make_window):
+    window = make_window()
+    window.profile_combo.setCurrentIndex(1)
+    window.steps_model.clone_step(0)
+    window.steps_model.rename_step(0, "EMEA contacts")
+    step_filter = window.log_tab.step_filter
+    texts = [step_filter.itemText(i) for i in range(step_filter.count())]
+    first, clone = window.steps_model.step_at(0), window.steps_model.step_at(1)
+    assert texts[step_filter.findData(first.uid)] == "EMEA contacts"
+    assert texts[step_filter.findData(clone.uid)] == clone.kind.label
+    assert len(set(texts)) == len(texts)
