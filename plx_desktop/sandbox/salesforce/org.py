@@ -36,7 +36,8 @@ __all__ = ["Operation", "Org", "RecordError", "WriteResult"]
 DEFAULT_API_VERSION = "62.0"
 ADMIN_USERNAME = "admin@plx-sandbox.example.com"
 ORG_NAME = "PLX Sandbox Org"
-_STANDARD_USERS = (
+# The org's users, each with a Salesforce licence (they size its daily API allocation: limits.py).
+STANDARD_USERS = (
     (ADMIN_USERNAME, "Avery", "Admin"),
     ("integration@plx-sandbox.example.com", "PeopleLinx", "Integration"),
     ("rep@plx-sandbox.example.com", "Riley", "Rep"),
@@ -128,10 +129,10 @@ class Org:
             if self.store.get(self.org_id, conn) is None:
                 now = self.clock.now()
                 org = {"Id": self.org_id, "Name": ORG_NAME, "IsSandbox": True, "InstanceName": "LOCAL",
-                       "OrganizationType": "Developer Edition", "IsDeleted": False,
+                       "OrganizationType": "Enterprise Edition", "IsDeleted": False,
                        "CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now}
                 self.store.put(conn, org, "Organization")
-            for username, first, last in _STANDARD_USERS:
+            for username, first, last in STANDARD_USERS:
                 user_id = users.get(username) or new_id("005")
                 users[username] = user_id
                 if self.store.get(user_id, conn) is not None:
