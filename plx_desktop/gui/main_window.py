@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import ProfileKind
 from plx_desktop.domain.step_names import distinct_labels
+from plx_desktop.gui import mapping_reach_offer
 from plx_desktop.gui.connection_state import (
     ConnectionState,
     SandboxDetails,
@@ -235,7 +236,9 @@ class MainWindow(QMainWindow):
         profile = self.session.profile
 
         def save(new_step):
-            return self.session.apply_step(new_step)
+            saved = self.session.apply_step(new_step)
+            mapping_reach_offer.offer(self, step, saved)  # a new mapping: to existing records?
+            return saved
 
         dialog = StepSettingsDialog(step, catalog_for(self.state), self,
                                     read_only_reason=LOCKED_REASON if profile.read_only else None,

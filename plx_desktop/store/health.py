@@ -163,6 +163,16 @@ class Health:
                     "VALUES (?, ?, ?, ?)", row)
         return len(rows)
 
+    def request_pairs(self, step_uid: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """Ask the next run of a step to read these (sf_id, plx_id) records again first (Apply
+        to existing records: a new mapping reaches records that did not change)."""
+        now = now_text()
+        with self._db.atomic():
+            cursor = self._db.cursor()
+            cursor.executemany(
+                "INSERT OR IGNORE INTO retry_request (step_uid, sf_id, plx_id, requested_at) "
+                "VALUES (?, ?, ?, ?)", [(step_uid, sf_id, plx_id, now) for sf_id, plx_id in pairs])
+
     def retry_requests(self, step_uid: str) -> list[tuple[str, str]]:
         """(sf_id, plx_id) pairs the admin asked this step to retry."""
         cursor = self._db.execute_sql(
