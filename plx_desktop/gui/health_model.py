@@ -186,8 +186,10 @@ class HealthModel(QAbstractItemModel):
         records = len(group.records)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == RECORD:
+                times = (f", {group.failures:,} times in all" if group.failures > records
+                         else "")
                 return (f"{cause_title(group.cause)} — {records:,} "
-                        f"record{'' if records == 1 else 's'} {outcome_words(group)}")
+                        f"record{'' if records == 1 else 's'} {outcome_words(group)}{times}")
             if column == TIMES_SEEN:
                 return f"{group.failures:,}"
             if column == LAST_SEEN:

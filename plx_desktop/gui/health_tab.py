@@ -118,8 +118,9 @@ class HealthTab(QWidget):
         view.setWordWrap(False)
         header = view.header()
         char = view.fontMetrics().averageCharWidth()
-        for column, chars in {RECORD: 30, STEP: 20, ERROR_CODE: 30, TIMES_SEEN: 10, LAST_SEEN: 19,
-                              NEXT_TRY: 16}.items():
+        # Narrow enough at 1024 px for the Message (the admin's words) to be read.
+        for column, chars in {RECORD: 24, STEP: 14, ERROR_CODE: 18, TIMES_SEEN: 9, LAST_SEEN: 19,
+                              NEXT_TRY: 10}.items():
             header.resizeSection(column, chars * char + 24)
         header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
@@ -154,6 +155,8 @@ class HealthTab(QWidget):
         """Read the failing records and the last run again (after a run, on Refresh)."""
         self.model.set_groups(self.store.health.by_cause(
             include_skips=self.include_skips.isChecked()))
+        for row in range(self.model.rowCount()):  # a cause's title reads across the row
+            self.view.setFirstColumnSpanned(row, QModelIndex(), True)
         self.view.expandAll()
         self.retry_note.clear()
         records = self.model.record_count

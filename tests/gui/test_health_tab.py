@@ -92,7 +92,7 @@ def test_failures_are_grouped_by_cause_and_a_recurring_one_is_shown_once(tab):
                              "converted lead": ["Ada Converted"],
                              "duplicate": ["Di Duplicate"]}
     converted = model.index(1, 0)
-    assert converted.data() == "Converted lead — 1 record skipped"  # the Log's word
+    assert converted.data() == "Converted lead — 1 record skipped, 5 times in all"  # the Log's word
     assert model.index(0, 0).data() == "Bad value — 2 records failed"
     assert model.index(1, TIMES_SEEN).data() == "5"
     ada = model.index(0, 0, converted)
