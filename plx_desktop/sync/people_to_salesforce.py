@@ -45,6 +45,7 @@ from plx_desktop.sync.salesforce_matching import (
     sf_row,
 )
 from plx_desktop.sync.values import active, changed, plx_get, to_salesforce
+from plx_desktop.sync.write_rules import bulk_assignment_rule, create_rules
 
 EXTERNAL_ID = "PeopleLinx_Id__c"
 OPERATION = "salesforce_upsert"
@@ -158,10 +159,16 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
     if creates:
         rows = [create_row(w, sobject, describe) | ({ext: w.person["id"]} if ext else {})
                 for w in creates]
+        rules = create_rules(ctx, sobject)
         if ext and bulk and len(rows) > ctx.tuning.salesforce_batch:
-            results = ctx.sf.bulk_upsert(sobject, ext, rows)
+            results = ctx.sf.bulk_upsert(sobject, ext, rows,
+                                         assignment_rule_id=bulk_assignment_rule(ctx, sobject))
+        elif ext:
+            results = ctx.sf.upsert(sobject, ext, rows, assign=rules.assign,
+                                    allow_duplicates=rules.allow_duplicates)
         else:
-            results = ctx.sf.upsert(sobject, ext, rows) if ext else ctx.sf.create(sobject, rows)
+            results = ctx.sf.create(sobject, rows, assign=rules.assign,
+                                    allow_duplicates=rules.allow_duplicates)
         for write, result in zip(creates, results, strict=True):
             _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
     ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
