@@ -143,3 +143,23 @@ def explain(code: str, raw: str, *, sobject: str = "") -> str:
 def _entity(raw: str) -> str:
     found = _ENTITY.search(raw or "")
     return found.group(1) if found else ""
+
+
+# What a step's target (as its label ends: "People → Lead") is in Salesforce.
+_TARGETS = {"Lead": "Lead", "Contact": "Contact", "Lead Status": "Lead", "Contact Tasks": "Task",
+            "Lead Tasks": "Task"}
+
+
+def target_object(step_label: str) -> str:
+    """The Salesforce object a step writes, from its kind's label; "" when it writes PeopleLinx
+    or the label is the admin's own name."""
+    return _TARGETS.get(step_label.rpartition("→")[2].strip(), "")
+
+
+def service_words(code: str, message: str, step_label: str = "") -> str | None:
+    """For a log message that quotes a service's refusal ("Salesforce refused the record: …")
+    with a code this module knows: the admin's sentence; else None (the message stands)."""
+    if not code or not _PREFIXES.match(message or "") or (code not in _RULES and
+                                                          code not in _FIXED):
+        return None
+    return explain(code, message, sobject=target_object(step_label))

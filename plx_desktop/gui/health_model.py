@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from plx_desktop.domain.error_words import explain
+from plx_desktop.domain.error_words import explain, target_object
 from plx_desktop.gui.log_query import entry_time_text
 from plx_desktop.store.health import CauseGroup, FailingRecord
 
@@ -50,13 +50,8 @@ def cause_title(cause: str) -> str:
 
 def admin_words(record: FailingRecord) -> str:
     """The record's newest reason in the admin's words (the raw text stays in the tooltip)."""
-    target = record.step_label.rpartition("→")[2].strip()
-    return explain(record.error_code, record.message, sobject=_OBJECTS.get(target, ""))
-
-
-# What a step's target (as its label says it) is in Salesforce.
-_OBJECTS = {"Lead": "Lead", "Contact": "Contact", "Lead Status": "Lead", "Contact Tasks": "Task",
-            "Lead Tasks": "Task"}
+    return explain(record.error_code, record.message,
+                   sobject=target_object(record.step_label))
 
 
 def outcome_words(group: CauseGroup) -> str:
