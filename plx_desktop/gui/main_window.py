@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import ProfileKind
 from plx_desktop.domain.step_names import distinct_labels
-from plx_desktop.gui import mapping_reach_offer
+from plx_desktop.gui import check_org, mapping_reach_offer
 from plx_desktop.gui.connection_state import (
     ConnectionState,
     SandboxDetails,
@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.close_question: QMessageBox | None = None  # "A sync is running", while shown
         self._quit_when_idle: str | None = None  # "stop" / "wait": close when the run ends
         self.menus = MainMenus(self)
+        self.check_org = check_org.install(self)  # Settings > Check org, and after each connect
 
         self.profile_combo.setCurrentIndex(PROFILE_KINDS.index(self.session.kind))
         self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
@@ -307,6 +308,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Close at once when idle; during a run, ask (Stop and quit / Wait for the run to
         finish) and close later, when the run has ended: the GUI thread never waits here."""
+        if self.runner.finishing:
+            self.runner.stop_and_wait(10_000)  # the run has ended; its process is exiting
         if self.runner.running:
             event.ignore()
             if self._quit_when_idle != "stop" and self.close_question is None:
@@ -348,6 +351,7 @@ class MainWindow(QMainWindow):
         if self._quit_when_idle is None:
             self.runner.stopped.connect(self.close, Qt.ConnectionType.QueuedConnection)
         self._quit_when_idle = "stop" if stop else "wait"
+        self.statusBar().clearMessage()  # a passing message would hide the state
         if stop:
             self.status.show_state("Stopping the sync…")
             self.runner.stop_soon(CLOSED_DURING_RUN)

@@ -187,8 +187,20 @@ CREATE TABLE retry_schedule (
 CREATE INDEX retry_schedule_due ON retry_schedule(step_uid, next_try);
 """
 
-# v5: steps that could not run (their settings refused by Salesforce), for Sync health and the list.
+# v5: one Salesforce org's sync state stays with that org; the others' is filed away here
+# (org_state.py), a row of a scoped table as JSON.
 _V5 = """
+CREATE TABLE org_state (
+    id INTEGER PRIMARY KEY,
+    org_id TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    row TEXT NOT NULL
+);
+CREATE INDEX org_state_org ON org_state(org_id, tbl, id);
+"""
+
+# v6: steps that could not run (their settings refused by Salesforce), for Sync health and the list.
+_V6 = """
 CREATE TABLE step_problem (
     step_uid TEXT PRIMARY KEY,
     step_label TEXT NOT NULL,
@@ -200,8 +212,8 @@ CREATE TABLE step_problem (
 );
 """
 
-# v6: the admin's name for a step (steps of the same kind told apart).
-_V6 = """
+# v7: the admin's name for a step (steps of the same kind told apart).
+_V7 = """
 ALTER TABLE step ADD COLUMN name TEXT NOT NULL DEFAULT '';
 """
 
@@ -217,7 +229,7 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3),
                                                        _script(_V4), _script(_V5),
-                                                       _script(_V6)]
+                                                       _script(_V6), _script(_V7)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,7 +16,7 @@ from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain import Step, is_valid_email
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import retries
+from plx_desktop.sync import inflight, retries
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
@@ -29,6 +29,7 @@ from plx_desktop.sync.context import (
     after_cursor,
 )
 from plx_desktop.sync.converted_leads import follow_through
+from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
@@ -38,6 +39,7 @@ from plx_desktop.sync.salesforce_matching import (
     create_row,
     decide_creations,
     email_index,
+    keep_org_lead_statuses,
     left_to_other_step,
     link_to,
     match_by_email,
@@ -134,12 +136,20 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         decide_creations(step, ctx, report, creating, accounts)
     todo = [w for w in todo if w.sf_id is not None or not w.leave]
     apply_rules(step, ctx, report, todo, mappings)
+    lead_default = None
+    if sobject == "Lead" and any(not w.sf_id or w.values.get("Status") for w in todo):
+        org = picklists(ctx)
+        keep_org_lead_statuses(todo, org.lead_statuses)
+        lead_default = org.lead_default
     resolve_accounts(ctx, report, todo, accounts, sobject)
+    describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
+    ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
+    if ext is None:  # a fresh org: what a crashed run created is looked up first (inflight.py)
+        inflight.adopt_people(ctx, report, sobject, describe, [w for w in todo if not w.sf_id],
+                              in_flight)
     updates = [w for w in todo if w.sf_id and changed(w.values, w.known)]
     creates = [w for w in todo if not w.sf_id]
     unchanged = [w for w in todo if w.sf_id and not changed(w.values, w.known)]
-    describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
-    ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
     outbox_ids = record_intent(
         ctx, step.uid, "salesforce", OPERATION,
         [(w.person["id"], w.person["updated_at"], w.sf_id is None) for w in updates + creates])
@@ -157,8 +167,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
             _settle(ctx, report, step, write, result, False, written, new_links, in_flight)
         follow_through(step, ctx, report, converted)
     if creates:
-        rows = [create_row(w, sobject, describe) | ({ext: w.person["id"]} if ext else {})
-                for w in creates]
+        rows = [create_row(w, sobject, describe, lead_default)
+                | ({ext: w.person["id"]} if ext else {}) for w in creates]
         rules = create_rules(ctx, sobject)
         if ext and bulk and len(rows) > ctx.tuning.salesforce_batch:
             results = ctx.sf.bulk_upsert(sobject, ext, rows,
@@ -167,8 +177,9 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
             results = ctx.sf.upsert(sobject, ext, rows, assign=rules.assign,
                                     allow_duplicates=rules.allow_duplicates)
         else:
-            results = ctx.sf.create(sobject, rows, assign=rules.assign,
-                                    allow_duplicates=rules.allow_duplicates)
+            # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
+            results = inflight.create_once(ctx, sobject, rows, assign=rules.assign,
+                                           allow_duplicates=rules.allow_duplicates)
         for write, result in zip(creates, results, strict=True):
             _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
     ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from plx_desktop.sandbox.salesforce.ids import KEY_PREFIXES
 from plx_desktop.sandbox.salesforce.schema import FieldInfo, ObjectInfo, PicklistValue
+from plx_desktop.sandbox.salesforce.standard_fields import add_standard_fields
 
 LEAD_STATUSES = ("Open - Not Contacted", "Working - Contacted", "Closed - Converted",
                  "Closed - Not Converted")
@@ -180,7 +181,9 @@ def standard_objects() -> dict[str, ObjectInfo]:
         *_system_fields(),
     ], createable=False, updateable=False, deletable=False)
     setup = [*_setup_objects(), *_org_rule_objects()]
-    return {o.name: o for o in (account, contact, lead, task, user, organization, *setup)}
+    objects = {o.name: o for o in (account, contact, lead, task, user, organization, *setup)}
+    add_standard_fields(objects)
+    return objects
 
 
 def _setup_objects() -> list[ObjectInfo]:
