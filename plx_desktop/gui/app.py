@@ -100,17 +100,9 @@ class SelfTest:
         if reason:
             print(f"self-test failed: {reason}", file=sys.stderr)
         self._timeout.stop()
-        runner = self.window.runner
-        if runner.running:
-            # `finished` arrives before the worker's thread has ended; quitting now would destroy
-            # a running QThread (Qt aborts the process). Quit once it has stopped.
-            runner.stopped.connect(lambda: self._quit(code))
-            if code:
-                runner.stop_soon(reason or "the self-test ended")  # a run that hangs
-            return
-        self._quit(code)
-
-    def _quit(self, code: int) -> None:
+        # `finished` reaches us before the worker thread has ended: let it end first, or Qt
+        # aborts the process for a QThread destroyed while running (exit -6, seen under load).
+        self.window.runner.stop_and_wait()
         self.window.close()
         self.app.exit(code)
 
