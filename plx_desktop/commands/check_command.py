@@ -16,35 +16,15 @@ from pathlib import Path
 
 from plx_desktop.commands.sandbox_session import sandbox_for
 from plx_desktop.connectors.errors import ConnectorError
-from plx_desktop.connectors.retry import RetryPolicy
-from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.domain import Profile
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
-from plx_desktop.sync.connections import (
-    Connections,
-    NotConnected,
-    open_clients,
-    sandbox_connections,
-    saved_connections,
-)
-from plx_desktop.sync.org_check import CheckReport, run_check
+from plx_desktop.sync.connections import Connections, sandbox_connections, saved_connections
+from plx_desktop.sync.org_check import CheckReport, open_salesforce, run_check
 from plx_desktop.sync.org_setup import SetupResult, set_up
 
 EXIT_READY, EXIT_MISSING = 0, 1
 _MARKS = {"ok": "ok", "missing": "MISSING", "warning": "warning"}
-
-
-def salesforce_client(connections: Connections) -> SalesforceClient:
-    """The Salesforce client alone (Check org needs no PeopleLinx), opened as a sync opens it."""
-    if connections.peoplelinx is not None and connections.salesforce is not None:
-        sf, plx = open_clients(connections, retry=RetryPolicy())
-        plx.close()
-        return sf
-    if connections.salesforce is None:
-        raise NotConnected("Salesforce is not connected: connect it first (plx-desktop, "
-                           "Connections, or plx-desktop connect salesforce).")
-    return SalesforceClient(connections.salesforce, retry=RetryPolicy())
 
 
 def _load(data_dir: Path, sandbox: bool) -> tuple[Connections, Profile | None]:
@@ -84,7 +64,7 @@ def run(data_dir: Path, *, sandbox: bool, fix: bool, as_json: bool = False) -> i
             stack.enter_context(sandbox_for(data_dir))
         try:
             connections, profile = _load(data_dir, sandbox)
-            client = stack.enter_context(salesforce_client(connections))
+            client = stack.enter_context(open_salesforce(connections))
             if fix:
                 result = set_up(client, profile)
                 if not as_json:

@@ -6,6 +6,12 @@ failures with the RetryPolicy. Writes go through sObject Collections (200 a call
 and come back as one RecordResult per record, in order; per-record errors are returned, never
 raised. Bulk API 2.0 lives in salesforce_bulk.py.
 
+Writes carry the org-rule headers Salesforce documents (REST API Developer Guide: "Assignment Rule
+Header", "Duplicate Rule Header"): an update always sends `Sforce-Auto-Assign: FALSE`, so that
+syncing a field never hands a lead to another owner; a create or upsert runs the org's active
+assignment rules only when asked (`assign=True`), and saves past an alerting duplicate rule only
+with `allow_duplicates=True` (`Sforce-Duplicate-Rule-Header: allowSave=true`).
+
 Create is not idempotent: a connection dropped after Salesforce did the work and then retried can
 create a record twice. The engine writes through upsert on the PeopleLinx external ids for that
 reason.
@@ -82,6 +88,14 @@ def to_json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(f"Cannot send a {type(value).__name__} to Salesforce")
+
+
+def rule_headers(assign: bool, allow_duplicates: bool) -> dict[str, str]:
+    """The Assignment Rule and Duplicate Rule headers of a write."""
+    headers = {"Sforce-Auto-Assign": "TRUE" if assign else "FALSE"}
+    if allow_duplicates:
+        headers["Sforce-Duplicate-Rule-Header"] = "allowSave=true"
+    return headers
 
 
 def _clean(record: Any) -> Any:
@@ -338,21 +352,28 @@ class SalesforceClient:
 
     # -- writing through sObject Collections ----------------------------------------------
 
-    def create(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+    def create(self, sobject: str, records: list[dict[str, Any]], *, assign: bool = False,
+               allow_duplicates: bool = False) -> list[RecordResult]:
         _check_name(sobject)
-        return self._collections("POST", "composite/sobjects", sobject, records, created=True)
+        return self._collections("POST", "composite/sobjects", sobject, records, created=True,
+                                 headers=rule_headers(assign, allow_duplicates))
 
-    def update(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
-        """Each record carries its Id."""
+    def update(self, sobject: str, records: list[dict[str, Any]], *,
+               allow_duplicates: bool = False) -> list[RecordResult]:
+        """Each record carries its Id. Assignment rules never run on an update."""
         _check_name(sobject)
-        return self._collections("PATCH", "composite/sobjects", sobject, records, created=False)
+        return self._collections("PATCH", "composite/sobjects", sobject, records, created=False,
+                                 headers=rule_headers(False, allow_duplicates))
 
-    def upsert(self, sobject: str, ext_field: str, records: list[dict[str, Any]]) -> list[RecordResult]:
-        """Insert or update by the external id field `ext_field`, which every record carries."""
+    def upsert(self, sobject: str, ext_field: str, records: list[dict[str, Any]], *,
+               assign: bool = False, allow_duplicates: bool = False) -> list[RecordResult]:
+        """Insert or update by the external id field `ext_field`, which every record carries.
+        `assign`: run the org's active assignment rules (meant for upserts that create)."""
         _check_name(sobject)
         _check_name(ext_field, "field")
         return self._collections("PATCH", f"composite/sobjects/{sobject}/{ext_field}", sobject,
-                                 records, created=False)
+                                 records, created=False,
+                                 headers=rule_headers(assign, allow_duplicates))
 
     def delete(self, ids: list[str]) -> list[RecordResult]:
         for record_id in ids:
@@ -366,12 +387,13 @@ class SalesforceClient:
         return self._in_batches(list(ids), send, created=False)
 
     def _collections(self, method: str, path: str, sobject: str, records: list[dict[str, Any]],
-                     *, created: bool) -> list[RecordResult]:
+                     *, created: bool, headers: dict[str, str] | None = None) -> list[RecordResult]:
         def send(chunk: list[Any]) -> Any:
             body = {"allOrNone": False,
                     "records": [{"attributes": {"type": sobject},
                                  **{k: v for k, v in r.items() if k != "attributes"}} for r in chunk]}
-            return self.sf.restful(path, method=method, data=json.dumps(body, default=to_json_value))
+            return self.sf.restful(path, method=method, data=json.dumps(body, default=to_json_value),
+                                   headers=headers or {})
 
         return self._in_batches(list(records), send, created=created)
 
@@ -407,14 +429,17 @@ class SalesforceClient:
 
     # -- Bulk API 2.0 ---------------------------------------------------------------------
 
-    def bulk_upsert(self, sobject: str, ext_field: str,
-                    records: list[dict[str, Any]]) -> list[RecordResult]:
-        """Upsert through a Bulk API 2.0 ingest job; one RecordResult per record, in order."""
+    def bulk_upsert(self, sobject: str, ext_field: str, records: list[dict[str, Any]], *,
+                    assignment_rule_id: str | None = None) -> list[RecordResult]:
+        """Upsert through a Bulk API 2.0 ingest job; one RecordResult per record, in order.
+        Bulk jobs run no assignment rule unless one is named (`assignmentRuleId`)."""
         from plx_desktop.connectors.salesforce_bulk import bulk_upsert
 
         _check_name(sobject)
         _check_name(ext_field, "field")
-        return bulk_upsert(self, sobject, ext_field, records)
+        if assignment_rule_id is not None and not _RECORD_ID.match(assignment_rule_id):
+            raise ValueError(f"Not a Salesforce record id: {assignment_rule_id!r}")
+        return bulk_upsert(self, sobject, ext_field, records, assignment_rule_id)
 
     def bulk_query(self, soql: str, page_size: int = 50000) -> Iterator[list[dict[str, Any]]]:
         """A Bulk API 2.0 query job's records, a page at a time (values as text, blanks as None)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import time
 from collections import defaultdict, deque
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from simple_salesforce.bulk2 import JobState, Operation, ResultsType, _Bulk2Client
+from simple_salesforce.util import call_salesforce
 
 from plx_desktop.connectors.errors import RequestError, TransientError
 from plx_desktop.connectors.salesforce_models import RecordError, RecordResult
@@ -93,17 +95,35 @@ def _close_job(client: SalesforceClient, job_id: str) -> None:
             raise
 
 
+def _create_ingest_job(client: SalesforceClient, sobject: str, ext_field: str,
+                       assignment_rule_id: str | None) -> dict[str, Any]:
+    """POST jobs/ingest for an upsert (simple-salesforce's create_job has no assignmentRuleId)."""
+    jobs = _job_client(client, sobject)
+    payload: dict[str, Any] = {"object": sobject, "operation": "upsert",
+                               "externalIdFieldName": ext_field, "contentType": "CSV",
+                               "columnDelimiter": "COMMA", "lineEnding": "LF"}
+    if assignment_rule_id:
+        payload["assignmentRuleId"] = assignment_rule_id
+    result = call_salesforce(url=jobs._construct_request_url(None, False), method="POST",
+                             session=client.session,
+                             headers=jobs._get_headers(jobs.JSON_CONTENT_TYPE, jobs.JSON_CONTENT_TYPE),
+                             data=json.dumps(payload))
+    return dict(result.json())
+
+
 def bulk_upsert(client: SalesforceClient, sobject: str, ext_field: str,
-                records: list[dict[str, Any]]) -> list[RecordResult]:
-    """Upsert `records` by `ext_field` in one ingest job; results matched back by external id."""
+                records: list[dict[str, Any]],
+                assignment_rule_id: str | None = None) -> list[RecordResult]:
+    """Upsert `records` by `ext_field` in one ingest job; results matched back by external id.
+    With `assignment_rule_id` the job runs that lead assignment rule (Bulk API 2.0 "Create a
+    Job": without it, a job runs none)."""
     if not records:
         return []
     for record in records:
         if record.get(ext_field) in (None, ""):
             raise ValueError(f"Every record needs a value in {ext_field} for a bulk upsert")
     data = _to_csv(records)
-    job = client._call(lambda: _job_client(client, sobject).create_job(
-        Operation.upsert, external_id_field=ext_field))
+    job = client._call(lambda: _create_ingest_job(client, sobject, ext_field, assignment_rule_id))
     job_id = job["id"]
     client._call(lambda: _job_client(client, sobject).upload_job_data(job_id, data))
     _close_job(client, job_id)

@@ -66,6 +66,20 @@ _NAMES = (
 _CONTACT_ACCOUNT = FieldMapping("Account.Name", "account", "string", "string")
 _LEAD_COMPANY = FieldMapping("Company", "account", "string", "string")
 
+# The article's words for the preset mappings ("First Name → FirstName", "Company Name →
+# Account"): shown instead of API names, and instead of describe's labels for these fields, so
+# the Default profile reads the same before and after the field lists load.
+SALESFORCE_FIELD_LABELS = {"FirstName": "First Name", "LastName": "Last Name", "Email": "Email",
+                           "Account.Name": "Company Name", "Company": "Company Name"}
+PEOPLELINX_FIELD_LABELS = {"first_name": "FirstName", "last_name": "LastName", "email": "Email",
+                           "account": "Account"}
+
+
+def mapping_text(mapping: FieldMapping) -> str:
+    """A mapping in the article's words: "First Name → FirstName" (API names where unknown)."""
+    return (f"{SALESFORCE_FIELD_LABELS.get(mapping.salesforce_field, mapping.salesforce_field)}"
+            f" → {PEOPLELINX_FIELD_LABELS.get(mapping.peoplelinx_field, mapping.peoplelinx_field)}")
+
 
 @dataclass(frozen=True)
 class StepKind:

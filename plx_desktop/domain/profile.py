@@ -118,6 +118,14 @@ class Profile:
         self._emit(ProfileChange("removed", index))
         return step
 
+    def restore_step(self, step: Step, index: int) -> Step:
+        """Put a removed step back (Undo): the same step, uid and all, so its cursor and its
+        links still belong to it."""
+        self.require_editable("Restoring a step")
+        if any(s.uid == step.uid for s in self._steps):
+            raise InvalidStep(f"{step.label} is already in the profile")
+        return self._insert(step, index)
+
     def move_step(self, uid: str, to_index: int) -> None:
         """Move a step so that it ends at `to_index` (clamped to the list)."""
         self.require_editable("Moving a step")

@@ -1,13 +1,18 @@
-"""The popup behind "Add Sync step": choose the kind of step and its direction."""
+"""The popup behind "Add Sync step": choose the kind of step, then click its direction's icon
+(as in the article: one arrow icon per way the records can flow; fixed-direction kinds show one)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +42,52 @@ def choice_text(kind: StepKind) -> str:
     return kind.label
 
 
+class DirectionPicker(QWidget):
+    """One checkable icon button per allowed direction; click (or arrow keys) to choose."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("directionPicker")
+        self.setAccessibleName("Direction")
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[Direction, QToolButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for direction in Direction:
+            button = QToolButton(self)
+            button.setObjectName(f"direction_{direction.value}")
+            button.setCheckable(True)
+            button.setAutoExclusive(True)  # arrow keys move between them, as radio buttons do
+            button.setIcon(icon(direction_icon_name(direction)))
+            button.setIconSize(QSize(24, 24))
+            button.setText(direction_text(direction))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            button.setToolTip(f"Records flow {direction_text(direction)}")
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.group.addButton(button)
+            self.buttons[direction] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+
+    def set_directions(self, directions: tuple[Direction, ...] | list[Direction]) -> None:
+        for direction, button in self.buttons.items():
+            button.setVisible(direction in directions)
+        self.set_current(directions[0])
+        self.setEnabled(len(directions) > 1)
+
+    def set_current(self, direction: Direction) -> None:
+        button = self.buttons[direction]
+        if not button.isHidden():
+            button.setChecked(True)
+
+    def current(self) -> Direction:
+        return next(d for d, b in self.buttons.items() if b.isChecked())
+
+    def allowed(self) -> list[Direction]:
+        return [d for d, b in self.buttons.items() if not b.isHidden()]
+
+
 class AddStepPopup(QDialog):
     """Kind and direction; after accept(), `chosen_kind` is the catalog kind to add."""
 
@@ -50,16 +101,13 @@ class AddStepPopup(QDialog):
         self.kind.setToolTip("What the step syncs")
         for kind in _choices():
             self.kind.addItem(choice_text(kind), kind.key)
-        self.direction = QComboBox()
-        self.direction.setObjectName("directionCombo")
-        self.direction.setAccessibleName("Direction")
+        self.direction = DirectionPicker(self)
         self.direction.setToolTip("Which way records flow; only Contact and Lead ⇄ People steps "
                                   "can run either way")
         self.kind.currentIndexChanged.connect(self._fill_directions)
         form = QFormLayout()
-        kind_label, direction_label = QLabel("&Step:"), QLabel("&Direction:")
+        kind_label, direction_label = QLabel("&Step:"), QLabel("Direction:")
         kind_label.setBuddy(self.kind)
-        direction_label.setBuddy(self.direction)
         form.addRow(kind_label, self.kind)
         form.addRow(direction_label, self.direction)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -74,11 +122,7 @@ class AddStepPopup(QDialog):
 
     def _fill_directions(self) -> None:
         kind = step_kind(self.kind.currentData())
-        self.direction.clear()
-        for direction in kind.allowed_directions:
-            self.direction.addItem(icon(direction_icon_name(direction)), direction_text(direction),
-                                   direction.value)
-        self.direction.setEnabled(self.direction.count() > 1)
+        self.direction.set_directions(list(kind.allowed_directions))
 
     def select(self, kind_key: str, direction: Direction | None = None) -> None:
         """Preselect a kind (and direction), e.g. for tests or a remembered last choice."""
@@ -86,11 +130,12 @@ class AddStepPopup(QDialog):
         base = kind if self.kind.findData(kind.key) >= 0 else step_kind(kind.reverse_key or kind.key)
         self.kind.setCurrentIndex(self.kind.findData(base.key))
         wanted = direction or kind.direction
-        self.direction.setCurrentIndex(max(0, self.direction.findData(wanted.value)))
+        if wanted in self.direction.allowed():
+            self.direction.set_current(wanted)
 
     @property
     def chosen_kind(self) -> StepKind:
         kind = step_kind(self.kind.currentData())
-        if self.direction.currentData() != kind.direction.value:
+        if self.direction.current() is not kind.direction:
             return kind.reversed
         return kind

@@ -111,6 +111,7 @@ class ConfigHistoryDialog(QDialog):
         self.setMinimumSize(960, 560)
         self.model = VersionsModel(self)
         self.versions = QTableView(self)
+        self.versions.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.versions.setModel(self.model)
         self.versions.setAccessibleName("Saved versions")
         self.versions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -99,6 +99,7 @@ class ConflictDetails(QWidget):
         super().__init__(parent)
         self.model = ConflictsModel(conflicts, self)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setAccessibleName("Conflicts")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

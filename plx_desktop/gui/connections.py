@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from qasync import asyncSlot
 from shiboken6 import isValid
@@ -71,6 +72,7 @@ class SalesforceCard(_Card):
 
     FORM = "salesforce_card.ui"
     BADGE = "salesforce"
+    salesforce_connected = Signal(object)  # a SalesforceAccount, each time a connect finishes
 
     def __init__(self, state: ConnectionState, secrets: SecretStore | None = None,
                  parent: QWidget | None = None):
@@ -169,6 +171,7 @@ class SalesforceCard(_Card):
         else:
             if isValid(self):
                 self.state.set_salesforce(account)
+                self.salesforce_connected.emit(account)  # Check org (gui/check_org.py) listens
         finally:
             if not isValid(self):  # the window was closed while we waited
                 return  # noqa: B012 - nothing left to update

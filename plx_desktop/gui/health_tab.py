@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -34,6 +34,7 @@ from plx_desktop.gui.health_model import (
     FailingRecordRole,
     HealthModel,
 )
+from plx_desktop.gui.links import copy_link_action, open_url
 from plx_desktop.gui.log_query import entry_time_text
 from plx_desktop.store import Store
 from plx_desktop.store.health import FailingRecord
@@ -63,7 +64,7 @@ class HealthTab(QWidget):
         self.include_skips = QCheckBox("Show s&kipped records too", self)
         self.include_skips.setToolTip("Also list records a step skipped for a reason "
                                       "(not only those Salesforce or PeopleLinx refused)")
-        self.refresh_button = QPushButton("Re&fresh", self)
+        self.refresh_button = QPushButton("Refresh", self)  # Alt+F is the File menu
         self.refresh_button.setToolTip("Read the failing records again (Ctrl+R)")
         self.refresh_button.setShortcut(QKeySequence("Ctrl+R"))
         self.retry_button = QPushButton("&Retry selected", self)
@@ -106,6 +107,8 @@ class HealthTab(QWidget):
         retry = QAction("Retry selected", view)
         retry.triggered.connect(self.retry_selected)
         view.addActions([self.open_action, retry])
+        self.copy_link_action = copy_link_action(view, lambda: self.record_url(view.currentIndex()),
+                                                 "&Copy record link")
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
     def _layout(self) -> None:
@@ -182,6 +185,13 @@ class HealthTab(QWidget):
         self.instance_url = (instance_url or "").rstrip("/")
 
     def _open_record(self, index: QModelIndex) -> None:
+        url = self.record_url(index)
+        if url:
+            open_url(url, self)
+
+    def record_url(self, index: QModelIndex) -> str:
+        """The Salesforce address of the record on `index`'s row ("" when there is none)."""
         record = index.siblingAtColumn(RECORD).data(FailingRecordRole) if index.isValid() else None
-        if record is not None and record.sf_id and self.instance_url:
-            QDesktopServices.openUrl(QUrl(f"{self.instance_url}/{record.sf_id}"))
+        if record is None or not record.sf_id or not self.instance_url:
+            return ""
+        return f"{self.instance_url}/{record.sf_id}"

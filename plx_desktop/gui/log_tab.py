@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plx_desktop.gui.links import copy_link_action, open_url
 from plx_desktop.gui.log_model import (
     DIRECTION,
     MESSAGE,
@@ -85,6 +86,7 @@ class LogTab(QWidget):
         self.search_box.setMaxLength(200)
 
         self.view = QTableView(self)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self._setup_view()
         self._layout()
         for uid, label in steps or []:
@@ -119,6 +121,12 @@ class LogTab(QWidget):
         self.open_record_action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Return))
         self.open_record_action.setToolTip("Open the selected row's record in Salesforce")
         view.addAction(self.open_record_action)
+        # Every link can also be copied: a record opened elsewhere, or no browser on this machine.
+        self.copy_link_action = copy_link_action(
+            view, lambda: view.currentIndex().siblingAtColumn(RECORD).data(RecordUrlRole),
+            "&Copy record link")
+        self.copy_link_action.setToolTip("Copy the selected row's Salesforce address "
+                                         "(Ctrl+Shift+C)")
         self.history_action = QAction("Record &history…", self.view)
         self.history_action.setShortcut(QKeySequence("Ctrl+H"))
         self.history_action.setToolTip("Every sync event of the selected row's record (Ctrl+H)")
@@ -139,7 +147,7 @@ class LogTab(QWidget):
         bar = QHBoxLayout()
         outcome_label = QLabel("&Outcome:", self)
         outcome_label.setBuddy(self.outcome_filter)
-        step_label = QLabel("S&tep:", self)
+        step_label = QLabel("Step:", self)  # no mnemonic: S, T, E and P are taken
         step_label.setBuddy(self.step_filter)
         bar.addWidget(outcome_label)
         bar.addWidget(self.outcome_filter)
@@ -269,7 +277,7 @@ class LogTab(QWidget):
         if index.isValid() and index.column() == RECORD:
             url = index.data(RecordUrlRole)
             if url:
-                QDesktopServices.openUrl(QUrl(url))
+                open_url(url, self)
 
     def _hover(self, index: QModelIndex) -> None:
         link = index.column() == RECORD and bool(index.data(RecordUrlRole))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QDateTime, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import ProfileKind
+from plx_desktop.gui import check_org
 from plx_desktop.gui.connection_state import (
     ConnectionState,
     SandboxDetails,
@@ -25,6 +26,7 @@ from plx_desktop.gui.connection_state import (
     restore_saved,
 )
 from plx_desktop.gui.connections import PeopleLinxCard, SalesforceCard
+from plx_desktop.gui.dialog_sizes import available_size
 from plx_desktop.gui.health_tab import HealthTab
 from plx_desktop.gui.menus import MainMenus
 from plx_desktop.gui.preview_controller import PreviewController
@@ -137,14 +139,17 @@ class MainWindow(QMainWindow):
                 lambda entry: open_conflict_details(self, entry))
         # The secondary windows, one of each, while open (gui/window_dialogs.py).
         self.record_history_dialog = self.conflict_dialog = None
-        self.config_history_dialog = self.sync_settings_dialog = None
+        self.config_history_dialog = self.sync_settings_dialog = self.guide_dialog = None
         self.close_question: QMessageBox | None = None  # "A sync is running", while shown
         self._quit_when_idle: str | None = None  # "stop" / "wait": close when the run ends
         self.menus = MainMenus(self)
+        self.check_org = check_org.install(self)  # Settings > Check org, and after each connect
 
         self.profile_combo.setCurrentIndex(PROFILE_KINDS.index(self.session.kind))
         self.profile_combo.currentIndexChanged.connect(self._on_profile_chosen)
         self._show_profile()
+        self._set_tab_order()
+        self._add_tab_shortcuts()
         self._restore_window()
         QTimer.singleShot(0, self.salesforce_card.describe)
         QTimer.singleShot(0, self.peoplelinx_card.describe)
@@ -174,7 +179,7 @@ class MainWindow(QMainWindow):
 
     def _show_health_count(self, records: int) -> None:
         index = self.tabs.indexOf(self.health_page)
-        self.tabs.setTabText(index, f"Sync &health ({records:,})" if records else "Sync &health")
+        self.tabs.setTabText(index, f"Sync health ({records:,})" if records else "Sync health")
 
     # -- profile ----------------------------------------------------------------------------
 
@@ -221,6 +226,8 @@ class MainWindow(QMainWindow):
         dialog.set_preview_available(self.preview.available, self.preview.why_not())
         self.preview.availability_changed.connect(dialog.set_preview_available)
         target = dialog.sections.get(section) if section else None
+        if section == "add_action" and dialog.start_adding_action() is not None:
+            target = None
         if target is not None:
             target.set_expanded(True)
             dialog.ensure_visible = target  # for tests and for the scroll below
@@ -232,12 +239,38 @@ class MainWindow(QMainWindow):
     def show_refusal(self, error: DomainError) -> None:
         QMessageBox.information(self, "Not possible", str(error))
 
+    # -- keyboard ---------------------------------------------------------------------------
+
+    def _set_tab_order(self) -> None:
+        """Tab goes the way the eye reads: the Salesforce card, the PeopleLinx card, the
+        profile, the tabs and the page shown, then the run controls (and round again)."""
+        chain: list[QWidget] = [*focusable_in_order(self.salesforce_card),
+                                *focusable_in_order(self.peoplelinx_card), self.profile_combo,
+                                self.tabs.tabBar()]
+        steps = self.steps_tab
+        chain += [steps.add_button, steps.preview_button, steps.view, steps.palette.view]
+        for index in range(self.tabs.count()):
+            chain.extend(w for w in focusable_in_order(self.tabs.widget(index)) if w not in chain)
+        chain.extend(focusable_in_order(self.run_controls))
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its tab bar takes the focus instead
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+
+    def _add_tab_shortcuts(self) -> None:
+        """Ctrl+1, Ctrl+2, Ctrl+3 show the Steps, Log and Sync health tabs (there are not
+        letters enough for a mnemonic on each: Alt+H is Help)."""
+        for index in range(self.tabs.count()):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda index=index: self.tabs.setCurrentIndex(index))
+            self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
+
     # -- window state -------------------------------------------------------------------
 
     def _restore_window(self) -> None:
         geometry = self.window_settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1100, 760)
+            # A first start: roomy, but never past the screen (the window fits 1024×640).
+            self.resize(QSize(1100, 760).boundedTo(available_size(self)))
         self.tabs.setCurrentIndex(int(self.window_settings.value("window/tab", 0)))
         splitter = self.window_settings.value("window/stepsSplitter")
         if splitter is not None:
@@ -298,6 +331,20 @@ class MainWindow(QMainWindow):
             self.runner.stop_soon(CLOSED_DURING_RUN)
         else:
             self.status.show_state("Quitting when the run has finished…")
+
+
+def focusable_in_order(root: QWidget) -> list[QWidget]:
+    """The widgets under `root` that Tab can reach, in their present focus-chain order."""
+    out: list[QWidget] = []
+    node = root.nextInFocusChain()
+    while node is not root and node is not None and len(out) < 500:
+        if root.isAncestorOf(node) and node.focusPolicy() & Qt.FocusPolicy.TabFocus \
+                and node.focusProxy() is None:
+            out.append(node)
+        node = node.nextInFocusChain()
+        if node is root.nextInFocusChain():
+            break
+    return out
 
 
 def last_run_end(store) -> QDateTime | None:

@@ -1,7 +1,8 @@
-"""The main window's menu bar: File, Sync, View and Settings, each entry with a shortcut.
+"""The main window's menu bar: File, Sync, View, Settings and Help, each entry with a shortcut.
 
-Run now and Pause keep their shortcuts on the run-control buttons (F5, Alt+P): the menu shows
+Run now and Pause keep their shortcuts on the run-control buttons (F5, Alt+U): the menu shows
 them and clicks the button, since the same key on two actions would be ambiguous and do nothing.
+Help: F1 opens the admin's guide in a window of its own; About says which version this is.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar
 
 from plx_desktop.domain.profile import ProfileKind
-from plx_desktop.gui import log_folder, profile_files, window_dialogs
+from plx_desktop.gui import guide_window, log_folder, profile_files, window_dialogs
 
 CONFIG_HISTORY_CUSTOM_ONLY = "Config history keeps the Custom profile's versions; choose Custom " \
                              "profile to see them."
 
 
-PAUSE, RESUME = "&Pause automatic sync\tAlt+P", "&Resume automatic sync\tAlt+R"
+PAUSE, RESUME = "&Pause automatic sync\tAlt+U", "&Resume automatic sync\tAlt+U"
 
 
 class MainMenus:
@@ -68,8 +69,16 @@ class MainMenus:
                                          lambda: window_dialogs.open_sync_settings(window),
                                          "Salesforce API usage cap, converted lead follow-through")
 
-        help_menu = next((a.menu() for a in bar.actions() if a.text() == "&Help"), None) \
-            or bar.addMenu("&Help")
+        help_menu = bar.addMenu("&Help")
+        self.guide_action = self._add(help_menu, "Admin's &guide", QKeySequence.StandardKey.HelpContents,
+                                      lambda: window_dialogs.open_guide(window),
+                                      "How to connect, build steps, run and read the Log (F1)")
+        if self.guide_action.shortcut().isEmpty():
+            self.guide_action.setShortcut(QKeySequence("F1"))
+        self.about_action = self._add(help_menu, "&About PLX Desktop", "Shift+F1",
+                                      lambda: guide_window.about(window),
+                                      "Which version of PLX Desktop this is")
+        help_menu.addSeparator()
         self.log_folder_action = log_folder.add_to(help_menu, window)
 
         controls.pause_button.toggled.connect(

@@ -97,6 +97,7 @@ class PreviewDialog(QDialog):
 
     def _counts_table(self, steps: list[Any]) -> QTableWidget:
         table = QTableWidget(len(steps), len(COUNT_COLUMNS), self)
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setAccessibleName("Counts per step")
         table.setHorizontalHeaderLabels(COUNT_COLUMNS)
         table.verticalHeader().hide()
@@ -120,6 +121,7 @@ class PreviewDialog(QDialog):
 
     def _entries_table(self) -> QTableView:
         table = QTableView(self)
+        table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         table.setModel(self.model)
         table.setAccessibleName("Records")
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

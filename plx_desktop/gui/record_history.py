@@ -8,8 +8,7 @@ import html
 import re
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from plx_desktop.gui.conflict_details import ConflictDetails, when
+from plx_desktop.gui.links import open_url
 from plx_desktop.store import LogEntry, RecordLink, Store
 from plx_desktop.store.history import RecordHistory, record_history
 
@@ -142,6 +142,7 @@ class RecordHistoryDialog(QDialog):
         self.links.setWordWrap(True)
         self.events = EventsModel(self)
         self.events_table = QTableView(self)
+        self.events_table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.events_table.setModel(self.events)
         self.events_table.setAccessibleName("Sync events")
         self.events_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -225,4 +226,4 @@ class RecordHistoryDialog(QDialog):
 
     def open_record(self, url: str) -> None:
         self.record_opened.emit(url)
-        QDesktopServices.openUrl(QUrl(url))
+        open_url(url, self)  # no browser: shown with Copy (the label's menu copies it too)

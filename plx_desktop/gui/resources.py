@@ -21,7 +21,7 @@ _FULL_COLOUR = {"salesforce", "peoplelinx", "app"}
 
 
 def _root() -> Path:
-    """The folder holding ui/ and resources/: the PyInstaller bundle or the source checkout."""
+    """The folder holding ui/, resources/ and docs/: the PyInstaller bundle or the checkout."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
@@ -30,6 +30,11 @@ def _root() -> Path:
 
 def ui_path(name: str) -> Path:
     return _root() / "ui" / name
+
+
+def docs_path(*parts: str) -> Path:
+    """The repository's docs/ (the admin's guide and its images; the bundle carries them too)."""
+    return _root().joinpath("docs", *parts)
 
 
 def resource_path(*parts: str) -> Path:

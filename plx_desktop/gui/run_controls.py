@@ -82,7 +82,8 @@ class RunControls(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._running = False
-        self.run_button = QPushButton("Run &now")
+        # No mnemonic: the button's one shortcut is F5 (a mnemonic would be replaced by it).
+        self.run_button = QPushButton("Run now")
         self.run_button.setObjectName("runNowButton")
         self.run_button.setIcon(icon("run"))
         self.run_button.setShortcut(QKeySequence("F5"))
@@ -122,7 +123,8 @@ class RunControls(QWidget):
         self.pause_toggled.emit(paused)
 
     def _show_paused(self, paused: bool) -> None:
-        self.pause_button.setText("&Resume" if paused else "&Pause")
+        # Alt+U for both: Alt+P belongs to "Integration profile", Alt+R to "Retry selected".
+        self.pause_button.setText("Res&ume" if paused else "Pa&use")
         self.pause_button.setIcon(icon("run" if paused else "pause"))
         self.pause_button.setToolTip("Start syncing automatically again" if paused else
                                      "Stop syncing automatically (Run now still works)")
@@ -130,7 +132,7 @@ class RunControls(QWidget):
     def set_running(self, running: bool) -> None:
         """While a run is going, Run now becomes Stop."""
         self._running = running
-        self.run_button.setText("St&op" if running else "Run &now")
+        self.run_button.setText("Stop" if running else "Run now")
         self.run_button.setIcon(icon("stop" if running else "run"))
         self.run_button.setShortcut(QKeySequence("F5"))
         self.run_button.setToolTip("Stop the running sync at the next safe point (F5)" if running

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QHelpEvent, QIcon, QMouseEvent, QPainter, QPalette
+from PySide6.QtGui import QHelpEvent, QIcon, QMouseEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -127,7 +127,20 @@ class StepsDelegate(QStyledItemDelegate):
             icon_rect = QRect(0, 0, ICON, ICON)
             icon_rect.moveCenter(button_rect.center())
             icon(button.icon_name).paint(painter, icon_rect, mode=_mode(selected))
+        if opt.state & QStyle.StateFlag.State_HasFocus and self.view.hasFocus():
+            self._paint_focus(painter, opt, selected)
         painter.restore()
+
+    @staticmethod
+    def _paint_focus(painter: QPainter, opt: QStyleOptionViewItem, selected: bool) -> None:
+        """The keyboard's row: a frame in the highlight colour (on a selected row, in the
+        highlighted text's colour, which stands out against it)."""
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Highlight
+        painter.setOpacity(1.0)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(opt.palette.color(role), 2, Qt.PenStyle.DotLine if selected
+                            else Qt.PenStyle.SolidLine))
+        painter.drawRoundedRect(opt.rect.adjusted(2, 2, -2, -2), 3, 3)
 
     # -- interaction ------------------------------------------------------------------------
 

@@ -185,6 +185,21 @@ class StepsModel(QAbstractListModel):
             self._own_structural_edit = False
         return cloned[0]
 
+    def restore_step(self, step: Step, row: int) -> bool:
+        """Undo a removal: `step` back at `row`."""
+        if self._refuse_if_read_only("Restoring a step") or \
+                any(s.uid == step.uid for s in self.profile.steps):
+            return False
+        row = max(0, min(row, self.rowCount()))
+        self._own_structural_edit = True
+        self.beginInsertRows(QModelIndex(), row, row)
+        try:
+            self.profile.restore_step(step, row)
+        finally:
+            self.endInsertRows()
+            self._own_structural_edit = False
+        return True
+
     def remove_step(self, row: int) -> bool:
         if self._refuse_if_read_only("Removing a step"):
             return False

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QToolButton,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plx_desktop.domain.step import Step
 from plx_desktop.gui.add_step_popup import AddStepPopup
 from plx_desktop.gui.resources import icon
 from plx_desktop.gui.step_palette import StepPalette
@@ -92,6 +94,10 @@ class StepsTab(QWidget):
         self.preview_button.clicked.connect(lambda: self.preview_requested.emit(None))
         self.hint = QLabel("Drag rows to change the order steps run in.")
         self.hint.setObjectName("lockedHint")
+        # Wraps rather than widening the window (the Custom profile's hint is a long one).
+        self.hint.setWordWrap(True)
+        self.hint.setMinimumWidth(120)
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.view = StepsListView(self)
         self.view.setModel(model)
         self.palette = StepPalette(self)
@@ -156,6 +162,15 @@ class StepsTab(QWidget):
         # Space belongs to the view itself (it toggles the checkbox); the action is for the menu.
         self.toggle_action.setShortcut(QKeySequence())
         self.toggle_action.setText("&Turn on/off\tSpace")
+        self._removed: list[tuple[Step, int]] = []  # (step, row), last removed last
+        self.undo_action = QAction("&Undo remove", self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.setEnabled(False)
+        self.undo_action.triggered.connect(self.undo_remove)
+        self.view.addAction(self.undo_action)  # its context menu too
+        # Another profile shown (or the list re-read): its removals are not these.
+        self.model.modelReset.connect(self._forget_removals)
         self.preview_step_action = self._action("&Preview this step", None, "Ctrl+Shift+F5",
                                                 self._preview_current)
         self.preview_all_action = QAction("Preview the whole &profile", self)
@@ -208,11 +223,44 @@ class StepsTab(QWidget):
         if name == "settings":
             self.settings_requested.emit(row, "")
         elif name == "add_action":
-            self.settings_requested.emit(row, "actions")
+            self.settings_requested.emit(row, "add_action")  # straight to a new action
         elif name == "clone":
             self.model.clone_step(row)
         elif name == "remove":
-            self.model.remove_step(row)
+            self.remove_with_undo(row)
+
+    def remove_with_undo(self, row: int) -> bool:
+        """Remove a step at once and say how to get it back (Ctrl+Z, or Edit ▸ Undo remove):
+        an undo, rather than a confirmation to click through every time."""
+        step = self.model.step_at(row)
+        if not self.model.remove_step(row):
+            return False
+        self._removed.append((step, row))
+        self.undo_action.setEnabled(True)
+        self.undo_action.setText(f"&Undo remove {step.label}")
+        self.message.emit(f"Removed the step {step.label}. Ctrl+Z puts it back.")
+        return True
+
+    def undo_remove(self) -> bool:
+        """Put the last removed step back where it was (its settings, cursor and links too)."""
+        if not self._removed or self.model.read_only:
+            return False
+        step, row = self._removed.pop()
+        restored = self.model.restore_step(step, row)
+        if restored:
+            self.view.setCurrentIndex(self.model.index(min(row, self.model.rowCount() - 1)))
+            self.message.emit(f"The step {step.label} is back.")
+        self.undo_action.setEnabled(bool(self._removed))
+        if self._removed:
+            self.undo_action.setText(f"&Undo remove {self._removed[-1][0].label}")
+        else:
+            self.undo_action.setText("&Undo remove")
+        return restored
+
+    def _forget_removals(self) -> None:
+        self._removed.clear()
+        self.undo_action.setEnabled(False)
+        self.undo_action.setText("&Undo remove")
 
     def _move(self, delta: int) -> None:
         row = self.current_row()

@@ -9,18 +9,23 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
+from plx_desktop.gui.dialog_sizes import fit_and_remember
 from plx_desktop.gui.log_query import entry_value
 
 
-def _show(window: Any, name: str, dialog: QDialog) -> QDialog:
+def _show(window: Any, name: str, dialog: QDialog, modal: bool = True) -> QDialog:
     old = getattr(window, name, None)
     if old is not None:
         old.close()
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    fit_and_remember(dialog, name.removesuffix("_dialog"))
     dialog.destroyed.connect(lambda *_: setattr(window, name, None)
                              if getattr(window, name, None) is dialog else None)
     setattr(window, name, dialog)
-    dialog.open()
+    if modal:
+        dialog.open()
+    else:
+        dialog.show()  # beside the main window, which stays usable
     return dialog
 
 
@@ -61,3 +66,15 @@ def open_sync_settings(window: Any) -> QDialog:
     dialog.accepted.connect(lambda: window.statusBar().showMessage(
         "Sync settings saved; the next run uses them.", 10_000))
     return _show(window, "sync_settings_dialog", dialog)
+
+
+def open_guide(window: Any) -> QDialog:
+    """Help ▸ Admin's guide (F1): one window, brought back to the front when already open."""
+    from plx_desktop.gui.guide_window import GuideWindow
+
+    old = getattr(window, "guide_dialog", None)
+    if old is not None:
+        old.raise_()
+        old.activateWindow()
+        return old
+    return _show(window, "guide_dialog", GuideWindow(window), modal=False)

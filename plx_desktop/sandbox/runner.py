@@ -37,6 +37,7 @@ class SandboxInfo:
     peoplelinx_api_key: str
     ca_file: str
     pid: int
+    salesforce_org_id: str = ""  # userinfo's organization_id: whose state a data dir holds
 
     def write(self, state_dir: Path) -> Path:
         path = state_dir / SANDBOX_JSON
@@ -130,6 +131,7 @@ def start_sandbox(state_dir: Path, *, seed: str | int | None = None, latency_ms:
         peoplelinx_api_key=plx.api_key(),
         ca_file=str(ca_file),
         pid=os.getpid(),
+        salesforce_org_id=sf.org.org_id,
     )
     info.write(state_dir)
     return Sandbox(state_dir, sf, plx, sf_server, plx_server, info)

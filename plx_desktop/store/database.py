@@ -24,6 +24,7 @@ from plx_desktop.store.links import Links, RecordLink
 from plx_desktop.store.log import LogEntry, SyncLog
 from plx_desktop.store.migrations import SCHEMA_VERSION, migrate
 from plx_desktop.store.models import build_models
+from plx_desktop.store.org_state import OrgState
 from plx_desktop.store.outbox import Outbox
 from plx_desktop.store.profiles import Profiles
 from plx_desktop.store.retry_schedule import RetrySchedule
@@ -57,6 +58,7 @@ class Store:
         self.retry_schedule = RetrySchedule(self.db)
         self.health = Health(self.db)
         self.conflicts = Conflicts(self.db)
+        self.org_state = OrgState(self.db, self.settings)
         self.profiles = Profiles(self.db, self.models, self.settings)
 
     @contextmanager

@@ -187,6 +187,18 @@ CREATE TABLE retry_schedule (
 CREATE INDEX retry_schedule_due ON retry_schedule(step_uid, next_try);
 """
 
+# v5: one Salesforce org's sync state stays with that org; the others' is filed away here
+# (org_state.py), a row of a scoped table as JSON.
+_V5 = """
+CREATE TABLE org_state (
+    id INTEGER PRIMARY KEY,
+    org_id TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    row TEXT NOT NULL
+);
+CREATE INDEX org_state_org ON org_state(org_id, tbl, id);
+"""
+
 # Ended links: a record deleted or merged away on one side, so that its person (or record) is
 # never created again by itself, and an undeleted record can be linked to its person again.
 _ENDED_LINKS = """
@@ -214,7 +226,8 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3),
-                                                       _script(_V4), _script(_ENDED_LINKS)]
+                                                       _script(_V4), _script(_V5),
+                                                       _script(_ENDED_LINKS)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -15,6 +15,14 @@ ACTIVE_PROFILE = "active_profile"  # "default" | "custom"
 # Off by default, as in the Integrations article: a converted lead's updates are skipped. On: they
 # go to the contact the lead became.
 FOLLOW_CONVERTED_LEADS = "follow_converted_leads"
+# "Run lead assignment rules on new leads": on by default, as Salesforce's REST API does; updates
+# never run them (Sforce-Auto-Assign: FALSE), so a synced field never changes a lead's owner.
+RUN_LEAD_ASSIGNMENT_RULES = "run_lead_assignment_rules"
+# Save past a duplicate rule whose action allows it (Sforce-Duplicate-Rule-Header: allowSave=true).
+DUPLICATE_RULES_ALLOW_SAVE = "duplicate_rules_allow_save"
+# {PeopleLinx user's email: Salesforce user's email or username} for Task owners the org's users'
+# own emails do not find.
+TASK_OWNER_MAP = "task_owner_map"
 # How far behind its cursor a Salesforce-sourced step reads again, for rows a long transaction
 # committed late (stamped before the cursor had passed them); the links' fingerprints drop what
 # was already synced. Airbyte reads 600 s back.
@@ -29,6 +37,7 @@ PEOPLELINX_CONNECTION = "peoplelinx.connection"  # {"account_name", "base_url", 
 
 DEFAULTS: dict[str, Any] = {POLL_INTERVAL_SECONDS: 300, API_USAGE_CAP: 0.9, ACTIVE_PROFILE: "default",
                             FOLLOW_CONVERTED_LEADS: False, LOOKBACK_SECONDS: 600,
+                            RUN_LEAD_ASSIGNMENT_RULES: True, DUPLICATE_RULES_ALLOW_SAVE: False,
                             SALESFORCE_DELETES: "keep", PEOPLELINX_DELETES: "keep"}
 
 _SECRET_WORDS = ("token", "secret", "password", "api_key", "apikey", "credential")

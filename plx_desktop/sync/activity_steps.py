@@ -13,7 +13,7 @@ from typing import Any
 from plx_desktop.domain import Step
 from plx_desktop.domain.convert import fingerprint
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import retries
+from plx_desktop.sync import inflight, retries
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
@@ -101,7 +101,10 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
         return
     outbox_ids = record_intent(ctx, step.uid, "salesforce", OPERATION,
                                [(key, a["updated_at"], new) for a, _, key, new in pending])
-    results = _upsert_tasks(ctx, rows, [new for _, _, _, new in pending])
+    if inflight.has_key_field(ctx, "Task", EXTERNAL_ID):
+        results = _upsert_tasks(ctx, rows, [new for _, _, _, new in pending])
+    else:  # a fresh org: Tasks are created once and updated by Id (inflight.py)
+        results = inflight.write_tasks(ctx, report, rows, pending, existing, in_flight)
     new_links = []
     for row, (activity, who, key, new), result in zip(rows, pending, results, strict=True):
         label = _subject(kind, activity)

@@ -141,6 +141,7 @@ class RunContext:
         self._describes = describe_cache if describe_cache is not None else {}
         self._people_fields = people_fields_cache if people_fields_cache is not None else {}
         self._accounts: Accounts | None = None
+        self.run_cache: dict[str, Any] = {}  # what a step reads once a run (the org's rules, ...)
 
     # -- lookups cached for the run --------------------------------------------------------
 

@@ -37,13 +37,15 @@ class PreviewSalesforce:
     def __getattr__(self, name: str) -> Any:  # reads: describe, iter_query, iter_changed, ...
         return getattr(self._sf, name)
 
-    def create(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+    # The org-rule options (assign, allow_duplicates, assignment_rule_id) change nothing here.
+    def create(self, sobject: str, records: list[dict[str, Any]], **_rules: Any) -> list[RecordResult]:
         return [RecordResult(_new_id(sobject), True, True) for _ in records]
 
-    def update(self, sobject: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+    def update(self, sobject: str, records: list[dict[str, Any]], **_rules: Any) -> list[RecordResult]:
         return [RecordResult(r.get("Id"), True, False) for r in records]
 
-    def upsert(self, sobject: str, ext_field: str, records: list[dict[str, Any]]) -> list[RecordResult]:
+    def upsert(self, sobject: str, ext_field: str, records: list[dict[str, Any]],
+               **_rules: Any) -> list[RecordResult]:
         values = [str(r.get(ext_field)) for r in records if r.get(ext_field)]
         existing: dict[str, str] = {}
         for start in range(0, len(values), 200):

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.connectors.salesforce_setup import (
@@ -27,6 +28,7 @@ from plx_desktop.connectors.salesforce_setup import (
 )
 from plx_desktop.domain import Profile, Step
 from plx_desktop.domain.catalog import System
+from plx_desktop.sync.connections import Connections, NotConnected, open_clients
 
 OK, MISSING, WARNING = "ok", "missing", "warning"
 OBJECTS = ("Contact", "Lead", "Task", "Account")
@@ -86,11 +88,27 @@ class CheckReport:
         return [i for i in self.missing if i.fixable]
 
     def setup_plan(self) -> list[str]:
-        """What Set up would change, one line each."""
-        return [i.fix for i in self.fixable()]
+        """What Set up would change, one line each (the grant said once, last)."""
+        fixes = [i.fix for i in self.fixable()]
+        if fixes:
+            fixes.append(f"Give the connected user read and edit on these fields through the "
+                         f"permission set {PERMISSION_SET_LABEL}, assigned to them")
+        return fixes
 
     def item(self, key: str) -> CheckItem | None:
         return next((i for i in self.items if i.key == key), None)
+
+
+def open_salesforce(connections: Connections) -> SalesforceClient:
+    """The Salesforce client alone (Check org needs no PeopleLinx), opened as a sync opens it."""
+    if connections.peoplelinx is not None and connections.salesforce is not None:
+        sf, plx = open_clients(connections, retry=RetryPolicy())
+        plx.close()
+        return sf
+    if connections.salesforce is None:
+        raise NotConnected("Salesforce is not connected: connect it first (plx-desktop, "
+                           "Connections, or plx-desktop connect salesforce).")
+    return SalesforceClient(connections.salesforce, retry=RetryPolicy())
 
 
 def run_check(client: SalesforceClient, profile: Profile | None) -> CheckReport:
@@ -170,8 +188,7 @@ def _check_peoplelinx_fields(client: SalesforceClient, report: CheckReport,
                 key, title, MISSING, f"{sobject} has no {name} ('{label}'): the sync then has "
                 f"to look up each {sobject} it created before a crash instead of upserting it. "
                 f"Set up can create it and {grant}.",
-                fix=f"Create {sobject}.{name} (Text(64), External ID, Unique), readable and "
-                    f"editable by the connected user (permission set {PERMISSION_SET_LABEL})"))
+                fix=f"Create {sobject}.{name} (Text(64), External ID, Unique)"))
         elif not (found.external_id and found.unique and found.type == "string"):
             report.items.append(CheckItem(
                 key, title, MISSING, f"{sobject}.{name} exists but is not a Text field marked "

@@ -31,6 +31,10 @@ class InFlight:
     def was_creating(self, key: str) -> bool:
         return key in self.creating
 
+    def sent_at(self, key: str) -> str | None:
+        """When a previous run sent this write (ISO 8601), for looking up what it made."""
+        return self._sent_at.get(key)
+
     def created_by_us(self, key: str, created_at: str | None) -> bool:
         """For an upsert that may have matched someone who already existed: it created the
         record only if the record is younger than the write. (The comparison is across two

@@ -16,7 +16,7 @@ from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain import Step, is_valid_email
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import deletes, deletes_peoplelinx, retries
+from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, retries
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
@@ -45,6 +45,7 @@ from plx_desktop.sync.salesforce_matching import (
     sf_row,
 )
 from plx_desktop.sync.values import active, changed, plx_get, to_salesforce
+from plx_desktop.sync.write_rules import bulk_assignment_rule, create_rules
 
 EXTERNAL_ID = "PeopleLinx_Id__c"
 OPERATION = "salesforce_upsert"
@@ -140,11 +141,14 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
     todo = [w for w in todo if w.sf_id is not None or not w.leave]
     apply_rules(step, ctx, report, todo, mappings)
     resolve_accounts(ctx, report, todo, accounts, sobject)
+    describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
+    ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
+    if ext is None:  # a fresh org: what a crashed run created is looked up first (inflight.py)
+        inflight.adopt_people(ctx, report, sobject, describe, [w for w in todo if not w.sf_id],
+                              in_flight)
     updates = [w for w in todo if w.sf_id and changed(w.values, w.known)]
     creates = [w for w in todo if not w.sf_id]
     unchanged = [w for w in todo if w.sf_id and not changed(w.values, w.known)]
-    describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
-    ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
     outbox_ids = record_intent(
         ctx, step.uid, "salesforce", OPERATION,
         [(w.person["id"], w.person["updated_at"], w.sf_id is None) for w in updates + creates])
@@ -167,10 +171,17 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
     if creates:
         rows = [create_row(w, sobject, describe) | ({ext: w.person["id"]} if ext else {})
                 for w in creates]
+        rules = create_rules(ctx, sobject)
         if ext and bulk and len(rows) > ctx.tuning.salesforce_batch:
-            results = ctx.sf.bulk_upsert(sobject, ext, rows)
+            results = ctx.sf.bulk_upsert(sobject, ext, rows,
+                                         assignment_rule_id=bulk_assignment_rule(ctx, sobject))
+        elif ext:
+            results = ctx.sf.upsert(sobject, ext, rows, assign=rules.assign,
+                                    allow_duplicates=rules.allow_duplicates)
         else:
-            results = ctx.sf.upsert(sobject, ext, rows) if ext else ctx.sf.create(sobject, rows)
+            # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
+            results = inflight.create_once(ctx, sobject, rows, assign=rules.assign,
+                                           allow_duplicates=rules.allow_duplicates)
         for write, result in zip(creates, results, strict=True):
             _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
     ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)

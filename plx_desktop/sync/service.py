@@ -25,6 +25,7 @@ from plx_desktop.store.settings import (
     FOLLOW_CONVERTED_LEADS,
     SALESFORCE_CONNECTION,
 )
+from plx_desktop.sync import org_guard
 from plx_desktop.sync.connections import (
     Connections,
     PeopleLinxSettings,
@@ -88,6 +89,10 @@ def run_sync(data_dir: Path, connections: Connections, *, profile: str | None = 
         if not dry_run:
             store.log.close_abandoned_runs()
             run_id = store.log.start_run(chosen.kind.value)
+        # One org's state stays with that org: no run against another until it is connected.
+        refused = org_guard.refusal(data_dir, store, connections, dry_run=dry_run)
+        if refused is not None:
+            return _finish(store, run_id, Outcome("failed", [], refused, "OTHER_ORG"), None, [])
         return _run(store, run_id, chosen, connections, events=events, cancel=cancel,
                     dry_run=dry_run, steps=steps, tuning=tuning, retry=retry, clients=clients)
     except Exception as exc:  # noqa: BLE001 - the run's record is closed whatever happened

@@ -20,11 +20,11 @@ def _codes(results: list[RecordResult]) -> list[str | None]:
 def test_create_update_delete_with_mixed_records_in_order(sf_server: Any) -> None:
     sf = client(sf_server)
     created = sf.create("Lead", [_lead(1), {"FirstName": "NoLastName", "Company": "Acme"}, _lead(2),
-                                 _lead(3, Status="Not a status")])
+                                 _lead(3, Email="not an email")])
     assert [r.success for r in created] == [True, False, True, False]
     assert created[0].created and created[0].id and created[0].id.startswith("00Q")
     assert created[1].error_code == "REQUIRED_FIELD_MISSING" and "LastName" in created[1].errors[0].fields
-    assert created[3].error_code == "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+    assert created[3].error_code == "INVALID_EMAIL_ADDRESS"
     good = [created[0].id, created[2].id]
 
     updated = sf.update("Lead", [{"Id": good[0], "Title": "CTO"}, {"Id": "00Q000000000000AAA", "Title": "x"},

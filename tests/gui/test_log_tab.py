@@ -175,3 +175,31 @@ def test_a_large_log_is_read_page_by_page(qtbot, store, qtmodeltester):
     for row in range(30_000, 31_000):  # scrolling down reads the next page by id
         assert row_label(tab, row) == f"Person {total - 1 - row}"
     assert model.cached_rows() <= model.page_size * model.max_pages
+
+
+def test_every_record_link_can_be_copied(qtbot, tab):
+    from PySide6.QtGui import QGuiApplication
+
+    tab.view.setCurrentIndex(tab.model.index(3, 0))
+    assert tab.copy_link_action in tab.view.actions()  # in the row's context menu
+    assert tab.copy_link_action.shortcut().toString() == "Ctrl+Shift+C"
+    tab.copy_link_action.trigger()
+    assert QGuiApplication.clipboard().text() == f"{INSTANCE}/003{996:015d}"
+
+
+def test_no_browser_shows_the_address_to_copy(qtbot, tab):
+    # Qt's offscreen platform has no browser at all: opening a record fails, as on a server.
+    from PySide6.QtGui import QGuiApplication
+
+    from plx_desktop.gui.links import NO_BROWSER
+
+    tab.view.setCurrentIndex(tab.model.index(0, 0))
+    tab.open_record_action.trigger()
+    dialog = tab.property("url_dialog")
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.message.text() == NO_BROWSER
+    assert dialog.url == f"{INSTANCE}/003{999:015d}"
+    assert dialog.field.selectedText() == dialog.url
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == dialog.url
+    dialog.close()

@@ -78,7 +78,7 @@ def test_run_now_completes_and_updates_the_status_bar(qtbot, make_window):
     assert "created" in window.status.progress_text.text()
     assert window.status.api_usage.text() != "Salesforce API: –"
     qtbot.waitUntil(lambda: not window.runner.running)
-    assert window.run_controls.run_button.text() == "Run &now"
+    assert window.run_controls.run_button.text() == "Run now"
     assert window.status.next_run.text().startswith("Next run at")
     window.grab().save("/tmp/gui/main_after_run.png") if Path("/tmp/gui").is_dir() else None
 
@@ -147,7 +147,7 @@ def test_pause_stops_the_timer(qtbot, make_window):
     window = make_window()
     assert window.scheduler.next_run is not None
     window.run_controls.pause_button.click()
-    assert window.scheduler.next_run is None and window.run_controls.pause_button.text() == "&Resume"
+    assert window.scheduler.next_run is None and window.run_controls.pause_button.text() == "Res&ume"
     assert window.status.next_run.text() == "Automatic sync paused"
     window.run_controls.pause_button.click()
     assert window.scheduler.next_run is not None

@@ -75,7 +75,7 @@ def test_mandatory_mappings_are_locked(qtbot, store, catalog):
     model, section = dialog.mappings.model, dialog.mappings
     first = model.index(0, 0)
     assert not first.data(1).isNull()  # the lock icon (DecorationRole)
-    assert first.data(3) == MANDATORY_TIP  # ToolTipRole
+    assert first.data(3) == MANDATORY_TIP + " (API name: FirstName)"  # ToolTipRole
     section.table.selectRow(0)
     assert not section.remove_button.isEnabled()
     assert section.remove_selected() is False
@@ -306,3 +306,32 @@ def test_the_step_form_hands_the_checked_step_to_save_and_shows_a_refusal(qtbot,
     assert [m.salesforce_field for m in received[0].mappings] == ["FirstName", "Email", "LastName"]
     assert dialog.error_label.text() == "The settings could not be saved: the disk is full"
     assert dialog.saved_step is None
+
+
+def test_the_default_profile_reads_the_articles_words(qtbot, store, catalog):
+    # "First Name → FirstName, Email → Email, Last Name → LastName, Company Name → Account":
+    # labels, not API names, and the same once describe's labels have loaded.
+    from plx_desktop.domain.catalog import mapping_text
+    from plx_desktop.domain.fields import PeopleLinxField, SalesforceField
+
+    for kind_key in ("contact_to_people", "lead_to_people"):
+        dialog = open_dialog(qtbot, store, catalog, kind_key, profile_kind="default", wait=())
+        model = dialog.mappings.model
+
+        def rows(model=model):
+            return [(model.index(r, 0).data(), model.index(r, 2).data())
+                    for r in range(model.rowCount())][:4]
+
+        words = [("First Name", "FirstName"), ("Email", "Email"), ("Last Name", "LastName"),
+                 ("Company Name", "Account")]
+        assert rows() == words
+        model.set_field_labels([SalesforceField("Company", "Company", "string"),
+                                SalesforceField("Title", "Title", "string")],
+                               [PeopleLinxField("first_name", "First Name", "string")])
+        assert rows() == words
+        assert [mapping_text(m) for m in model.mappings()[:4]] == [
+            "First Name → FirstName", "Email → Email", "Last Name → LastName",
+            "Company Name → Account"]
+        assert model.index(3, 0).data(3) == ("API name: Account.Name" if kind_key.startswith("c")
+                                             else "API name: Company")
+        dialog.reject()

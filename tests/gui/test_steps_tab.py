@@ -192,4 +192,35 @@ def test_hover_buttons_clone_and_remove(qtbot, tab):
         rect = view.visualRect(tab.model.index(0))
         actions = dict((b.name, r) for b, r in view.delegate.button_rects(rect, tab.model.index(0)))
         qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=actions["add_action"].center())
-    assert asked.args == [0, "actions"]
+    assert asked.args == [0, "add_action"]  # straight to a new action
+
+
+def test_remove_step_is_undone_with_ctrl_z(qtbot, tab, session):
+    model = tab.model
+    before_uids, before_kinds = uids(model), stored_kinds(session)
+    messages = []
+    tab.message.connect(messages.append)
+    step = model.step_at(2)
+    tab.view.setCurrentIndex(model.index(2))
+    tab.view.setFocus()
+    qtbot.waitUntil(tab.view.hasFocus)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Delete)
+    assert step.uid not in uids(model) and len(stored_kinds(session)) == len(before_kinds) - 1
+    assert messages[-1] == f"Removed the step {step.label}. Ctrl+Z puts it back."
+    assert tab.undo_action.isEnabled()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert uids(model) == before_uids  # the same step (uid, cursor, links), in its place
+    assert stored_kinds(session) == before_kinds
+    assert session.store.profiles.load(ProfileKind.CUSTOM).steps[2] == step
+    assert not tab.undo_action.isEnabled()
+    assert not tab.undo_remove()  # nothing more to undo
+
+
+def test_the_row_remove_button_can_be_undone_too(qtbot, tab):
+    model = tab.model
+    before = uids(model)
+    tab.view.delegate.button_clicked.emit(0, "remove")
+    tab.view.delegate.button_clicked.emit(0, "remove")
+    assert uids(model) == before[2:]
+    assert tab.undo_remove() and tab.undo_remove()
+    assert uids(model) == before

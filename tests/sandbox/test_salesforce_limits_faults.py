@@ -40,14 +40,14 @@ def test_every_api_response_carries_the_limit_header(sf_server: Any) -> None:
     first = sf.api_usage["api-usage"]
     sf.query("SELECT Id FROM Contact LIMIT 1")
     assert sf.api_usage["api-usage"].used == first.used + 1
-    assert sf.api_usage["api-usage"].total == 1_000_000
+    assert sf.api_usage["api-usage"].total == 103_000
     failed = session_for(sf_server).get(f"{sf_server.url}/services/data/v62.0/sobjects/Contact/"
                                         "003000000000000AAA",
                                         headers={"Authorization": "Bearer nope"})
     assert failed.status_code == 401 and failed.headers["Sforce-Limit-Info"].startswith("api-usage=")
     limits = sf.limits()
-    assert limits["DailyApiRequests"]["Max"] == 1_000_000
-    assert limits["DailyApiRequests"]["Remaining"] == 1_000_000 - sf.api_usage["api-usage"].used
+    assert limits["DailyApiRequests"]["Max"] == 103_000
+    assert limits["DailyApiRequests"]["Remaining"] == 103_000 - sf.api_usage["api-usage"].used
 
 
 def test_past_the_daily_limit_calls_are_refused(sf_server: Any) -> None:
@@ -130,3 +130,13 @@ def test_requests_ca_bundle_elsewhere_does_not_break_the_session(
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(other))
     monkeypatch.setenv("CURL_CA_BUNDLE", str(other))
     assert client(sf_server).query("SELECT COUNT() FROM Lead")["totalSize"] == 150
+
+
+def test_the_daily_allocation_is_an_enterprise_orgs_of_its_size() -> None:
+    # "API Request Limits and Allocations": Enterprise Edition, 100,000 + 1,000 per licence.
+    from plx_desktop.sandbox.salesforce.limits import DEFAULT_DAILY_LIMIT, enterprise_daily_limit
+    from plx_desktop.sandbox.salesforce.org import STANDARD_USERS
+
+    assert enterprise_daily_limit(50) == 150_000
+    assert enterprise_daily_limit(0) == 100_000
+    assert len(STANDARD_USERS) == 3 and DEFAULT_DAILY_LIMIT == 103_000

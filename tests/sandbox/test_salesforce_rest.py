@@ -94,10 +94,13 @@ def test_describe_global_and_object_describe(sf_server: Any) -> None:
     prefixes = {o["name"]: o["keyPrefix"] for o in described["sobjects"]}
     assert prefixes == {"Account": "001", "Contact": "003", "Lead": "00Q", "Task": "00T",
                         "User": "005", "Organization": "00D", "PermissionSet": "0PS",
-                        "FieldPermissions": "01k", "PermissionSetAssignment": "0Pa"}
+                        "FieldPermissions": "01k", "PermissionSetAssignment": "0Pa",
+                        "AssignmentRule": "01Q", "LeadStatus": "01J", "TaskStatus": "01J",
+                        "TaskPriority": "01J"}
     lead = {f["name"]: f for f in sf.Lead.describe()["fields"]}
     assert lead["Company"]["length"] == 255 and not lead["Company"]["nillable"]
-    assert lead["Status"]["restrictedPicklist"] and lead["Status"]["type"] == "picklist"
+    # Lead Status is not a restricted picklist in Salesforce: an off-list value saves silently.
+    assert not lead["Status"]["restrictedPicklist"] and lead["Status"]["type"] == "picklist"
     assert [p["value"] for p in lead["Status"]["picklistValues"] if p["defaultValue"]] == \
         ["Open - Not Contacted"]
     assert not lead["IsConverted"]["updateable"] and lead["IsConverted"]["type"] == "boolean"

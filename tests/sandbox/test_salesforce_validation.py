@@ -30,8 +30,8 @@ CASES = [
     ("Lead", {"FirstName": "No"}, "REQUIRED_FIELD_MISSING", ["LastName", "Company"]),
     ("Contact", {"LastName": "x" * 81}, "STRING_TOO_LONG", ["LastName"]),
     ("Contact", {"LastName": "x", "Email": "nobody-at-example"}, "INVALID_EMAIL_ADDRESS", ["Email"]),
-    ("Lead", {"LastName": "x", "Company": "c", "Status": "Hot"},
-     "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", ["Status"]),
+    ("Task", {"Subject": "s", "Status": "Hot"}, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+     ["Status"]),
     ("Task", {"Subject": "s", "Priority": "Urgent"}, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
      ["Priority"]),
     ("Contact", {"LastName": "x", "AccountId": "not-an-id"}, "MALFORMED_ID", ["AccountId"]),
@@ -56,8 +56,10 @@ def test_rest_create_refuses(sf_server: Any, sobject: str, values: dict[str, Any
 
 def test_messages_read_like_salesforce(sf_server: Any) -> None:
     sf = client(sf_server)
-    assert refused(lambda: sf.Lead.create({"LastName": "x", "Company": "c", "Status": "Hot"}))[
+    assert refused(lambda: sf.Task.create({"Subject": "x", "Status": "Hot"}))[
         "message"] == "Status: bad value for restricted picklist field: Hot"
+    # Lead Status is not restricted, as in Salesforce: an off-list value saves silently.
+    assert sf.Lead.create({"LastName": "x", "Company": "c", "Status": "Hot"})["success"]
     assert refused(lambda: sf.Contact.create({"LastName": "x", "Email": "bad"}))[
         "message"] == "Email: invalid email address: bad"
     assert refused(lambda: sf.Contact.create({"LastName": "x", "Nope__c": 1}))[

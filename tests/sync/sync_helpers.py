@@ -54,6 +54,18 @@ class Control:
     def sf_faults(self, **values: Any) -> dict[str, Any]:
         return self._sf("POST", "faults", values)
 
+    def sf_control(self, method: str, path: str, body: Any = None) -> Any:
+        """Any Salesforce control endpoint (users, assignment-rule, duplicate-rule, ...)."""
+        return self._sf(method, path, body)
+
+    def sf_user(self, name: str, email: str | None = None) -> str:
+        """A new active user of the org (users outlive a reset: the username is made unique)."""
+        import secrets
+
+        username = f"{name}-{secrets.token_hex(4)}@plx-sandbox.example.com"
+        return self._sf("POST", "users", {"username": username, "email": email or username,
+                                          "first_name": name.title(), "last_name": "Rep"})["id"]
+
     def sf_calls(self) -> dict[str, Any]:
         return self._sf("GET", "calls")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -31,6 +31,7 @@ from plx_desktop.domain.catalog import System
 from plx_desktop.domain.errors import DomainError, ReadOnlyProfile
 from plx_desktop.domain.profile import Profile
 from plx_desktop.domain.step import Step
+from plx_desktop.gui.dialog_sizes import fit_and_remember
 from plx_desktop.gui.resources import load_ui
 from plx_desktop.gui.step_settings.actions_section import ActionsSection
 from plx_desktop.gui.step_settings.background import run_in_background
@@ -75,7 +76,7 @@ class StepSettingsDialog(QDialog):
         self.saved_step: Step | None = None
         self._save = save
         self.setWindowTitle(f"Step settings — {self.step.label}")
-        self.setMinimumSize(720, 560)
+        self.setMinimumSize(560, 400)  # fits a 1024×640 screen; it opens as large as it needs
         self.frame = load_ui("step_settings.ui", self)  # the dialog's frame (Designer)
         QVBoxLayout(self).addWidget(self.frame)
         self._find_frame_parts()
@@ -88,7 +89,32 @@ class StepSettingsDialog(QDialog):
             self.buttons.button(QDialogButtonBox.StandardButton.Save).hide()
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
         self._make_preview()
+        fit_and_remember(self, "stepSettings", self._content_size())
         self.load_catalog()
+
+    def start_adding_action(self) -> Any:
+        """The row's Add action icon: only the Actions section open, a new Add to sequence
+        action in it (the one kind there is), its sequence picker focused. The new row."""
+        if self.actions is None or self.read_only:
+            return None
+        for key, section in self.sections.items():
+            section.set_expanded(key == "actions")
+        row = self.actions.add_action()
+        row.sequence.setFocus()
+        self.frame.findChild(QScrollArea, "scrollArea").ensureWidgetVisible(row)
+        return row
+
+    def _content_size(self) -> QSize:
+        """What the dialog needs to show every section without a scroll bar: the scroll area's
+        own size hint is small, so count its content instead."""
+        scroll: QScrollArea = self.frame.findChild(QScrollArea, "scrollArea")
+        inner = scroll.widget().sizeHint()
+        frame = self.frame.sizeHint()
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        margins = self.layout().contentsMargins()
+        extra = QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+        return QSize(max(frame.width(), inner.width() + bar),
+                     frame.height() - scroll.sizeHint().height() + inner.height()) + extra
 
     # -- building ---------------------------------------------------------------------------------
 

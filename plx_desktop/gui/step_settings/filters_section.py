@@ -62,6 +62,7 @@ class FiltersSection(QWidget):
     def _build_rules(self, layout: QVBoxLayout) -> None:
         self.model = RulesModel(self.step.filter_rules, self)
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setAccessibleName("Filtering rules")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

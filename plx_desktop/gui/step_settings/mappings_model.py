@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 
+from plx_desktop.domain.catalog import PEOPLELINX_FIELD_LABELS, SALESFORCE_FIELD_LABELS
 from plx_desktop.domain.fields import PeopleLinxField, SalesforceField
 from plx_desktop.domain.mapping import FieldMapping, SyncRule
 from plx_desktop.domain.sync_rules import SYNC_RULE_TIPS, sync_rule_label
@@ -29,8 +30,9 @@ class MappingsModel(ListTableModel):
 
     Attributes:
         _mappings: the rows, as domain FieldMapping values.
-        _sf_labels / _plx_labels: field labels from describe and people fields, once loaded, so
-            rows read "First Name" rather than only "FirstName".
+        _sf_labels / _plx_labels: field labels, so rows read "First Name → FirstName" (the
+            article's words) rather than API names: the catalog's for the preset fields, then
+            describe's and the people fields' once loaded. API names are in the tooltips.
         with_sync_rules: whether the SYNC RULE column is shown (Contact/Lead ↔ People steps).
         editable: whether the sync rule can be changed (False in the Default profile).
     """
@@ -41,8 +43,8 @@ class MappingsModel(ListTableModel):
         self.with_sync_rules = with_sync_rules
         self.editable = True
         self._mappings: list[FieldMapping] = list(mappings)
-        self._sf_labels: dict[str, str] = {}
-        self._plx_labels: dict[str, str] = {}
+        self._sf_labels: dict[str, str] = dict(SALESFORCE_FIELD_LABELS)
+        self._plx_labels: dict[str, str] = dict(PEOPLELINX_FIELD_LABELS)
         self._lock = QIcon(str(LOCK_ICON)) if LOCK_ICON.exists() else QIcon()
 
     def mappings(self) -> list[FieldMapping]:
@@ -54,8 +56,8 @@ class MappingsModel(ListTableModel):
         self.endResetModel()
 
     def set_field_labels(self, sf: list[SalesforceField], plx: list[PeopleLinxField]) -> None:
-        self._sf_labels = {f.name: f.label for f in sf}
-        self._plx_labels = {f.key: f.label for f in plx}
+        self._sf_labels = {f.name: f.label for f in sf} | SALESFORCE_FIELD_LABELS
+        self._plx_labels = {f.key: f.label for f in plx} | PEOPLELINX_FIELD_LABELS
         if self._mappings:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._mappings) - 1, 3))
 
@@ -121,11 +123,9 @@ class MappingsModel(ListTableModel):
         mapping, column = self._mappings[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == SF_FIELD:
-                return self._named(self._sf_labels.get(mapping.salesforce_field),
-                                   mapping.salesforce_field)
+                return self._sf_labels.get(mapping.salesforce_field, mapping.salesforce_field)
             if column == PLX_FIELD:
-                return self._named(self._plx_labels.get(mapping.peoplelinx_field),
-                                   mapping.peoplelinx_field)
+                return self._plx_labels.get(mapping.peoplelinx_field, mapping.peoplelinx_field)
             if column == SF_TYPE:
                 return mapping.salesforce_type or ""
             if column == SYNC_RULE:
@@ -135,6 +135,10 @@ class MappingsModel(ListTableModel):
             return mapping.sync_rule.value
         if role == Qt.ItemDataRole.ToolTipRole and column == SYNC_RULE:
             return SYNC_RULE_TIPS[mapping.sync_rule]
+        if role == Qt.ItemDataRole.ToolTipRole and column in (SF_FIELD, PLX_FIELD):
+            name = mapping.salesforce_field if column == SF_FIELD else mapping.peoplelinx_field
+            return (f"{MANDATORY_TIP} (API name: {name})" if mapping.mandatory
+                    else f"API name: {name}")
         if role == Qt.ItemDataRole.DecorationRole and column == SF_FIELD and mapping.mandatory:
             return self._lock
         if role == Qt.ItemDataRole.ToolTipRole and mapping.mandatory:
@@ -143,6 +147,3 @@ class MappingsModel(ListTableModel):
             return mapping
         return None
 
-    @staticmethod
-    def _named(label: str | None, name: str) -> str:
-        return f"{label} ({name})" if label and label != name else name

@@ -51,6 +51,7 @@ class MappingsSection(QWidget):
         self._sf_list: list[SalesforceField] = []
         self._plx_list: list[PeopleLinxField] = []
         self.table = QTableView(self)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setAccessibleName("Field mappings")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

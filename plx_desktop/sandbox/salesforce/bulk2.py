@@ -29,6 +29,7 @@ from plx_desktop.sandbox.salesforce.bulk2_csv import (
 from plx_desktop.sandbox.salesforce.bulk2_store import DB_FILE, JobStore, now
 from plx_desktop.sandbox.salesforce.ids import new_id
 from plx_desktop.sandbox.salesforce.org import Operation
+from plx_desktop.sandbox.salesforce.org_rules import WriteOptions
 from plx_desktop.sandbox.salesforce.rest import api_route, bearer_token, error
 from plx_desktop.sandbox.web import Request, Response, Router
 
@@ -198,6 +199,8 @@ class _Bulk2:
             raise _error(400, "INVALIDJOB",
                          f"InvalidJob : Unable to find object: {body.get('object')}")
         job["object"] = sobject
+        if body.get("assignmentRuleId"):
+            job["assignmentRuleId"] = str(body["assignmentRuleId"])
         if operation == "upsert":
             ext = body.get("externalIdFieldName")
             field = self.org.schema.field(sobject, ext or "")
@@ -331,7 +334,10 @@ class _Bulk2:
     def _write(self, job: dict[str, Any], rows: list[list[str]], names: list[str]) -> list[Any]:
         """One result per row, in order; the rows that can be tried go to the org in one batch."""
         planned = [self._operation(job, self._values(job["object"], names, row)) for row in rows]
-        written = iter(self.org.apply([p for p in planned if isinstance(p, Operation)]))
+        # Bulk API runs an assignment rule only when the job names one (assignmentRuleId).
+        options = WriteOptions(auto_assign=job.get("assignmentRuleId") or "FALSE")
+        written = iter(self.org.apply([p for p in planned if isinstance(p, Operation)],
+                                      options=options))
         return [next(written) if isinstance(p, Operation) else p for p in planned]
 
     def _process_ingest(self, job_id: str) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from plx_desktop.sandbox.salesforce.org import Operation, Org, WriteResult
+from plx_desktop.sandbox.salesforce.org_rules import options_from_headers
 from plx_desktop.sandbox.salesforce.rest import api_route, error, json_body, not_found
 from plx_desktop.sandbox.salesforce.sobjects import full_record
 from plx_desktop.sandbox.web import Request, Response, Router
@@ -31,7 +32,7 @@ def result_json(result: WriteResult, with_created: bool = False) -> dict[str, An
         out["id"] = result.id
     out["success"] = result.success
     out["errors"] = [{"statusCode": _collection_code(e.status_code), "message": e.message,
-                      "fields": e.fields} for e in result.errors]
+                      "fields": e.fields, **e.extra} for e in result.errors]
     if with_created and result.success:
         out["created"] = result.created
     return out
@@ -76,9 +77,9 @@ class _Collections:
         attributes = record.get("attributes") if isinstance(record, dict) else None
         return str((attributes or {}).get("type") or "")
 
-    def _run(self, operations: list[Operation | WriteResult], all_or_none: bool,
-             with_created: bool = False) -> Response:
-        results = self.org.apply(operations, all_or_none)
+    def _run(self, request: Request, operations: list[Operation | WriteResult],
+             all_or_none: bool, with_created: bool = False) -> Response:
+        results = self.org.apply(operations, all_or_none, options_from_headers(request.header))
         return Response.json([result_json(r, with_created) for r in results])
 
     def create(self, request: Request, version: str) -> Response:
@@ -93,7 +94,7 @@ class _Collections:
                                  "cannot specify Id in an insert call", ["Id"]))
             else:
                 ops.append(Operation("create", kind, record))
-        return self._run(ops, all_or_none)
+        return self._run(request, ops, all_or_none)
 
     def update(self, request: Request, version: str) -> Response:
         records, all_or_none = self._records(request)
@@ -109,7 +110,7 @@ class _Collections:
             else:
                 values = {k: v for k, v in record.items() if k.lower() != "id"}
                 ops.append(Operation("update", kind, values, record_id=str(record_id)))
-        return self._run(ops, all_or_none)
+        return self._run(request, ops, all_or_none)
 
     def upsert(self, request: Request, version: str) -> Response:
         obj = self.org.security.view().object(request.params["sobject"])
@@ -129,7 +130,7 @@ class _Collections:
             key = next((v for k, v in record.items() if k.lower() == info.name.lower()), None)
             ops.append(Operation("upsert", obj.name, record, ext_field=info.name,
                                  ext_value=None if key is None else str(key)))
-        return self._run(ops, all_or_none, with_created=True)
+        return self._run(request, ops, all_or_none, with_created=True)
 
     def delete(self, request: Request, version: str) -> Response:
         ids = [i for i in request.query.get("ids", "").split(",") if i]
@@ -149,7 +150,7 @@ class _Collections:
                 ops.append(_fail("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", []))
             else:
                 ops.append(Operation("delete", kind, record_id=record_id))
-        return self._run(ops, _flag(request.query.get("allOrNone")))
+        return self._run(request, ops, _flag(request.query.get("allOrNone")))
 
     def retrieve(self, request: Request, version: str) -> Response:
         ids = [i for i in request.query.get("ids", "").split(",") if i]

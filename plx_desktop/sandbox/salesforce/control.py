@@ -134,6 +134,45 @@ def register(router: Router, app: SalesforceApp) -> None:
     def credentials(request: Request) -> Response:
         return Response.json(app.sandbox_credentials())
 
+    def checked(work: Any, status: int = 200) -> Response:
+        try:
+            return Response.json(work(), status)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise _bad(str(exc)) from None
+
+    def add_user(request: Request) -> Response:
+        body = _body(request)
+        return checked(lambda: {"id": org.add_user(
+            str(body.get("username") or ""), str(body.get("email") or ""),
+            str(body.get("first_name") or ""), str(body.get("last_name") or ""))}, 201)
+
+    def user_active(request: Request) -> Response:
+        body = _body(request)
+        return checked(lambda: org.set_user_active(request.params["user_id"],
+                                                   bool(body.get("active"))) or {"ok": True})
+
+    def set_assignment_rule(request: Request) -> Response:
+        return checked(lambda: org.rules.set_assignment_rule(_body(request)), 201)
+
+    def clear_assignment_rule(request: Request) -> Response:
+        org.rules.clear_assignment_rule()
+        return Response.json({"deleted": True})
+
+    def set_duplicate_rule(request: Request) -> Response:
+        return checked(lambda: org.rules.set_duplicate_rule(_body(request)), 201)
+
+    def clear_duplicate_rule(request: Request) -> Response:
+        return Response.json({"deleted": org.rules.clear_duplicate_rule(request.params["sobject"])})
+
+    def set_validation_rule(request: Request) -> Response:
+        return checked(lambda: org.rules.set_validation_rule(_body(request)), 201)
+
+    def clear_validation_rule(request: Request) -> Response:
+        return Response.json({"deleted": org.rules.clear_validation_rule(request.params["name"])})
+
+    def set_picklist(request: Request) -> Response:
+        return checked(lambda: org.picklists.set(_body(request)))
+
     base = CONTROL_PREFIX.rstrip("/")
     for method, path, handler in (
         ("POST", "/convert-lead", convert), ("GET", "/faults", get_faults),
@@ -142,7 +181,15 @@ def register(router: Router, app: SalesforceApp) -> None:
         ("DELETE", "/calls", clear_calls), ("POST", "/reset", reset), ("POST", "/seed", seed),
         ("GET", "/limits", get_limits), ("POST", "/limits", set_limits),
         ("POST", "/fields", add_field), ("POST", "/field-security", field_security), ("GET", "/records/{sobject}", records),
-        ("GET", "/credentials", credentials),
+        ("GET", "/credentials", credentials), ("POST", "/users", add_user),
+        ("POST", "/users/{user_id}/active", user_active),
+        ("POST", "/assignment-rule", set_assignment_rule),
+        ("DELETE", "/assignment-rule", clear_assignment_rule),
+        ("POST", "/duplicate-rule", set_duplicate_rule),
+        ("DELETE", "/duplicate-rule/{sobject}", clear_duplicate_rule),
+        ("POST", "/validation-rule", set_validation_rule),
+        ("DELETE", "/validation-rule/{name}", clear_validation_rule),
+        ("POST", "/picklist", set_picklist),
     ):
         router.add(method, base + path, handler, "control" + path)
     record_events.register(router, org)

@@ -44,7 +44,7 @@ def describe_field(f: FieldInfo) -> dict[str, Any]:
         "autoNumber": False, "byteLength": f.length * 3 if is_text or f.type in ("id", "reference")
         else 0,
         "calculated": f.calculated, "calculatedFormula": None, "cascadeDelete": False,
-        "caseSensitive": False, "compoundFieldName": None, "controllerName": None,
+        "caseSensitive": False, "compoundFieldName": f.compound_field_name, "controllerName": None,
         "createable": f.createable, "custom": f.custom, "defaultValue": f.default_value
         if f.type == "boolean" else None,
         "defaultValueFormula": None, "defaultedOnCreate": f.defaulted_on_create,

@@ -9,7 +9,8 @@ import string
 KEY_PREFIXES = {
     "Account": "001", "Contact": "003", "User": "005", "Task": "00T", "Lead": "00Q",
     "Organization": "00D", "PermissionSet": "0PS", "FieldPermissions": "01k",
-    "PermissionSetAssignment": "0Pa",
+    "PermissionSetAssignment": "0Pa", "AssignmentRule": "01Q", "LeadStatus": "01J",
+    "TaskStatus": "01J", "TaskPriority": "01J",
 }
 _BASE62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 _SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"

@@ -6,10 +6,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from plx_desktop.sandbox.salesforce.db import Database
+from plx_desktop.sandbox.salesforce.org import STANDARD_USERS
 from plx_desktop.sandbox.salesforce.rest import api_route, error
 from plx_desktop.sandbox.web import Request, Response, Router
 
-DEFAULT_DAILY_LIMIT = 1_000_000
+# Salesforce's "API Request Limits and Allocations" (Developer Limits and Allocations Quick
+# Reference): an Enterprise Edition org's total daily allocation is 100,000 plus, per licence,
+# 1,000 calls for a Salesforce licence. The sandbox org is an Enterprise Edition org whose users
+# each hold one, so the usage meter shows what an org of its size would really have.
+BASE_DAILY_ALLOCATION = 100_000
+CALLS_PER_SALESFORCE_LICENCE = 1_000
+
+
+def enterprise_daily_limit(licensed_users: int) -> int:
+    return BASE_DAILY_ALLOCATION + CALLS_PER_SALESFORCE_LICENCE * max(0, int(licensed_users))
+
+
+DEFAULT_DAILY_LIMIT = enterprise_daily_limit(len(STANDARD_USERS))  # 103,000
 LIMIT_HEADER = "Sforce-Limit-Info"
 
 

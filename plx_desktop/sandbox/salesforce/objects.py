@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from plx_desktop.sandbox.salesforce.ids import KEY_PREFIXES
 from plx_desktop.sandbox.salesforce.schema import FieldInfo, ObjectInfo, PicklistValue
+from plx_desktop.sandbox.salesforce.standard_fields import add_standard_fields
 
 LEAD_STATUSES = ("Open - Not Contacted", "Working - Contacted", "Closed - Converted",
                  "Closed - Not Converted")
@@ -135,7 +136,8 @@ def standard_objects() -> dict[str, ObjectInfo]:
         FieldInfo("Company", "string", length=255, required=True),
         FieldInfo("Phone", "phone", length=40),
         FieldInfo("Email", "email", length=80),
-        _picklist("Status", LEAD_STATUSES, LEAD_STATUSES[0], restricted=True, nillable=False),
+        # Not a restricted picklist in Salesforce: an off-list value saves silently.
+        _picklist("Status", LEAD_STATUSES, LEAD_STATUSES[0], nillable=False),
         _picklist("LeadSource", LEAD_SOURCES, label="Lead Source"),
         FieldInfo("Description", "textarea", length=32000),
         FieldInfo("IsConverted", "boolean", label="Converted", nillable=False, createable=False,
@@ -178,8 +180,10 @@ def standard_objects() -> dict[str, ObjectInfo]:
         FieldInfo("OrganizationType", "string", length=40, createable=False, updateable=False),
         *_system_fields(),
     ], createable=False, updateable=False, deletable=False)
-    setup = _setup_objects()
-    return {o.name: o for o in (account, contact, lead, task, user, organization, *setup)}
+    setup = [*_setup_objects(), *_org_rule_objects()]
+    objects = {o.name: o for o in (account, contact, lead, task, user, organization, *setup)}
+    add_standard_fields(objects)
+    return objects
 
 
 def _setup_objects() -> list[ObjectInfo]:
@@ -218,3 +222,33 @@ def _setup_objects() -> list[ObjectInfo]:
         *_system_fields(),
     ], updateable=False)
     return [permission_set, field_permissions, assignment]
+
+
+def _org_rule_objects() -> list[ObjectInfo]:
+    """Read-only setup objects: the picklist value objects and AssignmentRule."""
+    def value_object(name: str, label: str, flag: str) -> ObjectInfo:
+        return _object(name, label, label + "es", [
+            _id_field(f"{label} ID"),
+            FieldInfo("MasterLabel", "string", label="Master Label", length=255, createable=False,
+                      updateable=False),
+            FieldInfo("ApiName", "string", label="Api Name", length=255, createable=False,
+                      updateable=False),
+            FieldInfo("SortOrder", "int", label="Sort Order", createable=False, updateable=False),
+            FieldInfo("IsDefault", "boolean", label="Is Default", nillable=False,
+                      createable=False, updateable=False),
+            FieldInfo(flag, "boolean", nillable=False, createable=False, updateable=False),
+            *_system_fields(),
+        ], createable=False, updateable=False, deletable=False)
+
+    rule = _object("AssignmentRule", "Assignment Rule", "Assignment Rules", [
+        _id_field("Assignment Rule ID"),
+        FieldInfo("Name", "string", length=120, createable=False, updateable=False,
+                  name_field=True),
+        FieldInfo("SobjectType", "picklist", label="Sobject Type", length=40, createable=False,
+                  updateable=False),
+        FieldInfo("Active", "boolean", nillable=False, createable=False, updateable=False),
+        *_system_fields(),
+    ], createable=False, updateable=False, deletable=False)
+    return [value_object("LeadStatus", "Lead Status", "IsConverted"),
+            value_object("TaskStatus", "Task Status", "IsClosed"),
+            value_object("TaskPriority", "Task Priority", "IsHighPriority"), rule]

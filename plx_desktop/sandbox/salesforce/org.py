@@ -16,6 +16,8 @@ from typing import Any
 from plx_desktop.sandbox.salesforce.db import Database
 from plx_desktop.sandbox.salesforce.ids import new_id, object_for_id, to_18
 from plx_desktop.sandbox.salesforce.objects import peoplelinx_field_specs, standard_objects
+from plx_desktop.sandbox.salesforce.org_picklists import OrgPicklists
+from plx_desktop.sandbox.salesforce.org_rules import REST_DEFAULT, OrgRules, WriteOptions
 from plx_desktop.sandbox.salesforce.records import Clock, Record, RecordStore
 from plx_desktop.sandbox.salesforce.schema import ObjectInfo, Schema
 from plx_desktop.sandbox.salesforce.security import (
@@ -36,12 +38,15 @@ __all__ = ["Operation", "Org", "RecordError", "WriteResult"]
 DEFAULT_API_VERSION = "62.0"
 ADMIN_USERNAME = "admin@plx-sandbox.example.com"
 ORG_NAME = "PLX Sandbox Org"
-_STANDARD_USERS = (
+# The org's users, each with a Salesforce licence (they size its daily API allocation: limits.py).
+STANDARD_USERS = (
     (ADMIN_USERNAME, "Avery", "Admin"),
     ("integration@plx-sandbox.example.com", "PeopleLinx", "Integration"),
     ("rep@plx-sandbox.example.com", "Riley", "Rep"),
 )
-_KEEP_ON_RESET = ("User", "Organization", *SETUP_OBJECTS)
+# Users, the org, and the setup objects (org_picklists and org_rules rewrite their own on reset).
+_KEEP_ON_RESET = ("User", "Organization", *SETUP_OBJECTS, "LeadStatus", "TaskStatus",
+                  "TaskPriority", "AssignmentRule")
 ORG_PRESETS = ("fresh", "ready")
 _ROLLED_BACK = RecordError("ALL_OR_NONE_OPERATION_ROLLED_BACK",
                            "Record rolled back because not all records were valid and the request "
@@ -111,7 +116,10 @@ class Org:
         self.admin_password = self._setting_once("admin_password",
                                                  lambda: "Sandbox-" + secrets.token_urlsafe(9))
         self.tokens = TokenStore(self.db, self.org_id)
+        self.rules = OrgRules(self)
+        self.picklists = OrgPicklists(self)
         self.ensure_standard_records()
+        self.picklists.apply()
 
     def _setting_once(self, key: str, make: Any) -> str:
         value = self.db.get_setting(key)
@@ -128,10 +136,10 @@ class Org:
             if self.store.get(self.org_id, conn) is None:
                 now = self.clock.now()
                 org = {"Id": self.org_id, "Name": ORG_NAME, "IsSandbox": True, "InstanceName": "LOCAL",
-                       "OrganizationType": "Developer Edition", "IsDeleted": False,
+                       "OrganizationType": "Enterprise Edition", "IsDeleted": False,
                        "CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now}
                 self.store.put(conn, org, "Organization")
-            for username, first, last in _STANDARD_USERS:
+            for username, first, last in STANDARD_USERS:
                 user_id = users.get(username) or new_id("005")
                 users[username] = user_id
                 if self.store.get(user_id, conn) is not None:
@@ -146,6 +154,35 @@ class Org:
                 self.store.set_unique_values(conn, "User", user_id, {"Username": username})
             self.db.set_setting("standard_users", users, conn)
         self.admin_id = users[ADMIN_USERNAME]
+
+    def add_user(self, username: str, email: str, first_name: str, last_name: str) -> str:
+        """A new active user (as an admin adds a rep); its id. Raises ValueError."""
+        if not username or "@" not in username or not email or "@" not in email or not last_name:
+            raise ValueError("username and email must look like addresses, last_name is required")
+        with self.db.transaction() as conn:
+            if self.store.owner_of(conn, "User", "Username", username) is not None:
+                raise ValueError(f"username {username!r} is taken (usernames are unique "
+                                 "across Salesforce)")
+            now = self.clock.now()
+            user_id = new_id("005")
+            record = {"Id": user_id, "Username": username, "FirstName": first_name,
+                      "LastName": last_name, "Name": f"{first_name} {last_name}".strip(),
+                      "Email": email, "IsActive": True, "IsDeleted": False, "CreatedDate": now,
+                      "LastModifiedDate": now, "SystemModstamp": now,
+                      "CreatedById": self.admin_id, "LastModifiedById": self.admin_id}
+            self.store.put(conn, record, "User")
+            self.store.set_unique_values(conn, "User", user_id, {"Username": username})
+        return user_id
+
+    def set_user_active(self, user_id: str, active: bool) -> None:
+        found = self.store.get(to_18(user_id) or "")
+        if found is None or found[0] != "User":
+            raise ValueError(f"no user {user_id}")
+        with self.db.transaction() as conn:
+            record = dict(found[2])
+            now = self.clock.now()
+            record.update({"IsActive": active, "LastModifiedDate": now, "SystemModstamp": now})
+            self.store.put(conn, record, "User")
 
     def user(self, username: str) -> dict[str, Any] | None:
         conn = self.db.connection()
@@ -166,22 +203,28 @@ class Org:
         return user if secrets.compare_digest(good, given) else None
 
     # -- writes ------------------------------------------------------------------------------
-    def create(self, sobject: str, values: dict[str, Any]) -> WriteResult:
-        return self.apply([Operation("create", sobject, values)])[0]
+    def create(self, sobject: str, values: dict[str, Any],
+               options: WriteOptions = REST_DEFAULT) -> WriteResult:
+        return self.apply([Operation("create", sobject, values)], options=options)[0]
 
-    def update(self, sobject: str, record_id: str, values: dict[str, Any]) -> WriteResult:
-        return self.apply([Operation("update", sobject, values, record_id=record_id)])[0]
+    def update(self, sobject: str, record_id: str, values: dict[str, Any],
+               options: WriteOptions = REST_DEFAULT) -> WriteResult:
+        return self.apply([Operation("update", sobject, values, record_id=record_id)],
+                          options=options)[0]
 
-    def upsert(self, sobject: str, ext_field: str, ext_value: str, values: dict[str, Any]) -> WriteResult:
+    def upsert(self, sobject: str, ext_field: str, ext_value: str, values: dict[str, Any],
+               options: WriteOptions = REST_DEFAULT) -> WriteResult:
         return self.apply([Operation("upsert", sobject, values, ext_field=ext_field,
-                                     ext_value=ext_value)])[0]
+                                     ext_value=ext_value)], options=options)[0]
 
     def delete(self, sobject: str, record_id: str) -> WriteResult:
         return self.apply([Operation("delete", sobject, record_id=record_id)])[0]
 
-    def apply(self, operations: list[Operation | WriteResult],
-              all_or_none: bool = False) -> list[WriteResult]:
+    def apply(self, operations: list[Operation | WriteResult], all_or_none: bool = False,
+              options: WriteOptions = REST_DEFAULT) -> list[WriteResult]:
         """Write many records in one transaction; with all_or_none, one failure writes none.
+
+        `options` are the request's rule headers (assignment, duplicate rules: org_rules.py).
 
         A WriteResult in `operations` stands for a record the caller already found invalid; it
         keeps its place in the results (and counts as a failure for all_or_none).
@@ -194,7 +237,7 @@ class Org:
                         results.append(op)
                         continue
                     try:
-                        results.append(self._apply_one(conn, op))
+                        results.append(self._apply_one(conn, op, options))
                     except Invalid as exc:
                         results.append(WriteResult(None, False, False, exc.errors))
                 if all_or_none and not all(r.success for r in results):
@@ -207,16 +250,17 @@ class Org:
             self.security.changed()
         return results
 
-    def _apply_one(self, conn: sqlite3.Connection, op: Operation) -> WriteResult:
+    def _apply_one(self, conn: sqlite3.Connection, op: Operation,
+                   options: WriteOptions = REST_DEFAULT) -> WriteResult:
         # What the acting user may see and edit decides which fields a write may name.
         obj = self.security.view().object(op.sobject)
         if obj is None:
             raise Invalid(RecordError("INVALID_TYPE", f"sObject type '{op.sobject}' is not supported.", []))
         sobject = obj.name
         if op.kind == "create":
-            return self._create(conn, obj, op.values)
+            return self._create(conn, obj, op.values, options)
         if op.kind == "upsert":
-            return self._upsert(conn, obj, op)
+            return self._upsert(conn, obj, op, options)
         record_id = to_18(op.record_id or "")
         if record_id is None:
             raise Invalid(RecordError("MALFORMED_ID", f"malformed id {op.record_id}", []))
@@ -226,7 +270,7 @@ class Org:
         if found[1]:
             raise Invalid(RecordError("ENTITY_IS_DELETED", "entity is deleted", []))
         if op.kind == "update":
-            return self._update(conn, obj, found[2], op.values)
+            return self._update(conn, obj, found[2], op.values, options)
         if op.kind == "delete":
             return self._delete(conn, sobject, found[2])
         raise ValueError(f"unknown operation {op.kind}")
@@ -238,7 +282,7 @@ class Org:
         return lookup
 
     def _create(self, conn: sqlite3.Connection, sobject: str | ObjectInfo,
-                values: dict[str, Any]) -> WriteResult:
+                values: dict[str, Any], options: WriteOptions = REST_DEFAULT) -> WriteResult:
         # An ObjectInfo is the object as the acting user sees it (their field-level security).
         obj = sobject if isinstance(sobject, ObjectInfo) else self.schema.objects[sobject]
         sobject = obj.name
@@ -254,11 +298,12 @@ class Org:
                        "LastModifiedById": self.admin_id, "IsDeleted": False})
         record.update({k: v for k, v in clean.items() if v is not None or k not in record})
         record.update({"CreatedDate": now, "LastModifiedDate": now, "SystemModstamp": now})
+        self.rules.check(conn, sobject, record, True, options)
         self._write(conn, sobject, record)
         return WriteResult(record["Id"], True, True)
 
     def _update(self, conn: sqlite3.Connection, sobject: str | ObjectInfo, current: Record,
-                values: dict[str, Any]) -> WriteResult:
+                values: dict[str, Any], options: WriteOptions = REST_DEFAULT) -> WriteResult:
         obj = sobject if isinstance(sobject, ObjectInfo) else self.schema.objects[sobject]
         sobject = obj.name
         if sobject == "Lead" and current.get("IsConverted"):
@@ -271,10 +316,12 @@ class Org:
         now = self.clock.now()
         record.update({"LastModifiedDate": now, "SystemModstamp": now,
                        "LastModifiedById": self.admin_id})
+        self.rules.check(conn, sobject, record, False, options)
         self._write(conn, sobject, record)
         return WriteResult(record["Id"], True, False)
 
-    def _upsert(self, conn: sqlite3.Connection, obj: ObjectInfo, op: Operation) -> WriteResult:
+    def _upsert(self, conn: sqlite3.Connection, obj: ObjectInfo, op: Operation,
+                options: WriteOptions = REST_DEFAULT) -> WriteResult:
         sobject = obj.name
         info = obj.field(op.ext_field or "")
         if info is None or not (info.external_id or info.name == "Id"):
@@ -285,18 +332,19 @@ class Org:
         if info.name == "Id":
             values = {k: v for k, v in values.items() if k.lower() != "id"}
             if not op.ext_value:
-                return self._create(conn, obj, values)
-            return self._apply_one(conn, Operation("update", sobject, values, record_id=op.ext_value))
+                return self._create(conn, obj, values, options)
+            return self._apply_one(conn, Operation("update", sobject, values,
+                                                   record_id=op.ext_value), options)
         if not op.ext_value:
             raise Invalid(RecordError("MISSING_ARGUMENT",
                                       f"{info.name} not specified", [info.name]))
         values = {k: v for k, v in values.items() if k.lower() != info.name.lower()}
         owner = self.store.owner_of(conn, sobject, info.name, str(op.ext_value))
         if owner is None:
-            return self._create(conn, obj, {**values, info.name: op.ext_value})
+            return self._create(conn, obj, {**values, info.name: op.ext_value}, options)
         found = self.store.get(owner, conn)
         assert found is not None
-        return self._update(conn, obj, found[2], values)
+        return self._update(conn, obj, found[2], values, options)
 
     def _delete(self, conn: sqlite3.Connection, sobject: str, current: Record) -> WriteResult:
         if not self.schema.objects[sobject].deletable:
@@ -316,7 +364,7 @@ class Org:
         if "Name" in obj.fields and "LastName" in obj.fields:
             record["Name"] = " ".join(p for p in (record.get("FirstName"), record.get("LastName")) if p)
         if sobject == "Task":
-            record["IsClosed"] = record.get("Status") == "Completed"
+            record["IsClosed"] = record.get("Status") in self.picklists.closed_task_statuses()
         record = {k: v for k, v in record.items() if v is not None}
         check_required(obj, record)
         if sobject in SETUP_OBJECTS:
@@ -385,9 +433,12 @@ class Org:
 
     # -- housekeeping ------------------------------------------------------------------------
     def reset(self) -> None:
-        """Every record goes; users, the org, custom fields, permission sets and tokens stay."""
+        """Every record goes, and the org's rules and picklist edits; users, the org, custom
+        fields, permission sets and tokens stay."""
         self.store.clear(_KEEP_ON_RESET)
         self.ensure_standard_records()
+        self.rules.clear_all()
+        self.picklists.reset()
 
     def apply_preset(self, preset: str) -> None:
         """Start over as a `fresh` org (no PeopleLinx fields) or a `ready` one (installed and

@@ -18,7 +18,7 @@ TEXT_TYPES = ("string", "email", "phone", "url", "textarea", "picklist", "combob
 SOAP_TYPES = {
     "id": "tns:ID", "reference": "tns:ID", "boolean": "xsd:boolean", "int": "xsd:int",
     "double": "xsd:double", "currency": "xsd:double", "percent": "xsd:double", "date": "xsd:date",
-    "datetime": "xsd:dateTime",
+    "datetime": "xsd:dateTime", "address": "urn:address", "location": "urn:location",
 }
 CUSTOM_FIELD_TYPES = ("string", "textarea", "email", "phone", "url", "picklist", "boolean", "int",
                       "double", "currency", "percent", "date", "datetime")
@@ -57,6 +57,7 @@ class FieldInfo:
     name_field: bool = False
     precision: int = 0
     scale: int = 0
+    compound_field_name: str | None = None  # a part of MailingAddress, Name, ...
 
     def __post_init__(self) -> None:
         if not self.label:

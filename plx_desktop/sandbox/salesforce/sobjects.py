@@ -8,6 +8,7 @@ from typing import Any
 from plx_desktop.sandbox.salesforce import describe as describing
 from plx_desktop.sandbox.salesforce import record_events
 from plx_desktop.sandbox.salesforce.org import Org, WriteResult
+from plx_desktop.sandbox.salesforce.org_rules import options_from_headers
 from plx_desktop.sandbox.salesforce.records import format_datetime, parse_datetime
 from plx_desktop.sandbox.salesforce.rest import api_route, error, json_body, not_found
 from plx_desktop.sandbox.salesforce.schema import ObjectInfo
@@ -43,7 +44,7 @@ def write_error(result: WriteResult) -> Response:
     """A failed single-record write as the REST API answers it."""
     first = result.errors[0]
     status = 404 if first.status_code == "NOT_FOUND" else 400
-    body = [{"message": e.message, "errorCode": e.status_code, "fields": e.fields}
+    body = [{"message": e.message, "errorCode": e.status_code, "fields": e.fields, **e.extra}
             for e in result.errors]
     return Response.json(body, status)
 
@@ -90,7 +91,7 @@ class _SObjects:
         body = json_body(request)
         if not isinstance(body, dict):
             raise error(400, "JSON_PARSER_ERROR", "Expected a JSON object for the record")
-        result = self.org.create(obj.name, body)
+        result = self.org.create(obj.name, body, options_from_headers(request.header))
         if not result.success:
             return write_error(result)
         return Response.json({"id": result.id, "success": True, "errors": []}, 201)
@@ -120,7 +121,8 @@ class _SObjects:
         body = json_body(request)
         if not isinstance(body, dict):
             raise error(400, "JSON_PARSER_ERROR", "Expected a JSON object for the record")
-        result = self.org.update(obj.name, request.params["record_id"], body)
+        result = self.org.update(obj.name, request.params["record_id"], body,
+                                 options_from_headers(request.header))
         return Response.empty(204) if result.success else write_error(result)
 
     def delete(self, request: Request, version: str) -> Response:
@@ -151,7 +153,8 @@ class _SObjects:
         body = json_body(request)
         if not isinstance(body, dict):
             raise error(400, "JSON_PARSER_ERROR", "Expected a JSON object for the record")
-        result = self.org.upsert(obj.name, field, request.params["ext_value"], body)
+        result = self.org.upsert(obj.name, field, request.params["ext_value"], body,
+                                 options_from_headers(request.header))
         if not result.success:
             return write_error(result)
         return Response.json({"id": result.id, "success": True, "errors": [],

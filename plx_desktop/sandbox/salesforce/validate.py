@@ -23,6 +23,7 @@ class RecordError:
     status_code: str
     message: str
     fields: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. a DuplicateError's duplicateResult
 
 
 class Invalid(Exception):
