@@ -16,6 +16,7 @@ from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain import Step, is_valid_email
 from plx_desktop.store import RecordLink
+from plx_desktop.store.duplicate_actions import create_anyway_ids
 from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, retries
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
@@ -31,6 +32,7 @@ from plx_desktop.sync.context import (
 from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.refusals import refusal
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
     EmailIndex,
@@ -147,7 +149,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         org = picklists(ctx)
         keep_org_lead_statuses(todo, org.lead_statuses)
         lead_default = org.lead_default
-    resolve_accounts(ctx, report, todo, accounts, sobject)
+    todo = resolve_accounts(ctx, report, todo, accounts, sobject)
     describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
     ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
     if ext is None:  # a fresh org: what a crashed run created is looked up first (inflight.py)
@@ -178,21 +180,34 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
     if creates:
         rows = [create_row(w, sobject, describe, lead_default)
                 | ({ext: w.person["id"]} if ext else {}) for w in creates]
-        rules = create_rules(ctx, sobject)
-        if ext and bulk and len(rows) > ctx.tuning.salesforce_batch:
-            results = ctx.sf.bulk_upsert(sobject, ext, rows,
-                                         assignment_rule_id=bulk_assignment_rule(ctx, sobject))
-        elif ext:
-            results = ctx.sf.upsert(sobject, ext, rows, assign=rules.assign,
-                                    allow_duplicates=rules.allow_duplicates)
-        else:
-            # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
-            results = inflight.create_once(ctx, sobject, rows, assign=rules.assign,
-                                           allow_duplicates=rules.allow_duplicates)
+        # "Create anyway" (Sync health) people go with allowSave=true, in a call of their own.
+        anyway = create_anyway_ids(ctx.store.settings, step.uid)
+        results: list[RecordResult | None] = [None] * len(rows)
+        for allow in (False, True):
+            picked = [i for i, w in enumerate(creates) if (w.person["id"] in anyway) == allow]
+            if picked:
+                sent = _send_creates(ctx, sobject, ext, [rows[i] for i in picked], bulk, allow)
+                for i, result in zip(picked, sent, strict=True):
+                    results[i] = result
         for write, result in zip(creates, results, strict=True):
+            assert result is not None
             _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
     ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
     _tell_peoplelinx(ctx, step, written)
+
+
+def _send_creates(ctx: RunContext, sobject: str, ext: str | None, rows: list[dict[str, Any]],
+                  bulk: bool, allow: bool) -> list[RecordResult]:
+    """Create (upsert on the external id) with the org-rule headers the settings ask for."""
+    rules = create_rules(ctx, sobject)
+    allow = allow or rules.allow_duplicates
+    if ext and bulk and not allow and len(rows) > ctx.tuning.salesforce_batch:
+        return ctx.sf.bulk_upsert(sobject, ext, rows,
+                                  assignment_rule_id=bulk_assignment_rule(ctx, sobject))
+    if ext:
+        return ctx.sf.upsert(sobject, ext, rows, assign=rules.assign, allow_duplicates=allow)
+    # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
+    return inflight.create_once(ctx, sobject, rows, assign=rules.assign, allow_duplicates=allow)
 
 
 def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite, result: RecordResult,
@@ -200,7 +215,6 @@ def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite,
     person_id = write.person["id"]
     if not result.success:
         code = result.error_code or "ERROR"
-        message = "; ".join(e.message for e in result.errors)
         if code == "ENTITY_IS_DELETED":  # a delete arriving late (deletes.refused_as_deleted)
             ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
                     code=deletes.CODE, message="Not updated: the record was deleted in Salesforce")
@@ -211,7 +225,7 @@ def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite,
                     "instead")
         else:
             ctx.log(report, FAILED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
-                    code=code, message=f"Salesforce refused the record: {message}")
+                    code=code, message=refusal(result, ctx.record_url))
         return
     sf_id = result.id or write.sf_id or ""
     created = creating and (result.created or in_flight.was_creating(person_id) or not write.sf_id)
