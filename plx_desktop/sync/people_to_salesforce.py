@@ -17,7 +17,7 @@ from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordRe
 from plx_desktop.domain import Step, is_valid_email
 from plx_desktop.store import RecordLink
 from plx_desktop.store.duplicate_actions import create_anyway_ids
-from plx_desktop.sync import inflight, retries
+from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, retries
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
@@ -59,6 +59,8 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     accounts = ctx.accounts
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
     requests, again = retries.people(step, ctx)
+    deletes.create_again(ctx, [plx_id for _, plx_id in requests.requests if plx_id])
+    deletes_peoplelinx.run(step, ctx, report)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
         step, ctx, report, page, accounts, in_flight, advance_cursor=False))
     since = ctx.store.cursors.get(step.uid)
@@ -103,6 +105,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
     mappings = active(step.mappings, to_salesforce=True)
     keys = [m.peoplelinx_field for m in mappings]
     links = ctx.store.links.for_plx_ids(p["id"] for p in people)
+    deleted = deletes.deleted_in_salesforce(ctx, [p["id"] for p in people], links)
     todo: list[PersonWrite] = []
     describe: ObjectDescription | None = None
     for person in people:
@@ -112,6 +115,9 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         if link is not None and not changed(plx_now, link.plx_values):
             continue  # what we last synced: an echo of our own write, or no mapped change
         if link is None and left_to_other_step(ctx, step, links.get(person["id"], [])):
+            continue
+        if link is None and person["id"] in deleted:  # never created again by itself
+            deletes.skip_deleted(ctx, report, deleted[person["id"]], PersonWrite(person, {}, {}).label)
             continue
         describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
         mapped = to_salesforce(person, mappings, describe)
@@ -162,12 +168,15 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         rows = [{"Id": w.sf_id, **sf_row(changed(w.values, w.known))}
                 | ({ext: w.person["id"]} if ext else {}) for w in updates]
         converted: list[PersonWrite] = []
-        for write, result in zip(updates, ctx.sf.update(sobject, rows), strict=True):
+        answers = ctx.sf.update(sobject, rows)
+        for write, result in zip(updates, answers, strict=True):
             if result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD" and ctx.follow_converted_leads:
                 converted.append(write)
                 continue
             _settle(ctx, report, step, write, result, False, written, new_links, in_flight)
         follow_through(step, ctx, report, converted)
+        deletes.refused_as_deleted(step, ctx, report, sobject,
+                                   [(w.sf_id, r) for w, r in zip(updates, answers, strict=True)])
     if creates:
         rows = [create_row(w, sobject, describe, lead_default)
                 | ({ext: w.person["id"]} if ext else {}) for w in creates]
@@ -206,7 +215,10 @@ def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite,
     person_id = write.person["id"]
     if not result.success:
         code = result.error_code or "ERROR"
-        if code == "CANNOT_UPDATE_CONVERTED_LEAD":
+        if code == "ENTITY_IS_DELETED":  # a delete arriving late (deletes.refused_as_deleted)
+            ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
+                    code=deletes.CODE, message="Not updated: the record was deleted in Salesforce")
+        elif code == "CANNOT_UPDATE_CONVERTED_LEAD":
             ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
                     code=code, message="Not updated: this lead was converted, and Salesforce "
                     "does not allow changes to converted leads; the contact it became is synced "
