@@ -195,17 +195,20 @@ class PeopleLinxClient:
 
     def iter_emails(self, updated_since: Since = None,
                     page_size: int = MAX_PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
-        """Pages of emails (id, person_id, direction, subject, body, sent_at, updated_at)."""
+        """Pages of emails (id, person_id, direction, subject, body, sent_at, user_email: the
+        sender, updated_at)."""
         return self._pages("/v1/emails", {"updated_since": updated_since}, page_size)
 
     def iter_tasks(self, updated_since: Since = None,
                    page_size: int = MAX_PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
-        """Pages of tasks (id, person_id, type, title, note, due_date, status, completed_at)."""
+        """Pages of tasks (id, person_id, type, title, note, due_date, status, completed_at,
+        user_email: the task's owner)."""
         return self._pages("/v1/tasks", {"updated_since": updated_since}, page_size)
 
     def iter_calls(self, updated_since: Since = None,
                    page_size: int = MAX_PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
-        """Pages of calls (id, person_id, direction, disposition, duration_seconds, notes)."""
+        """Pages of calls (id, person_id, direction, disposition, duration_seconds, notes,
+        user_email: who made the call)."""
         return self._pages("/v1/calls", {"updated_since": updated_since}, page_size)
 
     # -- plumbing -----------------------------------------------------------------------------

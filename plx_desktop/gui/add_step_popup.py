@@ -119,6 +119,10 @@ class AddStepPopup(QDialog):
         layout.addLayout(form)
         layout.addWidget(buttons)
         self._fill_directions()
+        order = [self.kind, *self.direction.buttons.values(), *buttons.buttons()]
+        for before, after in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        self.kind.setFocus()  # the keyboard starts where the eye does: the kind, then its direction
 
     def _fill_directions(self) -> None:
         kind = step_kind(self.kind.currentData())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +24,7 @@ from plx_desktop.gui.links import open_url
 from plx_desktop.gui.resources import docs_path
 
 GUIDE_FILE = "ADMIN-GUIDE.md"
+IMAGE_WIDTH = 640
 MISSING = ("The admin's guide is not in this installation ({path}). It is docs/ADMIN-GUIDE.md "
            "in PLX Desktop's repository.")
 
@@ -47,6 +49,7 @@ class GuideWindow(QDialog):
             self.browser.setMarkdown(path.read_text(encoding="utf-8"))
         except OSError:
             self.browser.setPlainText(MISSING.format(path=path))
+        self._fit_images(IMAGE_WIDTH)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -59,6 +62,25 @@ class GuideWindow(QDialog):
         hint.setWidth(max(hint.width(), 860))
         hint.setHeight(max(hint.height(), 900))
         return hint
+
+    def _fit_images(self, width: int) -> None:
+        """Screenshots at half their size: the guide reads without scrolling sideways."""
+        cursor = QTextCursor(self.browser.document())
+        block = self.browser.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image = fmt.toImageFormat()
+                    image.setWidth(width)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(),
+                                       QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image)
+                it += 1
+            block = block.next()
 
     def _follow(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https"):

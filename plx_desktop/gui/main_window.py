@@ -285,6 +285,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         """Close at once when idle; during a run, ask (Stop and quit / Wait for the run to
         finish) and close later, when the run has ended: the GUI thread never waits here."""
+        if self.runner.finishing:
+            self.runner.stop_and_wait(10_000)  # the run has ended; its process is exiting
         if self.runner.running:
             event.ignore()
             if self._quit_when_idle != "stop" and self.close_question is None:
@@ -326,6 +328,7 @@ class MainWindow(QMainWindow):
         if self._quit_when_idle is None:
             self.runner.stopped.connect(self.close, Qt.ConnectionType.QueuedConnection)
         self._quit_when_idle = "stop" if stop else "wait"
+        self.statusBar().clearMessage()  # a passing message would hide the state
         if stop:
             self.status.show_state("Stopping the sync…")
             self.runner.stop_soon(CLOSED_DURING_RUN)

@@ -1,6 +1,6 @@
 """The one bridge between the GUI and the sync engine: a run in a child process, reported by signals.
 
-Thread and process rules (DESIGN.md, Threads; docs/PERFORMANCE.md, the window):
+Thread and process rules (docs/ARCHITECTURE.md, Processes and threads; docs/PERFORMANCE.md):
 - `SyncRunner` lives on the GUI thread. Call start(), cancel(), stop_and_wait() and read `running`
   from the GUI thread only; its signals are delivered on the GUI thread.
 - `_SyncWorker` is moved to a fresh QThread for each run. There it starts a child process
@@ -282,10 +282,18 @@ class SyncRunner(QObject):
         self._run_sync = run_sync
         self._thread: QThread | None = None
         self._worker: _SyncWorker | None = None
+        self._reported_end = False
+        self.finished.connect(self._mark_reported)
+        self.failed.connect(self._mark_reported)
 
     @property
     def running(self) -> bool:
         return self._thread is not None
+
+    @property
+    def finishing(self) -> bool:
+        """The run has reported its end (finished or failed); only its thread is still ending."""
+        return self._thread is not None and self._reported_end
 
     @property
     def cancelling(self) -> bool:
@@ -312,6 +320,7 @@ class SyncRunner(QObject):
         worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(self._on_thread_finished, QUEUED)
         self._thread, self._worker = thread, worker
+        self._reported_end = False
         thread.start()
         self.started.emit()
         return True
@@ -327,7 +336,7 @@ class SyncRunner(QObject):
 
         `finished` (status "stopped", with `reason`) and then `stopped` follow, on the GUI
         thread. For closing the window: a run ended at any moment loses nothing and duplicates
-        nothing on the next run (DESIGN.md, step 6).
+        nothing on the next run (docs/ARCHITECTURE.md, one sync run, step 4).
         """
         worker = self._worker
         if worker is None:
@@ -344,7 +353,7 @@ class SyncRunner(QObject):
 
         A child process that has not stopped within timeout_ms is terminated: the engine commits
         each batch in one transaction, so a run ended at any moment loses nothing and duplicates
-        nothing on the next run (DESIGN.md, step 6). Returns False only if the thread still did
+        nothing on the next run (docs/ARCHITECTURE.md, one sync run, step 4). Returns False only if the thread still did
         not end; an injected in-thread run function is then left to finish on its own, as a
         thread cannot be killed safely.
         """
@@ -359,6 +368,9 @@ class SyncRunner(QObject):
         if ended:
             self._on_thread_finished()
         return ended
+
+    def _mark_reported(self, *_: Any) -> None:
+        self._reported_end = True
 
     @Slot()
     def _on_thread_finished(self) -> None:

@@ -24,7 +24,9 @@ from plx_desktop.sync.context import (
     StepReport,
     after_cursor,
 )
+from plx_desktop.sync.org_picklists import OrgPicklists, picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.task_owners import TaskOwners
 
 EXTERNAL_ID = "PeopleLinx_Activity_Id__c"
 OPERATION = "task_upsert"
@@ -73,6 +75,9 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
     people = ctx.store.links.for_plx_ids(a["person_id"] for a in activities)
     existing = ctx.store.links.for_plx_ids(f"{kind}:{a['id']}" for a in activities)
     rows, pending = [], []
+    org: OrgPicklists | None = None
+    owners = TaskOwners(ctx)
+    owners.resolve(activities)
     for activity in activities:
         report.done += 1
         links = people.get(activity["person_id"], [])
@@ -89,7 +94,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
                     message=f"The {kind} '{_subject(kind, activity)}' was not synced: this person "
                             f"is not linked to a Salesforce {target.lower()}")
             continue
-        row = _task_row(kind, activity, who.sf_id)
+        org = org or picklists(ctx)  # read once a run, and only when a Task is to be written
+        row = _task_row(kind, activity, who.sf_id, org) | owners.owner_field(activity)
         key = f"{kind}:{activity['id']}"
         known = next(iter(existing.get(key, [])), None)
         if known is not None and known.sf_fingerprint == fingerprint(row):
@@ -163,25 +169,29 @@ def _date(value: str | None) -> str | None:
     return value[:10] if value else None
 
 
-def _task_row(kind: str, activity: dict[str, Any], who_id: str) -> dict[str, Any]:
+def _task_row(kind: str, activity: dict[str, Any], who_id: str,
+              org: OrgPicklists) -> dict[str, Any]:
+    """The Task for an activity, with the org's own Task Status and Priority values (a value
+    the org lacks is left out, so Salesforce applies the org's default)."""
+    done = org.closed_task_status()
     row: dict[str, Any] = {
         EXTERNAL_ID: f"{kind}:{activity['id']}",
         "WhoId": who_id,
         "Subject": _subject(kind, activity)[:SUBJECT_MAX],
-        "Priority": "Normal",
+        "Priority": org.priority(),
     }
     if kind == "email":
-        row |= {"TaskSubtype": "Email", "Status": "Completed",
+        row |= {"TaskSubtype": "Email", "Status": done,
                 "Description": (activity.get("body") or "")[:DESCRIPTION_MAX],
                 "ActivityDate": _date(activity.get("sent_at"))}
     elif kind == "task":
-        done = activity.get("status") == "completed"
-        row |= {"TaskSubtype": "Task", "Status": "Completed" if done else "Not Started",
+        finished = activity.get("status") == "completed"
+        row |= {"TaskSubtype": "Task", "Status": done if finished else org.open_task_status(),
                 "Description": (activity.get("note") or "")[:DESCRIPTION_MAX],
                 "ActivityDate": activity.get("due_date") or _date(activity.get("completed_at"))}
     else:
         direction = activity.get("direction") or "outbound"
-        row |= {"TaskSubtype": "Call", "Status": "Completed",
+        row |= {"TaskSubtype": "Call", "Status": done,
                 "Description": (activity.get("notes") or "")[:DESCRIPTION_MAX],
                 "ActivityDate": _date(activity.get("called_at")),
                 "CallDurationInSeconds": activity.get("duration_seconds"),

@@ -29,6 +29,7 @@ from plx_desktop.sync.context import (
     after_cursor,
 )
 from plx_desktop.sync.converted_leads import follow_through
+from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
@@ -38,6 +39,7 @@ from plx_desktop.sync.salesforce_matching import (
     create_row,
     decide_creations,
     email_index,
+    keep_org_lead_statuses,
     left_to_other_step,
     link_to,
     match_by_email,
@@ -134,6 +136,11 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         decide_creations(step, ctx, report, creating, accounts)
     todo = [w for w in todo if w.sf_id is not None or not w.leave]
     apply_rules(step, ctx, report, todo, mappings)
+    lead_default = None
+    if sobject == "Lead" and any(not w.sf_id or w.values.get("Status") for w in todo):
+        org = picklists(ctx)
+        keep_org_lead_statuses(todo, org.lead_statuses)
+        lead_default = org.lead_default
     resolve_accounts(ctx, report, todo, accounts, sobject)
     describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
     ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
@@ -160,8 +167,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
             _settle(ctx, report, step, write, result, False, written, new_links, in_flight)
         follow_through(step, ctx, report, converted)
     if creates:
-        rows = [create_row(w, sobject, describe) | ({ext: w.person["id"]} if ext else {})
-                for w in creates]
+        rows = [create_row(w, sobject, describe, lead_default)
+                | ({ext: w.person["id"]} if ext else {}) for w in creates]
         rules = create_rules(ctx, sobject)
         if ext and bulk and len(rows) > ctx.tuning.salesforce_batch:
             results = ctx.sf.bulk_upsert(sobject, ext, rows,

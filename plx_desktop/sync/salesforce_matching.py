@@ -243,16 +243,29 @@ def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWri
             write.values["AccountId"] = ids[name]
 
 
+def keep_org_lead_statuses(writes: list[PersonWrite], statuses: tuple[str, ...]) -> None:
+    """A mapped Lead Status the org's picklist lacks is not written (Salesforce would save it
+    silently, Lead Status being unrestricted): the lead keeps its status, or gets the default."""
+    for write in writes:
+        value = write.values.get("Status")
+        if value and value not in statuses:
+            write.values.pop("Status")
+            write.warnings.append(f"Lead Status '{value}' is not in this org's picklist, so it "
+                                  "was left out")
+
+
 def sf_row(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != ACCOUNT_NAME}
 
 
-def create_row(write: PersonWrite, sobject: str, describe: ObjectDescription) -> dict[str, Any]:
+def create_row(write: PersonWrite, sobject: str, describe: ObjectDescription,
+               lead_default: str | None = None) -> dict[str, Any]:
     row = sf_row(write.values)
     if sobject == "Lead":
         if not row.get("Company"):
             row["Company"] = LEAD_COMPANY_PLACEHOLDER
         status = describe.field("Status")
-        if not row.get("Status") and status is not None and status.default_value:
-            row["Status"] = status.default_value
+        default = lead_default or (status.default_value if status is not None else None)
+        if not row.get("Status") and default:
+            row["Status"] = default
     return {k: v for k, v in row.items() if v is not None}

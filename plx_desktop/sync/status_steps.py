@@ -21,6 +21,9 @@ from plx_desktop.sync.context import (
     StepReport,
     after_cursor,
 )
+from plx_desktop.sync.org_picklists import picklists
+
+NOT_IN_PICKLIST = "NOT_IN_ORG_PICKLIST"
 
 
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
@@ -69,6 +72,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[d
         latest[lead.sf_id] = (lead, value, status)
     writes = [(lead, value, status) for lead, value, status in latest.values()
               if lead.sf_values.get("Status") != status]
+    if writes:
+        writes = _in_org_picklist(ctx, report, writes, what)
     new_links: list[RecordLink] = []
     if writes:
         results = ctx.sf.update("Lead", [{"Id": lead.sf_id, "Status": status}
@@ -89,6 +94,24 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[d
                         message="Salesforce refused the status: "
                                 + "; ".join(e.message for e in result.errors))
     ctx.commit(report, links=new_links, cursor=cursor)
+
+
+def _in_org_picklist(ctx: RunContext, report: StepReport,
+                     writes: list[tuple[RecordLink, str, str]], what: str) -> list:
+    """The writes whose status the org's Lead Status picklist has; the others are skipped with
+    the reason (Lead Status is unrestricted: Salesforce would save them silently)."""
+    org = picklists(ctx)
+    kept = []
+    for lead, value, status in writes:
+        if status in org.lead_statuses:
+            kept.append((lead, value, status))
+            continue
+        ctx.log(report, SKIPPED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
+                code=NOT_IN_PICKLIST,
+                message=f"Lead Status not set to '{status}' ({what} '{value}'): this org's Lead "
+                        f"Status picklist has no such value (it has: {', '.join(org.lead_statuses)})"
+                        "; pick one of its values in the step's Status values")
+    return kept
 
 
 def _with_status(link: RecordLink, status: str) -> RecordLink:

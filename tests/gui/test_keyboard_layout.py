@@ -221,3 +221,32 @@ def test_the_add_sync_step_popup_has_clickable_direction_icons(qtbot, make_windo
     assert not popup.direction.isEnabled()
     assert [d for d, b in buttons.items() if b.isVisible()] == [Direction.PEOPLELINX_TO_SALESFORCE]
     popup.reject()
+
+
+def test_adding_a_step_by_keyboard_only(qtbot, make_window):
+    # Ctrl+N, the kind's drop-down, Tab to the direction icons, an arrow key, Enter.
+    window = make_window()
+    window.profile_combo.setCurrentIndex(1)
+    view = window.steps_tab.view
+    window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    before = window.steps_model.rowCount()
+    qtbot.keyClick(view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    # A button's shortcut clicks it the way a mouse would, a moment later (animateClick).
+    qtbot.waitUntil(lambda: getattr(window.steps_tab, "add_popup", None) is not None)
+    popup = window.steps_tab.add_popup
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.kind.hasFocus())
+    assert popup.kind.currentText() == "Contact ⇄ People"
+    qtbot.keyClick(popup.kind, Qt.Key.Key_Tab)
+    first = popup.direction.buttons[Direction.SALESFORCE_TO_PEOPLELINX]
+    qtbot.waitUntil(first.hasFocus)
+    qtbot.keyClick(first, Qt.Key.Key_Right)
+    second = popup.direction.buttons[Direction.PEOPLELINX_TO_SALESFORCE]
+    qtbot.waitUntil(second.hasFocus)
+    qtbot.keyClick(second, Qt.Key.Key_Space)
+    assert popup.chosen_kind.key == "people_to_contact"
+    qtbot.keyClick(second, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.steps_model.rowCount() == before + 1)
+    added = window.steps_model.step_at(window.steps_tab.current_row())
+    assert added.kind.key == "people_to_contact"

@@ -181,3 +181,14 @@ def test_cards_show_org_and_account_and_the_log_links_to_the_instance(qtbot, mak
     assert window.salesforce_card.status.text() == "Not connected"
     assert not window.salesforce_card.disconnect_button.isEnabled()
     assert window.run_controls.run_button.toolTip() == "Connect Salesforce first."
+
+
+def test_closing_as_the_run_ends_does_not_ask(qtbot, make_window):
+    # The run has reported its end; only its process is still exiting (the self-test's case).
+    window = make_window()
+    closed = []
+    window.runner.finished.connect(lambda _summary: closed.append(window.close()))
+    assert window.sync.run_now()
+    qtbot.waitUntil(lambda: bool(closed), timeout=120_000)
+    assert closed == [True] and window.close_question is None
+    assert not window.runner.running

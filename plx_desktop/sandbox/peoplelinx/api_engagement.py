@@ -22,11 +22,12 @@ def inbox_state_dict(row: Any) -> dict[str, Any]:
 
 # Activity lists: table, columns in answer order, filters they take.
 ACTIVITY_LISTS = {
-    "emails": ("id", "person_id", "direction", "subject", "body", "sent_at", "updated_at"),
+    "emails": ("id", "person_id", "direction", "subject", "body", "sent_at", "user_email",
+               "updated_at"),
     "tasks": ("id", "person_id", "type", "title", "note", "due_date", "status", "completed_at",
-              "updated_at"),
+              "user_email", "updated_at"),
     "calls": ("id", "person_id", "direction", "disposition", "duration_seconds", "notes",
-              "called_at", "updated_at"),
+              "called_at", "user_email", "updated_at"),
 }
 
 

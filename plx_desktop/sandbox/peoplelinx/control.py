@@ -38,23 +38,27 @@ def _typed(type_: str, max_length: int | None = None) -> dict[str, Any]:
 
 
 # What each simulated activity accepts, and the default for a field left out ("now": the time).
+# `user_email`: the PeopleLinx user who sent the email, owns the task or made the call.
 ACTIVITY_FIELDS: dict[str, dict[str, tuple[dict[str, Any], Any]]] = {
     "email": {"direction": (_picklist("outbound", "inbound"), "outbound"),
               "subject": (_typed("string", 255), "(no subject)"),
               "body": (_typed("text", 32000), ""),
-              "sent_at": (_typed("datetime"), "now")},
+              "sent_at": (_typed("datetime"), "now"),
+              "user_email": (_typed("email", 255), None)},
     "task": {"type": (_picklist("call", "email", "linkedin", "other"), "other"),
              "title": (_typed("string", 255), "Follow up"),
              "note": (_typed("text", 32000), None),
              "due_date": (_typed("date"), None),
              "status": (_picklist("open", "completed"), "open"),
-             "completed_at": (_typed("datetime"), None)},
+             "completed_at": (_typed("datetime"), None),
+             "user_email": (_typed("email", 255), None)},
     "call": {"direction": (_picklist("outbound", "inbound"), "outbound"),
              "disposition": (_picklist("connected", "left_voicemail", "no_answer", "busy",
                                        "wrong_number"), "connected"),
              "duration_seconds": (_typed("number"), 0),
              "notes": (_typed("text", 32000), None),
-             "called_at": (_typed("datetime"), "now")},
+             "called_at": (_typed("datetime"), "now"),
+             "user_email": (_typed("email", 255), None)},
 }
 
 

@@ -159,6 +159,11 @@ def _seed_activities(tx: WriteTx, rng: random.Random, shared: list[str],
                       disposition, rng.randrange(60, 900) if disposition == "connected" else 0,
                       "Talked about timing" if disposition == "connected" else None, when,
                       format_timestamp(first + 60 + n)))
-    tx.conn.executemany("INSERT INTO emails VALUES (?, ?, ?, ?, ?, ?, ?)", emails)
-    tx.conn.executemany("INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks)
-    tx.conn.executemany("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?)", calls)
+    # Named columns: user_email (who sent or made the activity) stays null in the demo.
+    tx.conn.executemany("INSERT INTO emails (id, person_id, direction, subject, body, sent_at, "
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", emails)
+    tx.conn.executemany("INSERT INTO tasks (id, person_id, type, title, note, due_date, status, "
+                        "completed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", tasks)
+    tx.conn.executemany("INSERT INTO calls (id, person_id, direction, disposition, "
+                        "duration_seconds, notes, called_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", calls)

@@ -51,16 +51,17 @@ CREATE TABLE IF NOT EXISTS inbox_states (
 CREATE INDEX IF NOT EXISTS inbox_updated ON inbox_states (updated_at, person_id);
 CREATE TABLE IF NOT EXISTS emails (
     id TEXT PRIMARY KEY, person_id TEXT NOT NULL, direction TEXT NOT NULL, subject TEXT,
-    body TEXT, sent_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    body TEXT, sent_at TEXT NOT NULL, updated_at TEXT NOT NULL, user_email TEXT);
 CREATE INDEX IF NOT EXISTS emails_updated ON emails (updated_at, id);
 CREATE TABLE IF NOT EXISTS tasks (
     id TEXT PRIMARY KEY, person_id TEXT NOT NULL, type TEXT NOT NULL, title TEXT, note TEXT,
-    due_date TEXT, status TEXT NOT NULL, completed_at TEXT, updated_at TEXT NOT NULL);
+    due_date TEXT, status TEXT NOT NULL, completed_at TEXT, updated_at TEXT NOT NULL,
+    user_email TEXT);
 CREATE INDEX IF NOT EXISTS tasks_updated ON tasks (updated_at, id);
 CREATE TABLE IF NOT EXISTS calls (
     id TEXT PRIMARY KEY, person_id TEXT NOT NULL, direction TEXT NOT NULL,
     disposition TEXT NOT NULL, duration_seconds INTEGER NOT NULL, notes TEXT,
-    called_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    called_at TEXT NOT NULL, updated_at TEXT NOT NULL, user_email TEXT);
 CREATE INDEX IF NOT EXISTS calls_updated ON calls (updated_at, id);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
@@ -128,6 +129,15 @@ class Store(SQLiteFile):
 
     def __init__(self, state_dir: Path):
         super().__init__(state_dir / DB_FILE, SCHEMA, row_factory=sqlite3.Row)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A state file from before activities carried `user_email` gains the column."""
+        with self.transaction() as conn:
+            for table in ("emails", "tasks", "calls"):
+                columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+                if "user_email" not in columns:
+                    conn.execute(f"ALTER TABLE {table} ADD COLUMN user_email TEXT")
 
     def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
         return self.connection().execute(sql, params).fetchall()
