@@ -122,6 +122,7 @@ def reset_sandbox(sb: Any, seed: str | int | None = "demo", org: str = "ready") 
     creds = sb.salesforce.sandbox_credentials()
     sb.info.salesforce_access_token = creds["access_token"]
     sb.info.salesforce_refresh_token = creds["refresh_token"]
+    sb.info.write(sb.state_dir)  # and sandbox.json, which headless commands and the window read
     if seed is not None:
         population = population_for(seed)
         sb.salesforce.seed(population, demo=str(seed) == "demo")

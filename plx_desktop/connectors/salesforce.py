@@ -129,10 +129,15 @@ class SalesforceClient:
 
     def __init__(self, connection: SalesforceConnection, *, retry: RetryPolicy | None = None,
                  on_tokens_refreshed: Callable[[str], None] | None = None, usage_cap: float = 0.9,
-                 bulk_poll_seconds: float = 1.0, bulk_timeout: float = 3600.0):
+                 bulk_poll_seconds: float = 1.0, bulk_timeout: float = 3600.0,
+                 renewer: Callable[[str], sf_auth.Tokens] | None = None):
+        """`renewer`: given the access token Salesforce refused, the tokens to go on with (the
+        saved login's one refresher, sf_login.LoginRefresher); without it the client refreshes
+        its own connection's refresh token."""
         self.connection = connection
         self.retry = retry or RetryPolicy()
         self.on_tokens_refreshed = on_tokens_refreshed
+        self.renewer = renewer
         self.usage_cap = usage_cap
         self.bulk_poll_seconds = bulk_poll_seconds
         self.bulk_timeout = bulk_timeout
@@ -246,24 +251,35 @@ class SalesforceClient:
         with self._refresh_lock:
             if self.sf.session_id != token_used:
                 return  # another thread already renewed it
+            tokens = self.renewer(token_used) if self.renewer else self._refresh_own()
             conn = self.connection
-            if not conn.refresh_token or not conn.client_id:
-                raise AuthError("The Salesforce session expired and there is no saved login to "
-                                "renew it; connect again", code="INVALID_SESSION_ID")
-            try:
-                tokens = self.retry.call(lambda: sf_auth.refresh(
-                    conn.token_url, conn.client_id, conn.refresh_token or "", conn.ca_file))
-            except AuthError as exc:
-                raise AuthError("Salesforce refused the saved login; connect again",
-                                code=exc.code, status=exc.status) from exc
             conn.access_token = tokens.access_token
             if tokens.refresh_token:
                 conn.refresh_token = tokens.refresh_token
+            if tokens.instance_url and tokens.instance_url.rstrip("/") != conn.instance_url.rstrip("/"):
+                # The org moved (a My Domain rename): talk to where Salesforce says it is now.
+                conn.instance_url = tokens.instance_url.rstrip("/")
+                self.sf = Salesforce(instance_url=conn.instance_url, session_id=tokens.access_token,
+                                     session=self.session, version=conn.api_version,
+                                     object_pairs_hook=dict)
             self.sf.session_id = tokens.access_token
             self.sf._generate_headers()  # simple-salesforce keeps the bearer in prebuilt headers
             self.sf.headers = dict(self.sf.headers)
         if self.on_tokens_refreshed is not None:
             self.on_tokens_refreshed(tokens.access_token)
+
+    def _refresh_own(self) -> sf_auth.Tokens:
+        """Refresh with the connection's own refresh token (the sandbox's standing login).
+
+        Not retried: with rotation, presenting a refresh token a second time after an answer was
+        lost would revoke the whole login.
+        """
+        conn = self.connection
+        if not conn.refresh_token or not conn.client_id:
+            raise AuthError("The Salesforce session expired and there is no saved login to "
+                            "renew it; connect again", code="INVALID_SESSION_ID")
+        return sf_auth.refresh(conn.token_url, conn.client_id, conn.refresh_token or "",
+                               conn.ca_file)
 
     # -- reading --------------------------------------------------------------------------
 

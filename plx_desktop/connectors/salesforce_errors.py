@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import requests
 from simple_salesforce.exceptions import SalesforceError, SalesforceOperationError
 
 from plx_desktop.connectors.errors import (
+    AccessError,
     ApiLimitError,
     AuthError,
     ConnectorError,
@@ -47,9 +49,42 @@ def _retry_after(response: requests.Response | None) -> float | None:
         return None
 
 
+# What a Salesforce admin must do about an org or user that may not use the API.
+_ACCESS_CODES = {
+    "API_DISABLED_FOR_ORG": (
+        "This Salesforce org has no API access, so PLX Desktop cannot read or write anything. "
+        "API access comes with Enterprise, Unlimited, Developer and Performance Editions (and as "
+        "an add-on for Professional Edition): ask your Salesforce account executive to enable it."),
+    "API_CURRENTLY_DISABLED": (
+        "Salesforce API access is turned off for the connected user. In Setup, give that user the "
+        "\"API Enabled\" permission (in their profile or a permission set), or connect as a user "
+        "who has it."),
+}
+_STANDARD_OBJECTS = ("Contact", "Lead", "Task", "Account", "User")
+_UNSUPPORTED_TYPE = re.compile(r"sObject type '(\w+)' is not supported")
+
+
+def access_error(code: str, message: str, status: int) -> AccessError | None:
+    """An AccessError for an answer that means the org or user may not use the API or an object."""
+    raw = f"{code}: {message}" if code else message
+    if code in _ACCESS_CODES:
+        return AccessError(_ACCESS_CODES[code], code=code, status=status, raw=raw)
+    found = _UNSUPPORTED_TYPE.search(message) if code in ("INVALID_TYPE", "NOT_FOUND") else None
+    if found and found.group(1) in _STANDARD_OBJECTS:
+        name = found.group(1)
+        return AccessError(
+            f"The connected Salesforce user cannot see {name} records. In Setup, give the user "
+            f"Read, Create and Edit on {name} (their profile or a permission set), then run the "
+            "sync again.", code="OBJECT_PERMISSION", status=status, raw=raw)
+    return None
+
+
 def from_status(status: int, content: Any, response: requests.Response | None = None) -> ConnectorError:
     """The exception for an HTTP error answer (`content` is the parsed body or its text)."""
     code, message, fields = first_error(content)
+    denied = access_error(code, message, status)
+    if denied is not None:
+        return denied
     if status == 401:
         return SessionExpired(f"Salesforce session expired or invalid: {message}",
                               code=code or "INVALID_SESSION_ID", status=status)

@@ -12,8 +12,9 @@ from plx_desktop.connectors.sf_auth import token_url_for
 class SalesforceConnection:
     """Where and as whom to talk to Salesforce. repr never shows the tokens.
 
-    `login_url` is where the refresh token is renewed (login.salesforce.com, test.salesforce.com
-    or the My Domain); empty means the instance itself, which Salesforce also accepts.
+    `login_url` is where the admin signed in (login.salesforce.com, test.salesforce.com or the
+    My Domain). The refresh token is renewed at the instance (the org's My Domain), as the
+    Salesforce CLI does: orgs that require My Domain refuse renewals at login.salesforce.com.
     """
 
     instance_url: str
@@ -26,7 +27,7 @@ class SalesforceConnection:
 
     @property
     def token_url(self) -> str:
-        return token_url_for(self.login_url or self.instance_url)
+        return token_url_for(self.instance_url or self.login_url)
 
 
 @dataclass(frozen=True)

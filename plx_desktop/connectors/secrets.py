@@ -38,12 +38,22 @@ class SecretStoreError(ConnectorError):
 
 @dataclass
 class SavedSalesforceLogin:
-    """The Salesforce tokens kept for one instance and user. repr never shows the secrets."""
+    """The Salesforce tokens kept for one instance and user. repr never shows the secrets.
+
+    `instance_url` is where the org answered last (it follows a My Domain rename); `account` is
+    the keyring name the login is kept under, fixed at connect time so a rename never loses it.
+    """
 
     instance_url: str
     username: str
     refresh_token: str = field(repr=False)
     access_token: str | None = field(default=None, repr=False)
+    account: str = ""
+
+
+def salesforce_account(instance_url: str, username: str) -> str:
+    """The keyring name of a login made at `instance_url` as `username`."""
+    return f"salesforce:{_host(instance_url)}:{username}"
 
 
 def _usable(backend: KeyringBackend) -> bool:
@@ -115,34 +125,50 @@ class SecretStore:
         except keyring.errors.KeyringError as exc:
             raise _mapped(exc, "delete a saved credential") from exc
 
-    # -- Salesforce
+    # -- Salesforce, by account (salesforce_account()); see sf_login.py for who may write
 
-    @staticmethod
-    def _sf_key(instance_url: str, username: str, what: str) -> str:
-        return f"salesforce:{_host(instance_url)}:{username}:{what}"
+    def save_login(self, account: str, login: SavedSalesforceLogin) -> None:
+        """Keep a login: the refresh token first, so a crash never leaves a new access token
+        next to a refresh token that rotation has already killed."""
+        self._set(f"{account}:refresh_token", login.refresh_token)
+        # Not a secret, but shared by every process: where the org answered last.
+        self._set(f"{account}:instance_url", login.instance_url)
+        if login.access_token:
+            self._set(f"{account}:access_token", login.access_token)
+        else:
+            self._delete(f"{account}:access_token")
+
+    def load_login(self, account: str, instance_url: str = "",
+                   username: str = "") -> SavedSalesforceLogin | None:
+        refresh_token = self._get(f"{account}:refresh_token")
+        if refresh_token is None:
+            return None
+        return SavedSalesforceLogin(
+            instance_url=self._get(f"{account}:instance_url") or instance_url,
+            username=username,
+            refresh_token=refresh_token, access_token=self._get(f"{account}:access_token"),
+            account=account)
+
+    def delete_login(self, account: str) -> None:
+        for what in ("refresh_token", "access_token", "instance_url"):
+            self._delete(f"{account}:{what}")
+
+    # -- Salesforce, by where and as whom the login was made (the account derived from them)
 
     def save_salesforce_login(self, instance_url: str, username: str, refresh_token: str,
                               access_token: str | None = None) -> None:
-        self._set(self._sf_key(instance_url, username, "refresh_token"), refresh_token)
-        if access_token:
-            self._set(self._sf_key(instance_url, username, "access_token"), access_token)
-        else:
-            self._delete(self._sf_key(instance_url, username, "access_token"))
+        self.save_login(salesforce_account(instance_url, username), SavedSalesforceLogin(
+            instance_url, username, refresh_token, access_token))
 
     def save_salesforce_access_token(self, instance_url: str, username: str, access_token: str) -> None:
-        """Keep a refreshed access token (for SalesforceClient's on_tokens_refreshed)."""
-        self._set(self._sf_key(instance_url, username, "access_token"), access_token)
+        """Keep a refreshed access token next to the saved refresh token."""
+        self._set(f"{salesforce_account(instance_url, username)}:access_token", access_token)
 
     def load_salesforce_login(self, instance_url: str, username: str) -> SavedSalesforceLogin | None:
-        refresh_token = self._get(self._sf_key(instance_url, username, "refresh_token"))
-        if refresh_token is None:
-            return None
-        access_token = self._get(self._sf_key(instance_url, username, "access_token"))
-        return SavedSalesforceLogin(instance_url, username, refresh_token, access_token)
+        return self.load_login(salesforce_account(instance_url, username), instance_url, username)
 
     def delete_salesforce_login(self, instance_url: str, username: str) -> None:
-        for what in ("refresh_token", "access_token"):
-            self._delete(self._sf_key(instance_url, username, what))
+        self.delete_login(salesforce_account(instance_url, username))
 
     # -- PeopleLinx
 

@@ -1,7 +1,10 @@
 """Salesforce sign-in: OAuth 2.0 web-server flow with PKCE, a one-time loopback listener, refresh, revoke.
 
 No SOAP login and no password ever passes through the app: the admin signs in in the system browser,
-Salesforce redirects to http://localhost:PORT/oauth/callback, and the code is exchanged for tokens.
+Salesforce redirects to http://localhost:1717/OauthRedirect (the callback URL registered on the
+admin's External Client App, exactly; docs/CONNECT.md), and the code is exchanged for tokens.
+The port is fixed because Salesforce compares the redirect URI with the app's callback URLs
+character for character; 1717 is the Salesforce CLI's, so an app made for the CLI works as is.
 """
 
 from __future__ import annotations
@@ -28,16 +31,30 @@ from plx_desktop.connectors.errors import (
     RequestError,
     TransientError,
 )
+from plx_desktop.connectors.sf_auth_errors import redirect_error, token_error
 
 LOGIN_URLS = {
     "production": "https://login.salesforce.com",
     "sandbox": "https://test.salesforce.com",
 }
-CALLBACK_PATH = "/oauth/callback"
-# PLX Desktop's connected app (its consumer key; a desktop app keeps no secret, PKCE protects the
-# code exchange). A placeholder until the connected app is registered in PeopleLinx's org.
-PLX_DESKTOP_CLIENT_ID = "PLX_DESKTOP_CONNECTED_APP"
+CALLBACK_PATH = "/OauthRedirect"
+DEFAULT_CALLBACK_PORT = 1717
+# api: the REST API; refresh_token offline_access: a refresh token (the two names Salesforce
+# accepts for it); openid: the userinfo endpoint, which says which user and org signed in.
+SCOPE = "api refresh_token offline_access openid"
+# No consumer key is shipped: since Spring '26 each org brings its own External Client App (see
+# docs/CONNECT.md). An empty key makes Connect ask for one before opening the browser.
+PLX_DESKTOP_CLIENT_ID = ""
 DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
+
+
+def redirect_uri_for(port: int = DEFAULT_CALLBACK_PORT) -> str:
+    """The callback URL to register on the External Client App for this port."""
+    return f"http://localhost:{port}{CALLBACK_PATH}"
+
+
+class CallbackPortBusy(ConnectorError):
+    """The callback port is taken by another program: the redirect could not reach us."""
 
 
 class TimeoutSession(requests.Session):
@@ -153,19 +170,38 @@ def _oauth_error(response: requests.Response, doing: str) -> ConnectorError:
     else:
         code, description = "", response.text[:200] or response.reason
     status = response.status_code
+    raw = f"{code}: {description}" if code else description
     # A locked row or the org's concurrency limit while renewing is Salesforce being busy, not
     # the login being refused: retry, never ask the admin to connect again for it.
     busy = code in _BUSY_CODES or (code == "REQUEST_LIMIT_EXCEEDED"
                                    and "concurrent" in description.lower())
     if status >= 500 or status == 429 or busy:
         return TransientError(f"Salesforce could not {doing} just now ({status}); try again",
-                              code=code or None, status=status)
-    if code in ("invalid_grant", "invalid_client", "invalid_client_id", "unauthorized_client",
-                "INVALID_SESSION_ID", "inactive_user", "inactive_org") or status in (401, 403):
-        return AuthError(f"Salesforce refused to {doing}: {description}", code=code or None,
-                         status=status)
-    return RequestError(f"Salesforce refused to {doing}: {description}", code=code or None,
-                        status=status)
+                              code=code or None, status=status, raw=raw)
+    return token_error(code, description, status, doing)
+
+
+def never_sent(exc: BaseException) -> bool:
+    """True when the request cannot have reached the server (no connection was ever made).
+
+    Only then is it safe to present a rotating refresh token again elsewhere: a request that was
+    sent and whose answer was lost may have rotated the token already.
+    """
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    from urllib3.exceptions import NewConnectionError
+
+    seen: BaseException | None = exc
+    for _ in range(6):  # requests wraps urllib3's errors a few levels deep
+        if seen is None:
+            return False
+        if isinstance(seen, NewConnectionError):
+            return True
+        inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        reason = getattr(seen, "reason", None)
+        reason = reason if isinstance(reason, BaseException) else None
+        seen = reason or inner or seen.__cause__ or seen.__context__
+    return False
 
 
 def _post_form(session: requests.Session, url: str, data: dict[str, str], doing: str) -> requests.Response:
@@ -174,7 +210,8 @@ def _post_form(session: requests.Session, url: str, data: dict[str, str], doing:
     except requests.exceptions.SSLError as exc:
         raise ConnectorError(f"Could not {doing}: the server's certificate is not trusted ({exc})") from exc
     except (requests.ConnectionError, requests.Timeout) as exc:
-        raise NetworkError(f"Could not reach Salesforce to {doing}: {exc}") from exc
+        raise NetworkError(f"Could not reach Salesforce to {doing}: {exc}",
+                           code="UNREACHABLE" if never_sent(exc) else None) from exc
     if response.status_code >= 300:
         raise _oauth_error(response, doing)
     return response
@@ -205,7 +242,8 @@ def refresh(token_url: str, client_id: str, refresh_token: str, ca_file: str | N
         response = _post_form(session, token_url, {
             "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id,
         }, "renew the session")
-        # Salesforce does not send the refresh token again (unless rotation is on): keep ours.
+        # Without rotation Salesforce sends no refresh token: keep ours. With rotation the
+        # answer carries a new one and ours is dead from now on.
         return _tokens_from(response, refresh_token)
 
 
@@ -278,21 +316,35 @@ class PendingLogin:
     cancel(), or on timeout.
     """
 
-    def __init__(self, login_url: str, client_id: str, *, ca_file: str | None = None, port: int = 0,
-                 timeout: float = 300, scope: str = "api refresh_token", redirect_host: str = "localhost"):
+    def __init__(self, login_url: str, client_id: str, *, ca_file: str | None = None,
+                 port: int = DEFAULT_CALLBACK_PORT, timeout: float = 300, scope: str = SCOPE,
+                 redirect_host: str = "localhost"):
+        if not client_id.strip():
+            raise AuthError("Enter the Consumer Key of your External Client App first (Advanced "
+                            "on the Salesforce card, or --client-id); docs/CONNECT.md says how to "
+                            "create one.", code="NO_CLIENT_ID")
         self.login_url = login_url.rstrip("/")
-        self.client_id = client_id
+        self.client_id = client_id.strip()
         self.ca_file = ca_file
         self.timeout = timeout
         self.state = secrets.token_urlsafe(32)
         self._verifier, challenge = pkce_pair()
-        self._server = _LoopbackServer(("127.0.0.1", port), _CallbackHandler)
+        try:
+            self._server = _LoopbackServer(("127.0.0.1", port), _CallbackHandler)
+        except OSError as exc:
+            raise CallbackPortBusy(
+                f"Port {port} on this computer is in use by another program (perhaps the "
+                "Salesforce CLI or another PLX Desktop waiting for a sign-in), so Salesforce's "
+                "answer could not reach PLX Desktop. Close that program and try again, or choose "
+                "another callback port and register http://localhost:<that port>/OauthRedirect "
+                "on your External Client App.", code="PORT_IN_USE",
+                raw=str(exc)) from exc
         self._server.pending = self
         self._server.timeout = 0.1
         self.port: int = self._server.server_address[1]
         self.redirect_uri = f"http://{redirect_host}:{self.port}{CALLBACK_PATH}"
         self.authorize_url = self.login_url + "/services/oauth2/authorize?" + urllib.parse.urlencode({
-            "response_type": "code", "client_id": client_id, "redirect_uri": self.redirect_uri,
+            "response_type": "code", "client_id": self.client_id, "redirect_uri": self.redirect_uri,
             "code_challenge": challenge, "code_challenge_method": "S256", "state": self.state,
             "scope": scope,
         })
@@ -326,12 +378,7 @@ class PendingLogin:
                 return (400, "This sign-in answer is not the one PLX Desktop is waiting for",
                         "Start the Salesforce connection again from PLX Desktop.")
             if "error" in query:
-                reason = query.get("error_description") or query["error"]
-                if query["error"] == "access_denied":
-                    self._error = AuthError(f"Salesforce sign-in was declined ({reason}); "
-                                            "connect again and choose Allow", code="access_denied")
-                else:
-                    self._error = AuthError(f"Salesforce sign-in failed: {reason}", code=query["error"])
+                self._error = redirect_error(query["error"], query.get("error_description", ""))
                 self._finished.set()
                 return 200, "Sign-in was not completed", "You can close this window and return to PLX Desktop."
             if not query.get("code"):
@@ -352,7 +399,9 @@ class PendingLogin:
             raise error
         if not finished or code is None:
             hint = (" A sign-in answer arrived that did not match this attempt (state mismatch)."
-                    if self.refused_callbacks else "")
+                    if self.refused_callbacks else
+                    " If the browser showed an OAuth error naming redirect_uri_mismatch, add "
+                    f"exactly {self.redirect_uri} to your External Client App's Callback URL.")
             raise AuthError(f"Salesforce sign-in timed out after {self.timeout:g} seconds.{hint} "
                             "Connect again to retry.", code="timeout")
         return exchange_code(token_url_for(self.login_url), self.client_id, code, self._verifier,
@@ -367,7 +416,8 @@ class PendingLogin:
         self._thread.join()
 
 
-def start_login(login_url: str, client_id: str, *, ca_file: str | None = None, port: int = 0,
-                timeout: float = 300, scope: str = "api refresh_token") -> PendingLogin:
+def start_login(login_url: str, client_id: str, *, ca_file: str | None = None,
+                port: int = DEFAULT_CALLBACK_PORT, timeout: float = 300,
+                scope: str = SCOPE) -> PendingLogin:
     """Start a sign-in: listen on 127.0.0.1 and build the authorize URL for the system browser."""
     return PendingLogin(login_url, client_id, ca_file=ca_file, port=port, timeout=timeout, scope=scope)

@@ -100,6 +100,9 @@ class SelfTest:
         if reason:
             print(f"self-test failed: {reason}", file=sys.stderr)
         self._timeout.stop()
+        # `finished` reaches us before the worker thread has ended: let it end first, or Qt
+        # aborts the process for a QThread destroyed while running (exit -6, seen under load).
+        self.window.runner.stop_and_wait()
         self.window.close()
         self.app.exit(code)
 

@@ -17,7 +17,7 @@ from shiboken6 import isValid
 from plx_desktop.connectors import sf_auth
 from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.connectors.peoplelinx import PeopleLinxClient
-from plx_desktop.connectors.secrets import SecretStore
+from plx_desktop.connectors.secrets import SavedSalesforceLogin, SecretStore, salesforce_account
 from plx_desktop.gui.connection_state import ConnectionState, PeopleLinxAccount, SalesforceAccount
 from plx_desktop.gui.login_wait import LoginWaitDialog
 from plx_desktop.gui.resources import icon, load_ui
@@ -138,10 +138,16 @@ class SalesforceCard(_Card):
         except ValueError as exc:
             self.show_error(str(exc))
             return
+        client_id = self.state.client_id_for(login_url)
         loop = asyncio.get_running_loop()
         self._set_busy(True)
         try:
-            pending = sf_auth.start_login(login_url, self.state.client_id, ca_file=self.state.ca_file)
+            pending = sf_auth.start_login(login_url, client_id, ca_file=self.state.ca_file,
+                                          port=self.state.callback_port)
+        except ConnectorError as exc:
+            self._set_busy(False)
+            self.show_error(str(exc))
+            return
         except OSError as exc:
             self._set_busy(False)
             self.show_error(f"Could not wait for the sign-in: {exc}")
@@ -155,16 +161,18 @@ class SalesforceCard(_Card):
             tokens = await loop.run_in_executor(None, pending.wait)
             info = await loop.run_in_executor(None, sf_auth.userinfo, tokens.instance_url,
                                               tokens.access_token, self.state.ca_file)
+            username = str(info.get("preferred_username") or info.get("email") or "")
             account = SalesforceAccount(
-                instance_url=tokens.instance_url,
-                username=str(info.get("preferred_username") or info.get("email") or ""),
+                instance_url=tokens.instance_url, username=username,
                 org_id=str(info.get("organization_id") or ""),
                 display_name=str(info.get("name") or ""), login_url=login_url,
-                access_token=tokens.access_token, refresh_token=tokens.refresh_token)
-            if self.secrets is not None and tokens.refresh_token:
-                await loop.run_in_executor(None, lambda: self.secrets.save_salesforce_login(
-                    account.instance_url, account.username, tokens.refresh_token,
-                    tokens.access_token))
+                access_token=tokens.access_token, refresh_token=tokens.refresh_token,
+                client_id=client_id, account=salesforce_account(tokens.instance_url, username))
+            store = self.state.login_store(self.secrets)
+            if store is not None and tokens.refresh_token:
+                saved = SavedSalesforceLogin(account.instance_url, username, tokens.refresh_token,
+                                             tokens.access_token, account.account)
+                await loop.run_in_executor(None, store.save_login, account.account, saved)
         except ConnectorError as exc:
             if isValid(self) and getattr(exc, "code", None) != "cancelled":
                 self.show_error(str(exc))
@@ -190,18 +198,22 @@ class SalesforceCard(_Card):
         self.show_error("")
         loop = asyncio.get_running_loop()
         self._set_busy(True)
-        token = account.refresh_token or account.access_token
+        store = None if account.standing else self.state.login_store(self.secrets)
         problem = ""
         try:
+            # The saved pair may have rotated since this window read it: revoke the live one.
+            saved = (await loop.run_in_executor(None, store.load_login, account.account)
+                     if store is not None and account.account else None)
+            token = (saved.refresh_token if saved else None) or account.refresh_token \
+                or account.access_token
             if token and not account.standing:
-                await loop.run_in_executor(None, sf_auth.revoke, account.login_url or
-                                           account.instance_url, token, self.state.ca_file)
+                await loop.run_in_executor(None, sf_auth.revoke, account.instance_url, token,
+                                           self.state.ca_file)
         except ConnectorError as exc:
             problem = f"Salesforce could not be told to revoke the token ({exc}); it was forgotten here."
         try:
-            if self.secrets is not None:
-                await loop.run_in_executor(None, self.secrets.delete_salesforce_login,
-                                           account.instance_url, account.username)
+            if store is not None and account.account:
+                await loop.run_in_executor(None, store.delete_login, account.account)
         except ConnectorError as exc:
             problem = str(exc)
         if not isValid(self):

@@ -19,8 +19,12 @@ from plx_desktop.gui.worker import SyncRunner
 
 
 def engine_connections(state: ConnectionState) -> Any:
-    """The engine's Connections for what is connected now (sync.service's types)."""
-    from plx_desktop.connectors.salesforce_models import SalesforceConnection
+    """The engine's Connections for what is connected now (sync.service's types).
+
+    The Salesforce login always comes from where it is saved (the keyring, or the sandbox's file
+    for a login made in the window), never from this window's memory: a sync process may have
+    rotated the refresh token since the window read it.
+    """
     from plx_desktop.sync import service
 
     if state.sandbox is not None:
@@ -31,22 +35,15 @@ def engine_connections(state: ConnectionState) -> Any:
 
         # A short-lived connection of our own: saved_connections reads the settings table.
         with open_store(database_path(state.data_dir)) as store:
-            base = service.saved_connections(store)
+            base = service.saved_connections(store, state.data_dir)
     salesforce = base.salesforce if state.salesforce is not None else None
-    account = state.salesforce
-    if account is not None and not account.standing and account.access_token:
-        # Signed in during this session: use those tokens (in the sandbox they are not saved).
-        salesforce = SalesforceConnection(
-            instance_url=account.instance_url, access_token=account.access_token,
-            refresh_token=account.refresh_token, client_id=state.client_id,
-            login_url=account.login_url,
-            api_version=getattr(base.salesforce, "api_version", "62.0") if base.salesforce else "62.0",
-            ca_file=state.ca_file)
     peoplelinx = base.peoplelinx if state.peoplelinx is not None else None
     if peoplelinx is not None and state.peoplelinx is not None and \
             hasattr(peoplelinx, "api_key") and peoplelinx.api_key != state.peoplelinx.api_key:
         peoplelinx = dataclasses.replace(peoplelinx, api_key=state.peoplelinx.api_key)
-    return dataclasses.replace(base, salesforce=salesforce, peoplelinx=peoplelinx)
+    login = base.salesforce_login if salesforce is not None else None
+    return dataclasses.replace(base, salesforce=salesforce, peoplelinx=peoplelinx,
+                               salesforce_login=login)
 
 
 def _time(when: QDateTime) -> str:

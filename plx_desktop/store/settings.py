@@ -29,6 +29,9 @@ TASK_OWNER_MAP = "task_owner_map"
 LOOKBACK_SECONDS = "salesforce_lookback_seconds"
 SALESFORCE_CONNECTION = "salesforce.connection"  # {"org_name", "username", "instance_url", ...}
 PEOPLELINX_CONNECTION = "peoplelinx.connection"  # {"account_name", "base_url", ...}
+# {"client_ids": {login URL: consumer key}, "callback_port": 1717}: the admin's own External
+# Client App (a consumer key is not a secret: PKCE protects the flow, and no secret is used).
+SALESFORCE_OAUTH = "salesforce.oauth"
 
 DEFAULTS: dict[str, Any] = {POLL_INTERVAL_SECONDS: 300, API_USAGE_CAP: 0.9, ACTIVE_PROFILE: "default",
                             FOLLOW_CONVERTED_LEADS: False, LOOKBACK_SECONDS: 600,

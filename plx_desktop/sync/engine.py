@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from plx_desktop.connectors.errors import (
+    AccessError,
     ApiLimitError,
     AuthError,
     ConnectorError,
@@ -65,7 +66,7 @@ class Outcome:
     status: str  # completed | stopped | failed
     steps: list[StepSummary]
     reason: str | None = None
-    code: str = ""  # why: CANCELLED, API_LIMIT, AUTH, NETWORK, UNEXPECTED_ERROR
+    code: str = ""  # why: CANCELLED, API_LIMIT, AUTH, ACCESS, NETWORK, UNEXPECTED_ERROR
 
 
 def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome:
@@ -87,6 +88,9 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             status, reason, code = "stopped", exc.reason, exc.code or "API_LIMIT"
         except AuthError as exc:
             status, reason, code = "failed", exc.reason, "AUTH"
+        except AccessError as exc:
+            # The org or user may not use the API or the object: every step would fail alike.
+            status, reason, code = "failed", exc.reason, "ACCESS"
         except TransientError as exc:
             status, reason, code = "failed", exc.reason, "NETWORK"
         except (RequestError, DomainError) as exc:

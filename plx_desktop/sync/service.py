@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.connectors.errors import AuthError, ConnectorError
 from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.domain import Profile
@@ -23,7 +23,6 @@ from plx_desktop.store import LogEntry, Store, open_store
 from plx_desktop.store.settings import (
     API_USAGE_CAP,
     FOLLOW_CONVERTED_LEADS,
-    SALESFORCE_CONNECTION,
 )
 from plx_desktop.sync import org_guard
 from plx_desktop.sync.connections import (
@@ -65,6 +64,7 @@ class RunSummary:
     reason: str | None
     api_usage: tuple[int, int] | None
     preview: list[LogEntry] = field(default_factory=list)  # a dry run's would-be log
+    code: str = ""  # why it did not complete: AUTH, ACCESS, NETWORK, API_LIMIT, CANCELLED...
 
     @property
     def ok(self) -> bool:
@@ -117,11 +117,10 @@ def _run(store: Store, run_id: int, chosen: Profile, connections: Connections, *
     """The run itself, once its record is open; `clients` gets the clients opened, to close."""
     try:
         sf, plx = open_clients(connections, retry=retry,
-                               on_tokens_refreshed=_token_keeper(store, connections),
                                usage_cap=float(store.settings.get(API_USAGE_CAP)))
     except ConnectorError as exc:
-        return _finish(store, run_id, Outcome("failed", [], exc.reason, "NOT_CONNECTED"),
-                       None, [])
+        code = "AUTH" if isinstance(exc, AuthError) else "NOT_CONNECTED"
+        return _finish(store, run_id, Outcome("failed", [], exc.reason, code), None, [])
     clients += [sf, plx]
     describes = _DESCRIBES.setdefault(connections.salesforce.instance_url
                                       if connections.salesforce else "", {})
@@ -156,22 +155,5 @@ def _finish(store: Store, run_id: int, outcome: Outcome, usage: tuple[int, int] 
         log.info("Run %s %s%s%s", run_id, outcome.status,
                  f" ({outcome.code}: {outcome.reason})" if outcome.reason else "",
                  "".join(f"\n    {s.line()}" for s in outcome.steps))
-    return RunSummary(run_id, outcome.status, outcome.steps, outcome.reason, usage, preview)
-
-
-def _token_keeper(store, connections: Connections):
-    """Where a renewed Salesforce session goes: the keyring for real orgs, nowhere for the sandbox."""
-    if connections.sandbox or connections.salesforce is None:
-        return None
-
-    def keep(access_token: str) -> None:
-        from plx_desktop.connectors.secrets import SecretStore
-
-        info = store.settings.get(SALESFORCE_CONNECTION) or {}
-        try:
-            SecretStore().save_salesforce_access_token(
-                info.get("instance_url", ""), info.get("username", ""), access_token)
-        except ConnectorError:
-            pass  # the refresh token still works next time; nothing is lost
-
-    return keep
+    return RunSummary(run_id, outcome.status, outcome.steps, outcome.reason, usage, preview,
+                      outcome.code)

@@ -87,7 +87,8 @@ def test_revoked_refresh_token_asks_the_admin_to_connect_again(sf_server: Any) -
     control(sf_server, "expire-sessions")
     with pytest.raises(AuthError) as caught:
         sf.describe("Contact")
-    assert str(caught.value) == "Salesforce refused the saved login; connect again"
+    assert str(caught.value).startswith("Salesforce no longer accepts the saved login")
+    assert caught.value.code == "invalid_grant" and "Connect Salesforce again" in str(caught.value)
 
 
 def test_usage_cap_stops_before_the_call(sf_server: Any) -> None:

@@ -66,8 +66,9 @@ def test_salesforce_login_round_trip_through_the_configured_keyring(memory_keyri
     store.save_salesforce_login("https://acme.my.salesforce.com", "ann@acme.com", "5Aep-refresh", "00D!access")
     loaded = store.load_salesforce_login("https://acme.my.salesforce.com/", "ann@acme.com")
 
-    assert loaded == SavedSalesforceLogin("https://acme.my.salesforce.com/", "ann@acme.com",
-                                          "5Aep-refresh", "00D!access")
+    assert loaded == SavedSalesforceLogin("https://acme.my.salesforce.com", "ann@acme.com",
+                                          "5Aep-refresh", "00D!access",
+                                          "salesforce:acme.my.salesforce.com:ann@acme.com")
     assert "5Aep-refresh" not in repr(loaded) and "00D!access" not in repr(loaded)
     assert all(service == SERVICE for service, _ in memory_keyring.passwords)
     # another user of the same org is kept apart

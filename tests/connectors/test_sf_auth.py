@@ -107,6 +107,14 @@ def creds(sf_server: Any) -> dict[str, str]:
     return sf_server.app.sandbox_credentials()
 
 
+def _start(sf_server: Any, creds: dict[str, str], **kwargs: Any) -> sf_auth.PendingLogin:
+    """A sign-in on a free port (never the fixed default), registered on the sandbox's app."""
+    pending = sf_auth.start_login(sf_server.url, creds["client_id"], ca_file=str(sf_server.ca_file),
+                                  port=0, timeout=30, **kwargs)
+    sf_server.app.org.connected_apps.allow_callback(creds["client_id"], pending.redirect_uri)
+    return pending
+
+
 def _connects(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -116,11 +124,11 @@ def _connects(port: int) -> bool:
 
 
 def test_sign_in_end_to_end_gives_working_tokens(sf_server: Any, creds: dict[str, str]) -> None:
-    pending = sf_auth.start_login(sf_server.url, creds["client_id"], ca_file=str(sf_server.ca_file),
-                                  timeout=30)
+    pending = _start(sf_server, creds)
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(pending.authorize_url).query))
     assert query["code_challenge_method"] == "S256" and query["state"] == pending.state
-    assert query["redirect_uri"] == f"http://localhost:{pending.port}/oauth/callback"
+    assert query["redirect_uri"] == f"http://localhost:{pending.port}/OauthRedirect"
+    assert query["scope"] == "api refresh_token offline_access openid"
     # bound to the loopback interface only
     assert pending._server.server_address[0] == "127.0.0.1"
 
@@ -145,15 +153,15 @@ def test_sign_in_end_to_end_gives_working_tokens(sf_server: Any, creds: dict[str
     refreshed = sf_auth.refresh(sf_auth.token_url_for(sf_server.url), creds["client_id"],
                                 tokens.refresh_token or "", str(sf_server.ca_file))
     assert refreshed.access_token != tokens.access_token
-    assert refreshed.refresh_token == tokens.refresh_token
+    # Rotation: a new refresh token, and the one we presented is dead.
+    assert refreshed.refresh_token and refreshed.refresh_token != tokens.refresh_token
 
 
 def test_wrong_state_is_refused_and_the_listener_keeps_waiting(sf_server: Any, creds: dict[str, str]) -> None:
-    pending = sf_auth.start_login(sf_server.url, creds["client_id"], ca_file=str(sf_server.ca_file),
-                                  timeout=30)
+    pending = _start(sf_server, creds)
     plain = requests.Session()
     plain.trust_env = False
-    forged = plain.get(f"http://127.0.0.1:{pending.port}/oauth/callback",
+    forged = plain.get(f"http://127.0.0.1:{pending.port}/OauthRedirect",
                        params={"code": "stolen", "state": "not-the-state"})
     assert forged.status_code == 400
     assert pending.refused_callbacks == 1 and not pending.closed
@@ -163,7 +171,7 @@ def test_wrong_state_is_refused_and_the_listener_keeps_waiting(sf_server: Any, c
 
 
 def test_timeout_is_a_clear_auth_error_and_closes_the_listener() -> None:
-    pending = sf_auth.start_login("https://login.salesforce.com", "3MVG9-client", timeout=0.3)
+    pending = sf_auth.start_login("https://login.salesforce.com", "3MVG9-client", timeout=0.3, port=0)
     with pytest.raises(AuthError, match="timed out") as caught:
         pending.wait()
     assert caught.value.code == "timeout"
@@ -171,18 +179,17 @@ def test_timeout_is_a_clear_auth_error_and_closes_the_listener() -> None:
 
 
 def test_declined_sign_in_is_access_denied(sf_server: Any, creds: dict[str, str]) -> None:
-    pending = sf_auth.start_login(sf_server.url, creds["client_id"], ca_file=str(sf_server.ca_file),
-                                  timeout=30)
+    pending = _start(sf_server, creds)
     answer = _sign_in(sf_server, pending.authorize_url, action="deny")
     assert answer.status_code == 200
-    with pytest.raises(AuthError, match="declined") as caught:
+    with pytest.raises(AuthError, match="You chose Deny") as caught:
         pending.wait()
     assert caught.value.code == "access_denied"
     assert pending.closed
 
 
 def test_cancel_unblocks_wait() -> None:
-    pending = sf_auth.start_login("https://login.salesforce.com", "3MVG9-client", timeout=60)
+    pending = sf_auth.start_login("https://login.salesforce.com", "3MVG9-client", timeout=60, port=0)
     errors: list[BaseException] = []
     waiter = threading.Thread(target=lambda: errors.append(pytest.raises(AuthError, pending.wait).value))
     waiter.start()
@@ -198,7 +205,7 @@ def test_revoked_refresh_token_is_refused_in_plain_words(sf_server: Any, creds: 
     assert tokens.access_token
     sf_auth.revoke(sf_server.url, creds["refresh_token"], str(sf_server.ca_file))
     sf_auth.revoke(sf_server.url, creds["refresh_token"], str(sf_server.ca_file))  # twice is fine
-    with pytest.raises(AuthError, match="refused") as caught:
+    with pytest.raises(AuthError, match="no longer accepts the saved login") as caught:
         sf_auth.refresh(token_url, creds["client_id"], creds["refresh_token"], str(sf_server.ca_file))
     assert caught.value.code == "invalid_grant"
 
@@ -206,4 +213,4 @@ def test_revoked_refresh_token_is_refused_in_plain_words(sf_server: Any, creds: 
 def test_bad_code_exchange_is_an_auth_error(sf_server: Any, creds: dict[str, str]) -> None:
     with pytest.raises((AuthError, RequestError)):
         sf_auth.exchange_code(sf_auth.token_url_for(sf_server.url), creds["client_id"], "made-up",
-                              "v" * 64, "http://localhost:1/oauth/callback", str(sf_server.ca_file))
+                              "v" * 64, "http://localhost:1/OauthRedirect", str(sf_server.ca_file))

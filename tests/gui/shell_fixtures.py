@@ -106,3 +106,22 @@ def _unescape(value: str) -> str:
 def sandbox_password(sandbox: Any) -> tuple[str, str]:
     creds = json.loads((sandbox.state_dir / "sandbox.json").read_text())
     return creds["salesforce_username"], creds["salesforce_password"]
+
+
+def free_port() -> int:
+    """A port nobody listens on right now (tests never use the fixed default, 1717)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def use_free_callback_port(state: Any, sandbox: Any) -> int:
+    """Point the window's sign-in at a free port and register it on the sandbox's app."""
+    from plx_desktop.connectors.sf_auth import redirect_uri_for
+
+    state.callback_port = free_port()
+    sandbox.salesforce.org.connected_apps.allow_callback(sandbox.info.salesforce_client_id,
+                                                         redirect_uri_for(state.callback_port))
+    return state.callback_port

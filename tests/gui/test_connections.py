@@ -9,7 +9,12 @@ import pytest
 import shell_fixtures
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from shell_fixtures import BrowserStandIn, sandbox_data_dir, sandbox_password
+from shell_fixtures import (
+    BrowserStandIn,
+    sandbox_data_dir,
+    sandbox_password,
+    use_free_callback_port,
+)
 
 from plx_desktop.connectors import sf_auth
 from plx_desktop.connectors.errors import AuthError
@@ -45,7 +50,9 @@ def browser(sandbox, qapp):
 @pytest.fixture
 def state(sandbox, tmp_path: Path):
     data_dir, details = sandbox_data_dir(sandbox, tmp_path)
-    return ConnectionState(data_dir, details)
+    state = ConnectionState(data_dir, details)
+    use_free_callback_port(state, sandbox)
+    return state
 
 
 def test_sandbox_cards_start_connected(qtbot, qloop, state):

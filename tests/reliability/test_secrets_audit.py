@@ -101,7 +101,9 @@ def test_no_secret_outside_the_keyring_after_connecting_and_syncing(
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     pending = sf_auth.start_login(info.salesforce_login_url, info.salesforce_client_id,
-                                  ca_file=info.ca_file, timeout=30)
+                                  ca_file=info.ca_file, timeout=30, port=0)
+    sandbox.salesforce.org.connected_apps.allow_callback(info.salesforce_client_id,
+                                                         pending.redirect_uri)
     assert _browser_sign_in(sandbox, pending.authorize_url).status_code == 200
     tokens = pending.wait()
     username = info.salesforce_username
@@ -134,8 +136,10 @@ def test_no_secret_outside_the_keyring_after_connecting_and_syncing(
                     "--profile", kind)[0] == 0
     (data_dir / "window.ini").write_text("[window]\ntab=1\n")  # as the GUI keeps QSettings
 
+    # Every token and key in the keyring (the instance URL kept there beside them is no secret).
     secret_values = {tokens.access_token, tokens.refresh_token, info.peoplelinx_api_key,
-                     *memory_keyring.passwords.values()}
+                     *(value for (_, key), value in memory_keyring.passwords.items()
+                       if not key.endswith(":instance_url"))}
     assert len(secret_values) >= 4  # the renewed access token reached the keyring
     files = [p for p in data_dir.rglob("*") if p.is_file()]
     assert any(p.name.endswith("-wal") for p in files) or any(p.suffix == ".sqlite3" or
@@ -172,7 +176,9 @@ def test_every_requests_session_ignores_the_environment() -> None:
 def test_the_oauth_listener_binds_loopback_takes_one_good_answer_then_closes(sandbox: Any) -> None:
     info = sandbox.info
     pending = sf_auth.start_login(info.salesforce_login_url, info.salesforce_client_id,
-                                  ca_file=info.ca_file, timeout=30)
+                                  ca_file=info.ca_file, timeout=30, port=0)
+    sandbox.salesforce.org.connected_apps.allow_callback(info.salesforce_client_id,
+                                                         pending.redirect_uri)
     try:
         host, port = pending._server.server_address[:2]
         assert host == "127.0.0.1"
@@ -180,14 +186,14 @@ def test_the_oauth_listener_binds_loopback_takes_one_good_answer_then_closes(san
         assert all(not _connects(port, a) for a in outside)
         with requests.Session() as plain:
             plain.trust_env = False
-            wrong = plain.get(f"http://127.0.0.1:{port}/oauth/callback",
+            wrong = plain.get(f"http://127.0.0.1:{port}/OauthRedirect",
                               params={"code": "stolen", "state": "guess"}, timeout=10)
             assert wrong.status_code == 400 and not pending.closed
             assert _browser_sign_in(sandbox, pending.authorize_url).status_code == 200
             assert pending.wait().access_token
             assert pending.closed and not _connects(port)
             with pytest.raises(requests.ConnectionError):
-                plain.get(f"http://127.0.0.1:{port}/oauth/callback",
+                plain.get(f"http://127.0.0.1:{port}/OauthRedirect",
                           params={"code": "again", "state": pending.state}, timeout=10)
     finally:
         pending.cancel()

@@ -60,7 +60,15 @@ def browser(sf_server: Any) -> requests.Session:
 
 @pytest.fixture
 def creds(sf_server: Any) -> dict[str, str]:
-    return sf_server.app.sandbox_credentials()
+    """The sandbox's standing login, with this test's REDIRECT registered on PLX Desktop's app."""
+    found = sf_server.app.sandbox_credentials()
+    registered = requests.post(f"{sf_server.url}/__sandbox__/connected-app",
+                               json={"client_id": found["client_id"],
+                                     "callback_urls": ["http://localhost:1717/OauthRedirect",
+                                                       REDIRECT]},
+                               verify=str(sf_server.ca_file))
+    assert registered.status_code == 200, registered.text
+    return found
 
 
 def _authorize_params(creds: dict[str, str], challenge: str, **extra: str) -> dict[str, str]:
@@ -143,7 +151,9 @@ def test_login_code_token_refresh_revoke(sf_server: Any, browser: requests.Sessi
                                    "refresh_token": body["refresh_token"]})
     assert refreshed.status_code == 200, refreshed.text
     fresh = refreshed.json()
-    assert "refresh_token" not in fresh and fresh["id"] == body["id"]
+    assert fresh["id"] == body["id"]
+    # Rotation is on for PLX Desktop's app, as an External Client App must have it.
+    assert fresh["refresh_token"] and fresh["refresh_token"] != body["refresh_token"]
     assert fresh["access_token"] != body["access_token"]
     assert _limits(sf_server, fresh["access_token"]).status_code == 200
 
@@ -153,13 +163,13 @@ def test_login_code_token_refresh_revoke(sf_server: Any, browser: requests.Sessi
     assert refused.status_code == 401
     assert refused.json()[0]["errorCode"] == "INVALID_SESSION_ID"
 
-    # Revoking the refresh token (GET form) ends it and the sessions it made.
+    # Revoking the refresh token (GET form) ends the grant and the sessions it made.
     assert browser.get(f"{sf_server.url}/services/oauth2/revoke",
-                       params={"token": body["refresh_token"]}).status_code == 200
+                       params={"token": fresh["refresh_token"]}).status_code == 200
     assert _limits(sf_server, body["access_token"]).status_code == 401
     dead = browser.post(f"{sf_server.url}/services/oauth2/token",
                         data={"grant_type": "refresh_token", "client_id": creds["client_id"],
-                              "refresh_token": body["refresh_token"]})
+                              "refresh_token": fresh["refresh_token"]})
     assert dead.status_code == 400 and dead.json()["error"] == "invalid_grant"
 
     unknown = browser.post(f"{sf_server.url}/services/oauth2/revoke", data={"token": "nope"})

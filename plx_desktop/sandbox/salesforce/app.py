@@ -11,10 +11,12 @@ from plx_desktop.sandbox.salesforce import (
     composite,
     control,
     oauth,
+    oauth_control,
     record_events,
     sobjects,
     tooling,
 )
+from plx_desktop.sandbox.salesforce.connected_apps import ConnectedApps, OrgFlags
 from plx_desktop.sandbox.salesforce.limits import DEFAULT_DAILY_LIMIT, LIMIT_HEADER, ApiUsage
 from plx_desktop.sandbox.salesforce.limits import register as register_limits
 from plx_desktop.sandbox.salesforce.org import ADMIN_USERNAME, Org
@@ -42,6 +44,9 @@ class SalesforceApp:
         self.faults = faults
         self.calls = CallCounter()
         self.org = Org(state_dir)
+        # The OAuth side of the org (connected apps, org-wide switches), read by oauth.py and rest.py.
+        self.org.connected_apps = ConnectedApps(self.org.db, self.org.client_id)
+        self.org.flags = OrgFlags(self.org.db)
         self.usage = ApiUsage(self.org.db)
         self.router = Router()
         self.queries = QueryApi(self.org)
@@ -59,6 +64,7 @@ class SalesforceApp:
         tooling.register(router, org)
         bulk2.register(router, org)
         control.register(router, self)
+        oauth_control.register(router, self)
 
     def _resources(self, request: Request, version: str) -> Response:
         base = f"/services/data/v{version}"
@@ -100,10 +106,13 @@ class SalesforceApp:
     def reset(self, org: str | None = None) -> None:
         """No records; the daily limit, usage and session lifetime back to their defaults.
 
-        Users, custom fields, the connected app and the standing credentials stay; with `org`
-        ("fresh" or "ready"), the org's setup starts over as that preset (Org.apply_preset).
+        Users, custom fields and the standing credentials stay; the connected apps and the org's
+        switches go back to their defaults (PLX Desktop's own app, installed, rotation on); with
+        `org` ("fresh" or "ready"), the org's setup starts over as that preset (Org.apply_preset).
         """
         self.org.reset()
+        self.org.connected_apps.reset()
+        self.org.flags.reset()
         record_events.forget_purges(self.org)
         if org is not None:
             self.org.apply_preset(org)

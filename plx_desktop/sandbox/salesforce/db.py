@@ -45,6 +45,15 @@ CREATE TABLE IF NOT EXISTS tokens (
     revoked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS tokens_by_refresh ON tokens (refresh_token);
+-- Refresh tokens by grant (one approval of an app by a user), for rotation and the five-approval
+-- limit. A refresh token with no row here is its own grant, live (tokens from before rotation).
+CREATE TABLE IF NOT EXISTS refresh_grants (
+    token TEXT PRIMARY KEY,
+    grant_id TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'live',  -- live | rotated (presenting it revokes the grant)
+    last_used REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS refresh_grants_by_grant ON refresh_grants (grant_id);
 CREATE TABLE IF NOT EXISTS auth_codes (code TEXT PRIMARY KEY, data TEXT NOT NULL, created REAL NOT NULL);
 """
 

@@ -1,11 +1,15 @@
 """The sandbox org's OAuth 2.0 endpoints: web-server flow with PKCE, token, revoke, userinfo, identity.
 
-As the sandbox's connected app is configured:
-- PKCE is required (Salesforce's "Require PKCE" connected-app setting): an authorize request without
+As the org's connected apps are configured (connected_apps.py, `POST /__sandbox__/connected-app`):
+- PKCE is required (Salesforce's "Require PKCE" setting): an authorize request without
   `code_challenge` is refused with `error=invalid_request`, and only `S256` is accepted.
 - No client secret is needed (a desktop app cannot keep one).
-- Redirect URIs: any loopback `http://localhost:PORT/...` or `http://127.0.0.1:PORT/...`, plus the
-  org's registered ones (`org.redirect_uris`, if it has any).
+- The redirect URI must equal one of the app's callback URLs; anything else gets an error page
+  naming `redirect_uri_mismatch`, never a redirect. An app not installed in the org is blocked.
+- Refresh token rotation, the idle refresh token TTL and the five-approval limit, per app.
+- `POST /__sandbox__/org`: with `requires_my_domain`, the authorize and token endpoints answer only
+  on the instance's own host (`localhost`), not on another name for it (`127.0.0.1`, playing
+  login.salesforce.com).
 - There is no browser session, so every authorize request shows the login page (as `prompt=login`).
 """
 
@@ -22,6 +26,7 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from plx_desktop.sandbox.salesforce.connected_apps import MAX_APPROVALS, ConnectedApp
 from plx_desktop.sandbox.salesforce.rest import bearer_token
 from plx_desktop.sandbox.web import Request, Response, Router
 
@@ -59,11 +64,6 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def is_loopback(uri: str) -> bool:
-    parts = urllib.parse.urlsplit(uri)
-    return parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1")
-
-
 def _oauth_error(error: str, description: str, status: int = 400) -> Response:
     return Response.json({"error": error, "error_description": description}, status)
 
@@ -74,25 +74,47 @@ def _with_query(uri: str, params: dict[str, str]) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=query))
 
 
+_NOT_INSTALLED = ("invalid_client", "app must be installed into org")
+_MY_DOMAIN_ONLY = "this org requires logins through its My Domain"
+
+
 class _OAuth:
     def __init__(self, org: Any):
         self.org = org
 
+    def _app(self, client_id: str | None) -> ConnectedApp | None:
+        return self.org.connected_apps.get(client_id or "")
+
+    def _wrong_host(self, request: Request) -> bool:
+        """With requires_my_domain, True for a request to any name but the instance's own."""
+        if not self.org.flags.requires_my_domain:
+            return False
+        wanted = urllib.parse.urlsplit(self.org.base_url).netloc.lower()
+        return (request.header("host") or "").lower() != wanted
+
     # -- authorize --------------------------------------------------------------------------
 
-    def _check_client(self, params: dict[str, str]) -> Response | None:
+    def _check_client(self, params: dict[str, str], request: Request) -> Response | None:
         """The error page for a request that must not be redirected anywhere, else None."""
-        if params.get("client_id") != self.org.client_id:
+        app = self._app(params.get("client_id"))
+        if app is None:
             return self._error_page("invalid_client_id", "client identifier invalid")
         uri = params.get("redirect_uri", "")
-        if not uri or not (is_loopback(uri) or uri in getattr(self.org, "redirect_uris", ())):
-            return self._error_page("redirect_uri_mismatch", "redirect_uri must match configuration")
+        if not uri or uri not in app.callback_urls:
+            return self._error_page("redirect_uri_mismatch",
+                                    "redirect_uri must match configuration", uri)
+        if self._wrong_host(request):
+            return self._error_page("invalid_request", f"{_MY_DOMAIN_ONLY}: log in at "
+                                    f"{self.org.base_url}")
         return None
 
     def _check_request(self, params: dict[str, str]) -> Response | None:
         """A redirect carrying the error for a bad (but safely redirectable) request, else None."""
         error = None
-        if params.get("response_type") != "code":
+        app = self._app(params.get("client_id"))
+        if app is not None and not app.installed:
+            error = _NOT_INSTALLED
+        elif params.get("response_type") != "code":
             error = ("unsupported_response_type", "response type not supported")
         elif not params.get("code_challenge"):
             error = ("invalid_request", "missing required code challenge")
@@ -107,7 +129,9 @@ class _OAuth:
             values = {**values, "state": params["state"]}
         return Response.redirect(_with_query(params["redirect_uri"], values))
 
-    def _error_page(self, error: str, description: str) -> Response:
+    def _error_page(self, error: str, description: str, uri: str = "") -> Response:
+        if uri:
+            description = f"{description} (redirect_uri={uri})"
         page = _ERROR_PAGE.substitute(error=html.escape(error), description=html.escape(description))
         return Response.html(page, 400)
 
@@ -129,13 +153,13 @@ class _OAuth:
 
     def authorize_page(self, request: Request) -> Response:
         params = request.query
-        return (self._check_client(params) or self._check_request(params)
+        return (self._check_client(params, request) or self._check_request(params)
                 or self._login_page(params))
 
     def authorize_submit(self, request: Request) -> Response:
         form = request.form()
         params = {name: form[name] for name in _OAUTH_FIELDS if name in form}
-        problem = self._check_client(params) or self._check_request(params)
+        problem = self._check_client(params, request) or self._check_request(params)
         if problem:
             return problem
         if form.get("action") == "deny":
@@ -159,6 +183,14 @@ class _OAuth:
     def token(self, request: Request) -> Response:
         form = request.form()
         grant = form.get("grant_type", "")
+        if grant in ("authorization_code", "refresh_token"):
+            app = self._app(form.get("client_id"))
+            if app is None:
+                return _oauth_error("invalid_client_id", "client identifier invalid")
+            if not app.installed:
+                return _oauth_error(*_NOT_INSTALLED)
+            if self._wrong_host(request):
+                return _oauth_error("invalid_grant", _MY_DOMAIN_ONLY)
         if grant == "authorization_code":
             return self._grant_code(form)
         if grant == "refresh_token":
@@ -168,8 +200,6 @@ class _OAuth:
         return _oauth_error("unsupported_grant_type", "grant type not supported")
 
     def _grant_code(self, form: dict[str, str]) -> Response:
-        if form.get("client_id") != self.org.client_id:
-            return _oauth_error("invalid_client_id", "client identifier invalid")
         # Taken (and so spent) before any other check: a code is good for one attempt only.
         data = self.org.tokens.take_code(form.get("code", ""))
         if data is None:
@@ -185,22 +215,27 @@ class _OAuth:
             return _oauth_error("invalid_grant", "missing code verifier")
         if not hmac.compare_digest(s256(verifier), data["code_challenge"]):
             return _oauth_error("invalid_grant", "invalid code verifier")
-        issued = self.org.tokens.issue(data["user_id"], data["client_id"], data["scope"])
+        issued = self.org.tokens.issue(data["user_id"], data["client_id"], data["scope"],
+                                       max_approvals=MAX_APPROVALS)
         body = self._token_body(data["user_id"], issued, data["scope"])
         if not set(data["scope"].split()) & {"refresh_token", "offline_access"}:
             body.pop("refresh_token", None)
         return Response.json(body, headers={"Cache-Control": "no-store"})
 
     def _grant_refresh(self, form: dict[str, str]) -> Response:
-        if form.get("client_id") != self.org.client_id:
-            return _oauth_error("invalid_client_id", "client identifier invalid")
-        refreshed = self.org.tokens.refresh(form.get("refresh_token", ""), form["client_id"])
+        app = self._app(form["client_id"])
+        assert app is not None  # token() checked it
+        idle = app.refresh_token_idle_days
+        refreshed = self.org.tokens.refresh(
+            form.get("refresh_token", ""), form["client_id"], rotate=app.refresh_token_rotation,
+            idle_seconds=None if idle is None else idle * 86400.0)
         if refreshed is None:
             return _oauth_error("invalid_grant", "expired access/refresh token")
         session = self.org.tokens.check(refreshed["access_token"]) or {}
         body = self._token_body(session.get("user_id", ""), refreshed,
                                 session.get("scope") or DEFAULT_SCOPE)
-        body.pop("refresh_token", None)
+        if not refreshed.get("refresh_token"):
+            body.pop("refresh_token", None)  # without rotation Salesforce sends none
         return Response.json(body, headers={"Cache-Control": "no-store"})
 
     def _token_body(self, user_id: str, issued: dict[str, Any], scope: str) -> dict[str, Any]:

@@ -64,6 +64,10 @@ def api_route(org: Any, handler: Api) -> Callable[[Request], Response]:
             session = org.tokens.check(bearer_token(request))
             if session is None:
                 raise error(401, "INVALID_SESSION_ID", "Session expired or invalid")
+            flags = getattr(org, "flags", None)
+            if flags is not None and not flags.api_enabled:
+                raise error(403, "API_DISABLED_FOR_ORG",
+                            "The REST API is not enabled for this Organization.")
             # Field-level security follows the session's user for the rest of this call.
             acting = ACTING_USER.set(session.get("user_id"))
             try:
