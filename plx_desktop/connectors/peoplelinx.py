@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from plx_desktop.connectors.errors import TransientError
+from plx_desktop.connectors.errors import RequestError, TransientError
 from plx_desktop.connectors.peoplelinx_http import DEFAULT_TIMEOUT, Transport
 from plx_desktop.connectors.peoplelinx_types import (
     BatchItem,
@@ -133,6 +133,29 @@ class PeopleLinxClient:
     def update_person(self, person_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Change some fields (custom_fields merge; null clears); the whole person back."""
         return self._http.call("PATCH", f"/v1/people/{_segment(person_id)}", json=dict(changes))
+
+    def delete_person(self, person_id: str) -> bool:
+        """Delete one person; False when nobody has that id (already deleted: a retried call
+        whose first try went through answers 404)."""
+        try:
+            self._http.call("DELETE", f"/v1/people/{_segment(person_id)}")
+        except RequestError as exc:
+            if exc.code == "not_found":
+                return False
+            raise
+        return True
+
+    def merge_people(self, master_id: str, merged_ids: Sequence[str]) -> dict[str, Any]:
+        """Merge people into the master (memberships, activities, custom fields move to it; the
+        merged people are deleted); the master back."""
+        return self._http.call("POST", "/v1/people/merge",
+                               json={"master_id": master_id, "merged_ids": list(merged_ids)})
+
+    def iter_deleted_people(self, since: Since = None,
+                            page_size: int = MAX_PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
+        """Pages of deleted people (id, email, merged_into, deleted_at) in (deleted_at, id)
+        order; `since` is inclusive."""
+        return self._pages("/v1/people/deleted", {"since": since}, page_size)
 
     def batch_people(self, items: Sequence[BatchItem | Mapping[str, Any]]) -> list[ItemResult]:
         """Create / update / upsert many people; one result per item, in input order.

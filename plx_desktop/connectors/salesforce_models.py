@@ -102,11 +102,29 @@ class ObjectSummary:
 
 @dataclass(frozen=True)
 class RecordError:
-    """Why Salesforce refused one record: its error code (statusCode), message and fields."""
+    """Why Salesforce refused one record: its error code (statusCode), message and fields; for
+    DUPLICATES_DETECTED, the duplicate rule and the matched records (from `duplicateResult`, as
+    the SOAP API Developer Guide's DuplicateError, DuplicateResult and MatchResult describe it)."""
 
     code: str
     message: str
     fields: list[str] = field(default_factory=list)
+    duplicate_rule: str = ""
+    allow_save: bool = False
+    matches: tuple[tuple[str, str], ...] = ()  # (object, Id) of each matched record
+
+    @classmethod
+    def from_json(cls, e: dict[str, Any]) -> RecordError:
+        found = e.get("duplicateResult") if isinstance(e.get("duplicateResult"), dict) else {}
+        matches = tuple(
+            (str(m.get("entityType") or ""), str(r.get("record", {}).get("Id") or ""))
+            for m in found.get("matchResults") or [] if isinstance(m, dict)
+            for r in m.get("matchRecords") or [] if isinstance(r, dict))
+        return cls(code=str(e.get("statusCode") or e.get("errorCode") or "UNKNOWN"),
+                   message=str(e.get("message") or ""), fields=list(e.get("fields") or []),
+                   duplicate_rule=str(found.get("duplicateRule") or ""),
+                   allow_save=bool(found.get("allowSave")),
+                   matches=tuple(m for m in matches if m[1]))
 
 
 @dataclass(frozen=True)
@@ -124,9 +142,7 @@ class RecordResult:
 
     @classmethod
     def from_collection(cls, data: dict[str, Any], *, created_default: bool) -> RecordResult:
-        errors = [RecordError(code=str(e.get("statusCode") or e.get("errorCode") or "UNKNOWN"),
-                              message=str(e.get("message") or ""), fields=list(e.get("fields") or []))
-                  for e in data.get("errors") or []]
+        errors = [RecordError.from_json(e) for e in data.get("errors") or []]
         success = bool(data.get("success"))
         created = bool(data.get("created", created_default and success))
         return cls(id=data.get("id"), success=success, created=created, errors=errors)

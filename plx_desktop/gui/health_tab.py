@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plx_desktop.gui.duplicate_buttons import DuplicateButtons
 from plx_desktop.gui.health_model import (
     ERROR_CODE,
     LAST_SEEN,
@@ -73,6 +74,8 @@ class HealthTab(QWidget):
         self.retry_note = QLabel(self)
         self.retry_note.setObjectName("lockedHint")
         self.view = QTreeView(self)
+        self.duplicates = DuplicateButtons(store, self.selected_records, lambda: self.instance_url,
+                                           self._duplicate_done, self)
         self._setup_view()
         self._layout()
         self.include_skips.toggled.connect(self.refresh)
@@ -118,6 +121,7 @@ class HealthTab(QWidget):
         bar.addWidget(self.refresh_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.retry_note, 1)
+        bottom.addWidget(self.duplicates)
         bottom.addWidget(self.retry_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.last_run)
@@ -178,6 +182,11 @@ class HealthTab(QWidget):
 
     def _update_buttons(self, *_: Any) -> None:
         self.retry_button.setEnabled(bool(self.view.selectionModel().hasSelection()))
+        self.duplicates.update_buttons()
+
+    def _duplicate_done(self, note: str) -> None:
+        self.refresh()
+        self.retry_note.setText(note)
 
     # -- record links -----------------------------------------------------------------------------
 

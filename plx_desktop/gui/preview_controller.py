@@ -12,10 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from plx_desktop.gui.connection_state import ConnectionState
+from plx_desktop.gui.dialog_sizes import fit_and_remember
 from plx_desktop.gui.preview_dialog import PreviewDialog
 from plx_desktop.gui.sync_controller import SyncController, engine_connections
 from plx_desktop.gui.worker import SyncRunner
@@ -103,7 +104,7 @@ class PreviewController(QObject):
         parent = self._parent if self._parent is not None and self._parent.isVisible() \
             else self.window
         dialog = PreviewDialog(summary, self._scope, parent)
-        dialog.resize(1000, 680)
+        fit_and_remember(dialog, "preview", QSize(1000, 680))  # within the screen; remembered
         dialog.open()
         self.dialog = dialog
         self.opened.emit(dialog)

@@ -170,12 +170,18 @@ class SyncStatusBar:
         bar.addWidget(self.progress_text, 1)
         bar.addPermanentWidget(self.next_run)
         bar.addPermanentWidget(self.api_usage)
+        # A passing message (a removed step's Undo, a refused edit) hides the normal sections;
+        # the progress bar, shown by hand, must not be drawn across it.
+        self._progress_wanted = False
+        bar.messageChanged.connect(lambda message: self.progress.setVisible(
+            self._progress_wanted and not message))
 
     def show_state(self, text: str) -> None:
         self.state.setText(text)
 
     def show_progress(self, step_label: str, done: int, total: int | None, message: str = "") -> None:
-        self.progress.setVisible(True)
+        self._progress_wanted = True
+        self.progress.setVisible(not self.bar.currentMessage())
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))
@@ -187,6 +193,7 @@ class SyncStatusBar:
         self.progress_text.setText(f"{text} — {message}" if message else text)
 
     def clear_progress(self, text: str = "") -> None:
+        self._progress_wanted = False
         self.progress.setVisible(False)
         self.progress_text.setText(text)
 

@@ -18,6 +18,7 @@ import peewee as pw
 from plx_desktop.domain import ProfileKind, custom_copy_of_default
 from plx_desktop.store.conflicts import Conflicts
 from plx_desktop.store.cursors import Cursors
+from plx_desktop.store.ended_links import EndedLinks
 from plx_desktop.store.health import Health
 from plx_desktop.store.links import Links, RecordLink
 from plx_desktop.store.log import LogEntry, SyncLog
@@ -51,6 +52,7 @@ class Store:
         self.settings = Settings(self.db, self.models)
         self.cursors = Cursors(self.db, self.models)
         self.links = Links(self.db, self.models)
+        self.ended_links = EndedLinks(self.db)
         self.outbox = Outbox(self.db, self.models)
         self.log = SyncLog(self.db, self.models)
         self.retry_schedule = RetrySchedule(self.db)

@@ -199,6 +199,22 @@ CREATE TABLE org_state (
 CREATE INDEX org_state_org ON org_state(org_id, tbl, id);
 """
 
+# Ended links: a record deleted or merged away on one side, so that its person (or record) is
+# never created again by itself, and an undeleted record can be linked to its person again.
+_ENDED_LINKS = """
+CREATE TABLE ended_link (
+    sf_id TEXT PRIMARY KEY,
+    sf_object TEXT NOT NULL,
+    plx_id TEXT NOT NULL,
+    step_uid TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    master_id TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    ended_at TEXT NOT NULL
+);
+CREATE INDEX ended_link_plx ON ended_link(plx_id);
+"""
+
 
 def _script(sql: str) -> Callable[[peewee.Database], None]:
     def run(db: peewee.Database) -> None:
@@ -210,7 +226,8 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
 
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3),
-                                                       _script(_V4), _script(_V5)]
+                                                       _script(_V4), _script(_V5),
+                                                       _script(_ENDED_LINKS)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

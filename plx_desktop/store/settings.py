@@ -27,6 +27,11 @@ TASK_OWNER_MAP = "task_owner_map"
 # committed late (stamped before the cursor had passed them); the links' fingerprints drop what
 # was already synced. Airbyte reads 600 s back.
 LOOKBACK_SECONDS = "salesforce_lookback_seconds"
+# A Contact or Lead deleted in Salesforce: "keep" its person (unlinked, marked Deleted in
+# Salesforce) or "delete" the person in PeopleLinx.
+SALESFORCE_DELETES = "salesforce_deletes"
+# A person deleted in PeopleLinx: "keep" the Salesforce record (unlinked) or "delete" it.
+PEOPLELINX_DELETES = "peoplelinx_deletes"
 SALESFORCE_CONNECTION = "salesforce.connection"  # {"org_name", "username", "instance_url", ...}
 PEOPLELINX_CONNECTION = "peoplelinx.connection"  # {"account_name", "base_url", ...}
 # {"client_ids": {login URL: consumer key}, "callback_port": 1717}: the admin's own External
@@ -35,7 +40,8 @@ SALESFORCE_OAUTH = "salesforce.oauth"
 
 DEFAULTS: dict[str, Any] = {POLL_INTERVAL_SECONDS: 300, API_USAGE_CAP: 0.9, ACTIVE_PROFILE: "default",
                             FOLLOW_CONVERTED_LEADS: False, LOOKBACK_SECONDS: 600,
-                            RUN_LEAD_ASSIGNMENT_RULES: True, DUPLICATE_RULES_ALLOW_SAVE: False}
+                            RUN_LEAD_ASSIGNMENT_RULES: True, DUPLICATE_RULES_ALLOW_SAVE: False,
+                            SALESFORCE_DELETES: "keep", PEOPLELINX_DELETES: "keep"}
 
 _SECRET_WORDS = ("token", "secret", "password", "api_key", "apikey", "credential")
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from simple_salesforce.format import format_soql
 
-from plx_desktop.connectors.salesforce import SalesforceClient
+from plx_desktop.connectors.salesforce import RecordResult, SalesforceClient
 
 _IN_CHUNK = 200
 
@@ -19,6 +19,8 @@ class Accounts:
     def __init__(self, sf: SalesforceClient):
         self._sf = sf
         self._ids: dict[str, str | None] = {}  # lower-cased name -> id (None: not in Salesforce)
+        # lower-cased name -> why Salesforce refused to create it (a duplicate or validation rule)
+        self.refused: dict[str, RecordResult] = {}
 
     def lookup(self, names: Iterable[str]) -> dict[str, str | None]:
         """{name: Account id or None} for the given names, querying those not yet known."""
@@ -50,4 +52,7 @@ class Accounts:
             for name, result in zip(chunk, results, strict=True):
                 if result.success and result.id:
                     self._ids[name.lower()] = result.id
+                    self.refused.pop(name.lower(), None)
+                else:
+                    self.refused[name.lower()] = result
         return {n: i for n in found if (i := self._ids.get(n.lower()))}

@@ -26,6 +26,7 @@ from plx_desktop.sync.context import (
 )
 from plx_desktop.sync.org_picklists import OrgPicklists, picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.refusals import refusal
 from plx_desktop.sync.task_owners import TaskOwners
 
 EXTERNAL_ID = "PeopleLinx_Activity_Id__c"
@@ -117,8 +118,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
         if not result.success:
             ctx.log(report, FAILED, sf_id=who.sf_id, plx_id=activity["id"], label=label,
                     code=result.error_code or "ERROR",
-                    message="Salesforce refused the task: "
-                            + "; ".join(e.message for e in result.errors))
+                    message=refusal(result, ctx.record_url, "task"))
             continue
         created = result.created or (new and in_flight.was_creating(key))
         new_links.append(RecordLink(sf_id=result.id or "", sf_object="Task", plx_id=key,

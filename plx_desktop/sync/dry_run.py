@@ -94,5 +94,11 @@ class PreviewPeopleLinx:
                                                        "created_at": now, "updated_at": now}))
         return results
 
+    def delete_person(self, person_id: str) -> bool:
+        return True
+
+    def merge_people(self, master_id: str, merged_ids: Sequence[str]) -> dict[str, Any]:
+        return {"id": master_id}
+
     def add_to_sequence(self, sequence_id: str, person_ids: Sequence[str]) -> list[SequenceAddResult]:
         return [SequenceAddResult(i, pid, 201, "added") for i, pid in enumerate(person_ids)]

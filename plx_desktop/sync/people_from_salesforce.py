@@ -18,7 +18,7 @@ from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.domain import Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import actions, lookback, retries
+from plx_desktop.sync import actions, deletes, lookback, retries
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
@@ -78,7 +78,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     sobject = step.source.name
     mappings = active(step.mappings, to_salesforce=False)
     fields = list(dict.fromkeys([*BASE_FIELDS, *(LEAD_FIELDS if sobject == "Lead" else ()),
-                                 *(m.salesforce_field for m in mappings)]))
+                                 *deletes.FIELDS, *(m.salesforce_field for m in mappings)]))
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
     actions.resend_pending(step, ctx)
     reverse = ctx.reverse_step(step)
@@ -89,8 +89,9 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     position = lookback.Cursor.parse(ctx.store.cursors.get(step.uid))
     since = lookback.read_from(position, lookback.window_seconds(ctx.store.settings))
     batch = ctx.tuning.peoplelinx_batch
+    # queryAll: deleted records come with the changes (IsDeleted, MasterRecordId after a merge).
     pages = ctx.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
-                                page_size=ctx.tuning.salesforce_page_size)
+                                page_size=ctx.tuning.salesforce_page_size, include_deleted=True)
     read = _Read(position)
     for page in pages:
         read.read_at = read.read_at or ctx.sf.server_time
@@ -116,8 +117,15 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
                  mappings: list, in_flight: InFlight, read_people_first: bool,
                  cursor: str | None, covered: lookback.Cursor | None) -> None:
     sobject = step.source.name
+    gone = [r for r in records if r.get("IsDeleted")]
+    if gone:
+        report.done += len(gone)
+        deletes.from_salesforce(step, ctx, report, gone)
+        records = [r for r in records if not r.get("IsDeleted")]
     people_fields = ctx.people_fields(m.peoplelinx_field for m in mappings)
     links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
+    again, refused = deletes.relinks(ctx, records, links)
+    links |= again
     contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
     one_each = one_record_per_person(ctx, sobject, records, links)
     writes: list[_Write] = []
@@ -128,6 +136,12 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         if covered and covered.covers(record) and lookback.unchanged(record, link, sf_fields):
             continue  # read again inside the look-back window, and synced as it is
         label = label_of(record)
+        if record["Id"] in refused:
+            if not (covered and covered.covers(record)):
+                ctx.log(report, SKIPPED, sf_id=record["Id"], plx_id=refused[record["Id"]].plx_id,
+                        label=label, code="DELETED_IN_PEOPLELINX", message="Not created again: "
+                        "the person was deleted in PeopleLinx")
+            continue
         if record["Id"] in one_each:
             ctx.log(report, SKIPPED, sf_id=record["Id"], label=label, code="DUPLICATE_EMAIL",
                     message=one_each[record["Id"]])
@@ -140,7 +154,10 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         send = _to_send(record, mappings, mapped.values, link)
         if link and not send:
             continue  # PeopleLinx already holds these values: an echo, or nothing mapped changed
-        writes.append(_Write(record, link, mapped.values, send, label, mapped.warnings))
+        notes = list(mapped.warnings) + (
+            ["undeleted in Salesforce: linked to its person again"] if record["Id"] in again
+            else [])
+        writes.append(_Write(record, link, mapped.values, send, label, notes))
     if read_people_first:
         _settle_conflicts(step, ctx, report, writes)
     writes = [w for w in writes if w.send]
@@ -175,8 +192,11 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
                          f"Updated {', '.join(sorted(write.send))} in PeopleLinx")
                 + (f" ({note})" if note else ""))
     pending_actions = actions.plan(step, ctx, created_ids, updated_ids)
+    relinked = [link.sf_id for link in new_links if link.sf_id in again]
     with ctx.store.transaction():
         ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
+        if relinked and not ctx.dry_run:
+            ctx.store.ended_links.forget(sf_ids=relinked)
         actions.enqueue(step, ctx, pending_actions)
     actions.send(step, ctx, report, pending_actions)
 

@@ -16,7 +16,8 @@ from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain import Step, is_valid_email
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import inflight, retries
+from plx_desktop.store.duplicate_actions import create_anyway_ids
+from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, retries
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
@@ -31,6 +32,7 @@ from plx_desktop.sync.context import (
 from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.refusals import refusal
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
     EmailIndex,
@@ -57,6 +59,8 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     accounts = ctx.accounts
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
     requests, again = retries.people(step, ctx)
+    deletes.create_again(ctx, [plx_id for _, plx_id in requests.requests if plx_id])
+    deletes_peoplelinx.run(step, ctx, report)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
         step, ctx, report, page, accounts, in_flight, advance_cursor=False))
     since = ctx.store.cursors.get(step.uid)
@@ -101,6 +105,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
     mappings = active(step.mappings, to_salesforce=True)
     keys = [m.peoplelinx_field for m in mappings]
     links = ctx.store.links.for_plx_ids(p["id"] for p in people)
+    deleted = deletes.deleted_in_salesforce(ctx, [p["id"] for p in people], links)
     todo: list[PersonWrite] = []
     describe: ObjectDescription | None = None
     for person in people:
@@ -110,6 +115,9 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         if link is not None and not changed(plx_now, link.plx_values):
             continue  # what we last synced: an echo of our own write, or no mapped change
         if link is None and left_to_other_step(ctx, step, links.get(person["id"], [])):
+            continue
+        if link is None and person["id"] in deleted:  # never created again by itself
+            deletes.skip_deleted(ctx, report, deleted[person["id"]], PersonWrite(person, {}, {}).label)
             continue
         describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
         mapped = to_salesforce(person, mappings, describe)
@@ -141,7 +149,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         org = picklists(ctx)
         keep_org_lead_statuses(todo, org.lead_statuses)
         lead_default = org.lead_default
-    resolve_accounts(ctx, report, todo, accounts, sobject)
+    todo = resolve_accounts(ctx, report, todo, accounts, sobject)
     describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
     ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
     if ext is None:  # a fresh org: what a crashed run created is looked up first (inflight.py)
@@ -160,30 +168,46 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         rows = [{"Id": w.sf_id, **sf_row(changed(w.values, w.known))}
                 | ({ext: w.person["id"]} if ext else {}) for w in updates]
         converted: list[PersonWrite] = []
-        for write, result in zip(updates, ctx.sf.update(sobject, rows), strict=True):
+        answers = ctx.sf.update(sobject, rows)
+        for write, result in zip(updates, answers, strict=True):
             if result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD" and ctx.follow_converted_leads:
                 converted.append(write)
                 continue
             _settle(ctx, report, step, write, result, False, written, new_links, in_flight)
         follow_through(step, ctx, report, converted)
+        deletes.refused_as_deleted(step, ctx, report, sobject,
+                                   [(w.sf_id, r) for w, r in zip(updates, answers, strict=True)])
     if creates:
         rows = [create_row(w, sobject, describe, lead_default)
                 | ({ext: w.person["id"]} if ext else {}) for w in creates]
-        rules = create_rules(ctx, sobject)
-        if ext and bulk and len(rows) > ctx.tuning.salesforce_batch:
-            results = ctx.sf.bulk_upsert(sobject, ext, rows,
-                                         assignment_rule_id=bulk_assignment_rule(ctx, sobject))
-        elif ext:
-            results = ctx.sf.upsert(sobject, ext, rows, assign=rules.assign,
-                                    allow_duplicates=rules.allow_duplicates)
-        else:
-            # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
-            results = inflight.create_once(ctx, sobject, rows, assign=rules.assign,
-                                           allow_duplicates=rules.allow_duplicates)
+        # "Create anyway" (Sync health) people go with allowSave=true, in a call of their own.
+        anyway = create_anyway_ids(ctx.store.settings, step.uid)
+        results: list[RecordResult | None] = [None] * len(rows)
+        for allow in (False, True):
+            picked = [i for i, w in enumerate(creates) if (w.person["id"] in anyway) == allow]
+            if picked:
+                sent = _send_creates(ctx, sobject, ext, [rows[i] for i in picked], bulk, allow)
+                for i, result in zip(picked, sent, strict=True):
+                    results[i] = result
         for write, result in zip(creates, results, strict=True):
+            assert result is not None
             _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
     ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
     _tell_peoplelinx(ctx, step, written)
+
+
+def _send_creates(ctx: RunContext, sobject: str, ext: str | None, rows: list[dict[str, Any]],
+                  bulk: bool, allow: bool) -> list[RecordResult]:
+    """Create (upsert on the external id) with the org-rule headers the settings ask for."""
+    rules = create_rules(ctx, sobject)
+    allow = allow or rules.allow_duplicates
+    if ext and bulk and not allow and len(rows) > ctx.tuning.salesforce_batch:
+        return ctx.sf.bulk_upsert(sobject, ext, rows,
+                                  assignment_rule_id=bulk_assignment_rule(ctx, sobject))
+    if ext:
+        return ctx.sf.upsert(sobject, ext, rows, assign=rules.assign, allow_duplicates=allow)
+    # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
+    return inflight.create_once(ctx, sobject, rows, assign=rules.assign, allow_duplicates=allow)
 
 
 def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite, result: RecordResult,
@@ -191,15 +215,17 @@ def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite,
     person_id = write.person["id"]
     if not result.success:
         code = result.error_code or "ERROR"
-        message = "; ".join(e.message for e in result.errors)
-        if code == "CANNOT_UPDATE_CONVERTED_LEAD":
+        if code == "ENTITY_IS_DELETED":  # a delete arriving late (deletes.refused_as_deleted)
+            ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
+                    code=deletes.CODE, message="Not updated: the record was deleted in Salesforce")
+        elif code == "CANNOT_UPDATE_CONVERTED_LEAD":
             ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
                     code=code, message="Not updated: this lead was converted, and Salesforce "
                     "does not allow changes to converted leads; the contact it became is synced "
                     "instead")
         else:
             ctx.log(report, FAILED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
-                    code=code, message=f"Salesforce refused the record: {message}")
+                    code=code, message=refusal(result, ctx.record_url))
         return
     sf_id = result.id or write.sf_id or ""
     created = creating and (result.created or in_flight.was_creating(person_id) or not write.sf_id)

@@ -26,7 +26,8 @@ from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.domain import LEAD_COMPANY_PLACEHOLDER, Step, normalise_email
 from plx_desktop.store import RecordLink
 from plx_desktop.sync.accounts import Accounts
-from plx_desktop.sync.context import RunContext, StepReport
+from plx_desktop.sync.context import FAILED, RunContext, StepReport
+from plx_desktop.sync.refusals import refusal
 from plx_desktop.sync.values import ACCOUNT_NAME
 
 
@@ -67,6 +68,7 @@ def all_records_linked(ctx: RunContext, step: Step) -> bool:
             and not reverse.filter_rules)
 
 
+ACCOUNT_NOT_CREATED = "ACCOUNT_NOT_CREATED"
 # 200 addresses keep a query well inside Salesforce's URI and SOQL length limits.
 _EMAILS_PER_QUERY = 200
 
@@ -226,21 +228,36 @@ def decide_creations(step: Step, ctx: RunContext, report: StepReport, writes: li
 
 
 def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWrite],
-                      accounts: Accounts, sobject: str) -> None:
-    """Turn the mapped company name into an AccountId (contacts only), creating the account."""
+                      accounts: Accounts, sobject: str) -> list[PersonWrite]:
+    """Turn the mapped company name into an AccountId (contacts only), creating the account.
+
+    When Salesforce refuses to create the Account (a duplicate or validation rule), its people
+    are logged as failed with the reason and wait for it: a contact is never created or moved
+    without the Account it belongs to. Returns the writes that go ahead."""
     if sobject != "Contact":
-        return
+        return writes
     names = {str(w.values[ACCOUNT_NAME]).strip() for w in writes if w.values.get(ACCOUNT_NAME)}
     if not names:
-        return
+        return writes
     needed = {n for n in names if any(
         w.values.get(ACCOUNT_NAME) == n and w.values.get(ACCOUNT_NAME) != w.known.get(ACCOUNT_NAME)
         for w in writes)}
     ids = accounts.ensure(needed) if needed else {}
+    kept = []
     for write in writes:
         name = write.values.get(ACCOUNT_NAME)
         if name in ids:
             write.values["AccountId"] = ids[name]
+        refused = accounts.refused.get(str(name or "").strip().lower())
+        if name in needed and name not in ids and refused is not None:
+            ctx.log(report, FAILED, sf_id=write.sf_id or "", plx_id=write.person["id"],
+                    label=write.label, code=ACCOUNT_NOT_CREATED,
+                    message=f"Waiting for its Account: Salesforce did not create the Account "
+                            f"'{name}', and the contact is not synced without it. "
+                            + refusal(refused, ctx.record_url, "Account"))
+            continue
+        kept.append(write)
+    return kept
 
 
 def keep_org_lead_statuses(writes: list[PersonWrite], statuses: tuple[str, ...]) -> None:

@@ -22,6 +22,7 @@ from plx_desktop.sync.context import (
     after_cursor,
 )
 from plx_desktop.sync.org_picklists import picklists
+from plx_desktop.sync.refusals import refusal
 
 NOT_IN_PICKLIST = "NOT_IN_ORG_PICKLIST"
 
@@ -91,8 +92,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[d
             else:
                 ctx.log(report, FAILED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
                         code=result.error_code or "ERROR",
-                        message="Salesforce refused the status: "
-                                + "; ".join(e.message for e in result.errors))
+                        message=refusal(result, ctx.record_url, "status"))
     ctx.commit(report, links=new_links, cursor=cursor)
 
 

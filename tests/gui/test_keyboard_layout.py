@@ -250,3 +250,19 @@ def test_adding_a_step_by_keyboard_only(qtbot, make_window):
     qtbot.waitUntil(lambda: window.steps_model.rowCount() == before + 1)
     added = window.steps_model.step_at(window.steps_tab.current_row())
     assert added.kind.key == "people_to_contact"
+
+
+def test_the_secondary_windows_have_no_clashing_mnemonics(qtbot, make_window):
+    from plx_desktop.gui import window_dialogs
+
+    window = make_window()
+    window.profile_combo.setCurrentIndex(1)
+    opened = [window_dialogs.open_record_history(window), window_dialogs.open_config_history(window),
+              window_dialogs.open_sync_settings(window), window_dialogs.open_guide(window),
+              window.steps_tab.open_add_popup()]
+    for dialog in opened:
+        qtbot.waitExposed(dialog)
+        assert clashes(visible_mnemonics(dialog)) == {}, dialog.windowTitle()
+        views = dialog.findChildren(QAbstractItemView)
+        assert all(not v.tabKeyNavigation() for v in views), dialog.windowTitle()
+        dialog.close()

@@ -81,7 +81,7 @@ def test_a_poll_with_no_changes_costs_one_query_per_salesforce_source(sandbox, s
         sandbox.peoplelinx.calls.reset()
         assert totals(sync()) == ZERO
         # Default has two Salesforce-sourced steps: Contact → People and Lead → People.
-        assert sandbox.salesforce.calls.snapshot() == {"total": 2, "by_route": {"query": 2}}
+        assert sandbox.salesforce.calls.snapshot() == {"total": 2, "by_route": {"queryAll": 2}}
         assert "/v1/people/batch" not in sandbox.peoplelinx.calls.snapshot()["by_route"]
         assert _stamps(control) == before  # and nothing was written on either side
 
@@ -102,8 +102,8 @@ def test_an_incremental_poll_reads_only_what_changed(sandbox, sync, store, contr
     by_label = {s.label: s for s in run.steps}
     assert by_label["Contact → People"].updated == 3
     assert totals(run)["updated"] == 3 and totals(run)["created"] == 0
-    # One query per Salesforce source; the three people go to PeopleLinx in one batch call.
-    assert sandbox.salesforce.calls.snapshot()["by_route"] == {"query": 2}
+    # One query (queryAll, deletes included) per Salesforce source; the three people go to PeopleLinx in one batch call.
+    assert sandbox.salesforce.calls.snapshot()["by_route"] == {"queryAll": 2}
     assert sandbox.peoplelinx.calls.snapshot()["by_route"]["/v1/people/batch"] == 1
     assert sorted(e.sf_id for e in events.entries if e.outcome == "updated") == \
         sorted(c["Id"] for c in contacts)

@@ -38,7 +38,7 @@ def test_a_late_commit_behind_the_cursor_is_synced_once(sandbox, sync, store, co
     again = sync()
     assert totals(again) == ZERO
     assert "/v1/people/batch" not in sandbox.peoplelinx.calls.snapshot()["by_route"]
-    assert sandbox.salesforce.calls.snapshot()["by_route"] == {"query": 2}
+    assert sandbox.salesforce.calls.snapshot()["by_route"] == {"queryAll": 2}
     assert log_of(store, run_id=again.run_id) == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from plx_desktop.sandbox.peoplelinx.api_deletes import DeletesApi
 from plx_desktop.sandbox.peoplelinx.criteria import CriteriaError, compile_criteria
 from plx_desktop.sandbox.peoplelinx.errors import ItemError, fail, json_object
 from plx_desktop.sandbox.peoplelinx.fields import all_fields
@@ -39,6 +40,7 @@ class PeopleApi:
 
     def register(self, router: Router) -> None:
         router.add("GET", "/v1/me", self.me)
+        DeletesApi(self.store).register(router)
         # Fixed sub-paths before /v1/people/{person_id}: the router takes the first match.
         router.add("GET", "/v1/people/fields", self.fields)
         router.add("GET", "/v1/people/filters", self.filters)

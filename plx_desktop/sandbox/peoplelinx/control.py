@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from plx_desktop.sandbox import fake
+from plx_desktop.sandbox.peoplelinx.api_deletes import delete_person, merged_target
 from plx_desktop.sandbox.peoplelinx.api_engagement import ACTIVITY_LISTS, inbox_state_dict, row_dict
 from plx_desktop.sandbox.peoplelinx.api_people import filter_from_row
 from plx_desktop.sandbox.peoplelinx.criteria import CriteriaError, compile_criteria
@@ -83,6 +84,7 @@ class Control:
         router.add("POST", f"{p}/fields", self.add_field)
         router.add("POST", f"{p}/filters", self.add_filter)
         router.add("GET", f"{p}/people", self.people)
+        router.add("POST", f"{p}/delete-person", self.delete_person)
 
     def get_faults(self, request: Request) -> Response:
         return Response.json(self.app.faults.as_dict())
@@ -123,6 +125,8 @@ class Control:
 
     def _person_id(self, tx: WriteTx, body: dict[str, Any]) -> str:
         person_id = body.get("person_id")
+        if isinstance(person_id, str):
+            person_id = merged_target(tx, person_id)  # a merged person's activity: the master's
         if not isinstance(person_id, str) or not tx.execute(
                 "SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone():
             raise ItemError(404, "not_found", f"No person has the id {person_id}.")
@@ -252,3 +256,12 @@ class Control:
     def people(self, request: Request) -> Response:
         rows = self.store.query(f"{PERSON_SELECT} ORDER BY p.updated_at, p.id")
         return Response.json({"data": [person_from_row(r) for r in rows], "next_cursor": None})
+
+    def delete_person(self, request: Request) -> Response:
+        """A PeopleLinx user deletes a person (as DELETE /v1/people/{id} does)."""
+        person_id = json_object(request).get("person_id")
+        if not isinstance(person_id, str):
+            raise fail(400, "invalid_request", "person_id is required.", field="person_id")
+        with self.app.store.write() as tx:
+            delete_person(tx, person_id)
+        return Response.json({"deleted": person_id})

@@ -22,6 +22,7 @@ _EXPRESSIONS = {
     "synced_with_salesforce": ("(p.salesforce_contact_id IS NOT NULL "
                                "OR p.salesforce_lead_id IS NOT NULL)"),
     "inbox_state": "i.state",
+    "salesforce_deleted": "(d.person_id IS NOT NULL)",
 }
 
 
@@ -30,7 +31,8 @@ class CriteriaError(ValueError):
 
 
 def compile_criteria(criteria: Any, fields: list[dict[str, Any]]) -> tuple[str, list[Any]]:
-    """A SQL condition over `people p LEFT JOIN inbox_states i` and its parameters."""
+    """A SQL condition over `people p LEFT JOIN inbox_states i LEFT JOIN salesforce_deletions d`
+    and its parameters."""
     by_key = {f["key"]: f for f in fields}
     params: list[Any] = []
     sql = _group(criteria, by_key, params, "criteria")

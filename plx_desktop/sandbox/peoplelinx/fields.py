@@ -39,6 +39,7 @@ STANDARD_FIELDS: list[dict[str, Any]] = [
     _field("salesforce_lead_id", "Salesforce Lead Id", "string", 18),
     _field("id", "PeopleLinx Id", "string", 24, read_only=True),
     _field("synced_with_salesforce", "Synced with Salesforce", "boolean", read_only=True),
+    _field("salesforce_deleted", "Deleted in Salesforce", "boolean"),
     _field("inbox_state", "Inbox State", "picklist", read_only=True,
            options=["new", "interested", "not_interested", "meeting_booked", "out_of_office",
                     "wrong_person", "unsubscribed"]),

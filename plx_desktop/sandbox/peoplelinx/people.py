@@ -15,11 +15,13 @@ from plx_desktop.sandbox.peoplelinx.errors import ItemError
 from plx_desktop.sandbox.peoplelinx.fields import STANDARD_BY_KEY, check_value, custom_fields
 from plx_desktop.sandbox.peoplelinx.store import Store, WriteTx, new_id
 
-PERSON_SELECT = ("SELECT p.*, i.state AS inbox_state FROM people p "
-                 "LEFT JOIN inbox_states i ON i.person_id = p.id")
+PERSON_SELECT = ("SELECT p.*, i.state AS inbox_state, d.deleted_at AS salesforce_deleted_at "
+                 "FROM people p LEFT JOIN inbox_states i ON i.person_id = p.id "
+                 "LEFT JOIN salesforce_deletions d ON d.person_id = p.id")
 COLUMNS = ("first_name", "last_name", "email", "account", "title", "phone",
            "salesforce_contact_id", "salesforce_lead_id", "salesforce_url")
-WRITABLE = set(COLUMNS) | {"salesforce_id", "salesforce_object", "custom_fields"}
+WRITABLE = set(COLUMNS) | {"salesforce_id", "salesforce_object", "custom_fields",
+                           "salesforce_deleted"}
 READ_ONLY = {k for k, f in STANDARD_BY_KEY.items() if f["read_only"]}
 SF_ID_RE = re.compile(r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$")
 SF_PREFIX_OBJECT = {"003": "Contact", "00Q": "Lead"}
@@ -43,6 +45,9 @@ def person_from_row(row: sqlite3.Row) -> dict[str, Any]:
         "salesforce_contact_id": contact,
         "salesforce_lead_id": lead,
         "synced_with_salesforce": primary_id is not None,
+        # The Salesforce record this person was linked to was deleted there (an integration
+        # says so); cleared when the person is linked again.
+        "salesforce_deleted": row["salesforce_deleted_at"] is not None,
         "inbox_state": row["inbox_state"],
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
@@ -82,6 +87,11 @@ class PeopleWriter:
             if changes.get(key) is not None and not SF_ID_RE.match(changes[key]):
                 raise ItemError(422, "invalid_value", f"{key} is not a Salesforce id.", field=key)
         self._link_changes(data, changes)
+        if "salesforce_deleted" in data:
+            if not isinstance(data["salesforce_deleted"], bool):
+                raise ItemError(422, "invalid_value", "salesforce_deleted must be true or false.",
+                                field="salesforce_deleted")
+            changes["salesforce_deleted"] = data["salesforce_deleted"]
         if "custom_fields" in data:
             given = data["custom_fields"]
             if not isinstance(given, dict):
@@ -140,12 +150,15 @@ class PeopleWriter:
         if owner:
             raise self._duplicate(changes["email"], owner)
         now, person_id = self.tx.now(), new_id("per_")
+        flag = changes.pop("salesforce_deleted", None)
         row = {k: changes.get(k) for k in COLUMNS}
         custom = {k: v for k, v in changes.get("custom_fields", {}).items() if v is not None}
         self.tx.execute(
             f"INSERT INTO people (id, {', '.join(COLUMNS)}, email_key, custom_fields, created_at, "
             f"updated_at) VALUES (?, {', '.join('?' * len(COLUMNS))}, ?, ?, ?, ?)",
             (person_id, *row.values(), changes["email"].lower(), json.dumps(custom), now, now))
+        if flag:
+            self._flag_deleted(person_id, True, {})
         return get_person(self.tx, person_id)  # type: ignore[return-value]
 
     def update(self, person_id: Any, data: Any) -> dict[str, Any]:
@@ -167,9 +180,12 @@ class PeopleWriter:
                 custom.pop(key, None)
             else:
                 custom[key] = value
+        deleted_flag = changes.pop("salesforce_deleted", None)
         changed = {k: v for k, v in changes.items() if current[k] != v}
         if custom != json.loads(current["custom_fields"]):
             changed["custom_fields"] = json.dumps(custom)
+        if self._flag_deleted(person_id, deleted_flag, changed):
+            changed.setdefault("updated_at", self.tx.now())
         if changed:  # a write that changes nothing leaves updated_at alone (no echo for syncs)
             if "email" in changed:
                 changed["email_key"] = changed["email"].lower()
@@ -177,6 +193,21 @@ class PeopleWriter:
             sets = ", ".join(f"{k} = ?" for k in changed)
             self.tx.execute(f"UPDATE people SET {sets} WHERE id = ?", (*changed.values(), person_id))
         return get_person(self.tx, person_id)  # type: ignore[return-value]
+
+    def _flag_deleted(self, person_id: str, flag: bool | None, changed: dict[str, Any]) -> bool:
+        """Set or clear "Deleted in Salesforce"; a new Salesforce link clears it. Whether it
+        changed."""
+        if flag is None and any(changed.get(k) for k in ("salesforce_contact_id",
+                                                           "salesforce_lead_id")):
+            flag = False
+        if flag is None:
+            return False
+        if flag:
+            return self.tx.execute(
+                "INSERT OR IGNORE INTO salesforce_deletions (person_id, deleted_at) VALUES (?, ?)",
+                (person_id, self.tx.now())).rowcount > 0
+        return self.tx.execute("DELETE FROM salesforce_deletions WHERE person_id = ?",
+                               (person_id,)).rowcount > 0
 
     def upsert(self, data: Any, match_on: Any) -> tuple[int, dict[str, Any]]:
         """(200, person) when a person matched and was updated, (201, person) when created."""

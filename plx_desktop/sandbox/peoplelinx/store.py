@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS calls (
     disposition TEXT NOT NULL, duration_seconds INTEGER NOT NULL, notes TEXT,
     called_at TEXT NOT NULL, updated_at TEXT NOT NULL, user_email TEXT);
 CREATE INDEX IF NOT EXISTS calls_updated ON calls (updated_at, id);
+CREATE TABLE IF NOT EXISTS deleted_people (
+    id TEXT PRIMARY KEY, email TEXT, merged_into TEXT, deleted_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS deleted_people_at ON deleted_people (deleted_at, id);
+CREATE TABLE IF NOT EXISTS salesforce_deletions (
+    person_id TEXT PRIMARY KEY, deleted_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
     key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,
     created_at TEXT NOT NULL);
@@ -70,7 +75,8 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 
 # Tables emptied by reset(); meta (the API key, the clock) survives.
 DATA_TABLES = ("people", "custom_fields", "saved_filters", "sequences", "sequence_memberships",
-               "inbox_states", "emails", "tasks", "calls", "idempotency_keys")
+               "inbox_states", "emails", "tasks", "calls", "idempotency_keys", "deleted_people",
+               "salesforce_deletions")
 
 
 def new_id(prefix: str) -> str:
