@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plx_desktop.gui.org_rules_settings import OrgRulesBox
 from plx_desktop.store import Store
 from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS, LOOKBACK_SECONDS
 
@@ -66,6 +67,7 @@ class SyncSettingsDialog(QDialog):
         self.lookback.setAccessibleName("Look-back window")
         self.lookback.setToolTip(f"0–{MAX_LOOKBACK_MINUTES} minutes; default 10")
         self.lookback.setValue(_lookback_minutes(store))
+        self.org_rules = OrgRulesBox(store, self)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b3261e;")
         self.error.setWordWrap(True)
@@ -106,6 +108,7 @@ class SyncSettingsDialog(QDialog):
         layout.addWidget(cap_box)
         layout.addWidget(follow_box)
         layout.addWidget(lookback_box)
+        layout.addWidget(self.org_rules)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(buttons)
@@ -117,6 +120,11 @@ class SyncSettingsDialog(QDialog):
                 self.store.settings.set(API_USAGE_CAP, round(self.cap.value() / 100, 2))
                 self.store.settings.set(FOLLOW_CONVERTED_LEADS, self.follow.isChecked())
                 self.store.settings.set(LOOKBACK_SECONDS, self.lookback.value() * 60)
+                self.org_rules.save(self.store)
+        except ValueError as exc:  # the admin's input: what to change, nothing saved
+            self.error.setText(str(exc))
+            self.error.show()
+            return False
         except Exception as exc:  # noqa: BLE001 - shown; nothing half-saved (one transaction)
             self.error.setText(f"The settings could not be saved: {exc}")
             self.error.show()

@@ -1,7 +1,8 @@
 """One Salesforce org's sync state stays with that org (its id: userinfo `organization_id`).
 
 The live tables (record links and ended links, cursors, outbox, conflicts, retry requests and
-schedule, and the log that Sync health reads) hold the state of one org, the *owner*, recorded in the settings.
+schedule, the steps that could not run, and the log that Sync health reads) hold the state of one
+org, the *owner*, recorded in the settings.
 Connecting another org (a refreshed sandbox, then production) never reuses it: `switch_to` files
 the owner's rows away under its org id, in `org_state`, and brings back the new org's own rows if
 it was connected before (else it starts empty). Switching back restores the first org's state as
@@ -21,7 +22,7 @@ from plx_desktop.store.settings import Settings
 
 STATE_ORG = "salesforce.state_org"  # {"org_id": "00D...", "label": "..."}
 SCOPED_TABLES = ("record_link", "step_cursor", "outbox", "conflict", "retry_request",
-                 "retry_schedule", "log_entry", "ended_link")
+                 "retry_schedule", "log_entry", "ended_link", "step_problem")
 
 
 @dataclass(frozen=True)
