@@ -42,6 +42,7 @@ class LoginWaitDialog(QDialog):
         self.setWindowTitle("Connect to Salesforce")
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._url = authorize_url
+        self.setMinimumWidth(520)  # room to read the start of the address
         self.message = QLabel("Log in to Salesforce in your browser…")
         self.message.setObjectName("loginWaitMessage")
         self.message.setWordWrap(True)

@@ -69,18 +69,15 @@ class AdvancedSection(QWidget):
         self.callback.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         copy = QPushButton("Cop&y", self.body)
         copy.setObjectName("copyCallbackButton")
-        copy.setToolTip("Copy the callback URL to paste into the app's Callback URL field")
+        copy.setToolTip("Copy the callback URL to paste into the app's Callback URL field. "
+                        "Register it exactly, with PKCE on, no secret for the web server flow, "
+                        "and the scopes api, refresh_token offline_access and openid "
+                        "(docs/CONNECT.md).")
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.callback.text()))
         row = QHBoxLayout()
         row.addWidget(self.callback, 1)
         row.addWidget(copy)
         form.addRow("Callback URL:", row)
-        hint = QLabel("Register this exact URL on your External Client App, with PKCE on, no "
-                      "secret for the web server flow, and the scopes api, refresh_token "
-                      "offline_access and openid (docs/CONNECT.md).", self.body)
-        hint.setWordWrap(True)
-        hint.setObjectName("advancedHint")
-        form.addRow(hint)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.body)
