@@ -88,6 +88,10 @@ def connect_salesforce(data_dir: Path, *, login_url: str | None, client_id: str 
     name = info.get("name") or saved["username"]
     print(f"Connected to Salesforce as {name} ({saved['username']}), org {saved['org_id']}, "
           f"at {saved['instance_url']}", file=out, flush=True)
+    if saved.get("previous_org"):
+        print(f"Org {saved['org_id']} starts its own links, cursors and outbox here; org "
+              f"{saved['previous_org']}'s are kept for when it is connected again.", file=out,
+              flush=True)
     return EXIT_OK
 
 
@@ -113,7 +117,9 @@ def _save_salesforce(data_dir: Path, login_url: str, client_id: str, port: int,
         oauth["client_ids"] = {**(oauth.get("client_ids") or {}), login_url: client_id}
         oauth["callback_port"] = port
         store.settings.set(SALESFORCE_OAUTH, oauth)
-    return details
+        # One org's state stays with that org (store/org_state.py): a new org starts its own.
+        previous = store.org_state.connected(details["org_id"], username)
+    return {**details, "previous_org": previous} if previous else details
 
 
 def connect_peoplelinx(data_dir: Path, *, base_url: str | None, ca_file: str | None,

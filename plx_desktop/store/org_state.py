@@ -67,6 +67,17 @@ class OrgState:
         if self.owner() is None and org_id:
             self._settings.set(STATE_ORG, {"org_id": org_id, "label": label})
 
+    def connected(self, org_id: str, label: str = "") -> str | None:
+        """What Connect does: an unclaimed state becomes this org's, another org's is filed
+        away for this one's own. Returns the org whose state was filed away, if any."""
+        before = self.owner()
+        if not org_id:
+            return None
+        if before is None:
+            self.claim(org_id, label)
+            return None
+        return before if self.switch_to(org_id, label) else None
+
     def archived_orgs(self) -> list[str]:
         rows = self._db.execute_sql("SELECT DISTINCT org_id FROM org_state ORDER BY org_id")
         return [r[0] for r in rows]

@@ -177,3 +177,34 @@ def test_connect_to_an_uninstalled_app_says_why_and_exits_1(sandbox: Any, tmp_pa
 def test_connect_without_a_consumer_key_is_a_usage_error(tmp_path: Path) -> None:
     run = _cli(_env(tmp_path), tmp_path / "data", "connect", "salesforce", "--no-browser")
     assert run.returncode == 2 and "--client-id" in run.stderr
+
+
+@pytest.mark.slow
+def test_connecting_a_refreshed_sandbox_org_starts_its_own_state(sandbox: Any,
+                                                                  tmp_path: Path) -> None:
+    from plx_desktop.paths import database_path
+    from plx_desktop.store import open_store
+
+    env, data_dir, info = _env(tmp_path), tmp_path / "data", sandbox.info
+    first_org = sandbox.salesforce.org.org_id
+    assert _connect_salesforce(sandbox, env, data_dir)[0] == 0
+    assert _cli(env, data_dir, "connect", "peoplelinx", "--base-url", info.peoplelinx_base_url,
+                "--ca-file", info.ca_file, "--api-key-stdin",
+                stdin=info.peoplelinx_api_key + "\n").returncode == 0
+    assert _cli(env, data_dir, "sync", "--once").returncode == 0
+
+    from plx_desktop.sandbox.salesforce.ids import to_18
+
+    new_org = to_18("00D8d0000000New")
+    _control(sandbox, "org", {"org_id": new_org})  # a sandbox refresh: a new org, logins end
+    try:
+        code, out, err = _connect_salesforce(sandbox, env, data_dir)
+        assert code == 0, err
+        assert f"Org {new_org} starts its own" in out and first_org in out
+        run = _cli(env, data_dir, "sync", "--once")
+        assert run.returncode == 0, run.stderr
+        with open_store(database_path(data_dir)) as store:
+            assert store.org_state.owner() == new_org
+            assert store.org_state.archived_orgs() == [first_org]
+    finally:
+        _control(sandbox, "org", {"org_id": first_org})
