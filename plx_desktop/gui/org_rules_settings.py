@@ -50,16 +50,18 @@ class OrgRulesBox(QGroupBox):
         self.owners = QPlainTextEdit(self)
         self.owners.setObjectName("taskOwnerMap")
         self.owners.setAccessibleName("Task owners")
-        self.owners.setFixedHeight(self.owners.fontMetrics().lineSpacing() * 3 + 12)
+        self.owners.setFixedHeight(self.owners.fontMetrics().lineSpacing() * 2 + 14)
         current = store.settings.get(TASK_OWNER_MAP) or {}
         self.owners.setPlainText("\n".join(f"{k} = {v}" for k, v in sorted(current.items())))
-        owners_label = QLabel("Task &owners:", self)
+        # The explanation is the tooltip and the example the placeholder: the dialog fits 640 px.
+        self.owners.setToolTip(OWNERS_HELP)
+        self.owners.setPlaceholderText("rep@peoplelinx.example.com = rep@salesforce.example.com"
+                                       "   (one a line; others: the user with the same email)")
+        owners_label = QLabel("Task &owners not found by email:", self)
         owners_label.setBuddy(self.owners)
-        help_label = QLabel(OWNERS_HELP, self)
-        help_label.setWordWrap(True)
-        help_label.setEnabled(False)  # muted
+        owners_label.setToolTip(OWNERS_HELP)
         layout = QVBoxLayout(self)
-        for widget in (self.assign, self.allow, owners_label, self.owners, help_label):
+        for widget in (self.assign, self.allow, owners_label, self.owners):
             layout.addWidget(widget)
 
     def save(self, store: Store) -> None:
