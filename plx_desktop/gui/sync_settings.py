@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plx_desktop.gui.sync_settings_deletes import DeletesBox
 from plx_desktop.store import Store
 from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS, LOOKBACK_SECONDS
 
@@ -106,6 +107,8 @@ class SyncSettingsDialog(QDialog):
         layout.addWidget(cap_box)
         layout.addWidget(follow_box)
         layout.addWidget(lookback_box)
+        self.deletes = DeletesBox(store, self)
+        layout.addWidget(self.deletes)
         layout.addWidget(self.error)
         layout.addStretch(1)
         layout.addWidget(buttons)
@@ -117,6 +120,7 @@ class SyncSettingsDialog(QDialog):
                 self.store.settings.set(API_USAGE_CAP, round(self.cap.value() / 100, 2))
                 self.store.settings.set(FOLLOW_CONVERTED_LEADS, self.follow.isChecked())
                 self.store.settings.set(LOOKBACK_SECONDS, self.lookback.value() * 60)
+                self.deletes.save(self.store)
         except Exception as exc:  # noqa: BLE001 - shown; nothing half-saved (one transaction)
             self.error.setText(f"The settings could not be saved: {exc}")
             self.error.show()
