@@ -83,6 +83,32 @@ def build_parser() -> argparse.ArgumentParser:
     log.add_argument("--limit", type=int, default=50, metavar="N", help="how many (default 50)")
     log.add_argument("--outcome", choices=["created", "updated", "skipped", "failed", "conflict"])
 
+    connect = commands.add_parser("connect", help="connect Salesforce or PeopleLinx without the window")
+    _add_common(connect)
+    connect_to = connect.add_subparsers(dest="connect_target", metavar="ACCOUNT", required=True)
+    sf = connect_to.add_parser("salesforce", help="sign in through the browser (OAuth with PKCE)")
+    _add_common(sf)
+    sf.add_argument("--login-url", metavar="production|sandbox|URL",
+                    help="where to sign in: production (login.salesforce.com, the default), "
+                         "sandbox (test.salesforce.com) or your My Domain URL")
+    sf.add_argument("--client-id", metavar="KEY",
+                    help="the Consumer Key of your External Client App (remembered per login URL)")
+    sf.add_argument("--port", type=int, metavar="P",
+                    help="the callback port (default 1717: register "
+                         "http://localhost:1717/OauthRedirect on the app)")
+    sf.add_argument("--ca-file", metavar="PEM", help="trust this CA (a corporate proxy's)")
+    sf.add_argument("--no-browser", action="store_true",
+                    help="only print the address to open (for a server without a browser)")
+    plx = connect_to.add_parser("peoplelinx", help="save a PeopleLinx API key after testing it")
+    _add_common(plx)
+    plx.add_argument("--base-url", metavar="URL", help="the PeopleLinx API (default: production)")
+    plx.add_argument("--ca-file", metavar="PEM", help="trust this CA")
+    plx.add_argument("--api-key-stdin", action="store_true", required=True,
+                     help="read the API key from standard input (never from the command line)")
+    disconnect = commands.add_parser("disconnect", help="revoke and forget a saved connection")
+    _add_common(disconnect)
+    disconnect.add_argument("account", choices=["salesforce", "peoplelinx"])
+
     health = commands.add_parser("health", help="failing records by cause; retry them")
     _add_common(health)
     health.add_argument("--json", action="store_true", help="machine-readable output")
@@ -124,6 +150,19 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _connect(args: argparse.Namespace) -> int:
+    from plx_desktop.commands import connect_command
+
+    if args.command == "disconnect":
+        return connect_command.disconnect(_data_dir(args), args.account)
+    if args.connect_target == "salesforce":
+        return connect_command.connect_salesforce(
+            _data_dir(args), login_url=args.login_url, client_id=args.client_id, port=args.port,
+            ca_file=args.ca_file, no_browser=args.no_browser)
+    return connect_command.connect_peoplelinx(_data_dir(args), base_url=args.base_url,
+                                              ca_file=args.ca_file, key_source=sys.stdin)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "sandbox" and args.sandbox_command == "serve":
@@ -149,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return log_command.show(_data_dir(args), limit=args.limit, as_json=args.json,
                                 outcome=args.outcome)
+    if args.command in ("connect", "disconnect"):
+        return _connect(args)
     if args.command == "health":
         from plx_desktop.commands import health_command
 

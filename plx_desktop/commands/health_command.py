@@ -14,6 +14,12 @@ def _when(record: FailingRecord) -> str:
     return record.last_seen.strftime("%Y-%m-%d %H:%M") if record.last_seen else ""
 
 
+def store_problems(data_dir: Path) -> list:
+    """The steps that could not run at their last run (store.step_problems)."""
+    with open_store(database_path(data_dir)) as store:
+        return list(store.step_problems.all().values())
+
+
 def show(data_dir: Path, *, as_json: bool, retry: str | None, include_skips: bool) -> int:
     with open_store(database_path(data_dir)) as store:
         groups = store.health.by_cause(include_skips=include_skips)
@@ -32,19 +38,25 @@ def show(data_dir: Path, *, as_json: bool, retry: str | None, include_skips: boo
                                    "record": r.record_label, "error_code": r.error_code,
                                    "message": r.message, "count": r.count,
                                    "last_seen": r.last_seen.isoformat() if r.last_seen else None,
-                                   "retry_requested": r.retry_requested}
+                                   "retry_requested": r.retry_requested,
+                                   "outcome": r.outcome,
+                                   "next_try": r.next_try.isoformat() if r.next_try else None}
                                   for r in g.records]} for g in groups]}, indent=2))
         return 0
     if runs and runs[0].status != "completed":
         print(f"Last run {runs[0].status}: {runs[0].message}")
+    for problem in store_problems(data_dir):
+        print(f"Step could not run: {problem.step_label}: {problem.words}")
     if not groups:
-        print("No failing records.")
+        print("No failed or skipped records.")
         return 0
     for group in groups:
-        print(f"{group.cause}: {len(group.records)} records ({group.failures} failures)")
+        print(f"{group.cause}: {len(group.records)} records ({group.failures} times)")
         for r in group.records:
             times = f" x{r.count}" if r.count > 1 else ""
-            retry_mark = " [retry requested]" if r.retry_requested else ""
+            retry_mark = (" [retry requested]" if r.retry_requested else
+                          f" [next try {r.next_try.astimezone():%Y-%m-%d %H:%M}]" if r.next_try
+                          else "")
             print(f"  {_when(r)}  {r.step_label}  {r.record_label or r.sf_id or r.plx_id}"
                   f"  {r.error_code}{times}: {r.message}{retry_mark}")
     return 0

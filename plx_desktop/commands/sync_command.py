@@ -44,7 +44,8 @@ def _print_summary(summary: RunSummary) -> None:
 def _exit_code(summary: RunSummary, data_dir: Path) -> int:
     if summary.status == "completed":
         return EXIT_OK
-    print(f"plx-desktop: {summary.reason}", file=sys.stderr)
+    code = f" [{summary.code}]" if getattr(summary, "code", "") else ""
+    print(f"plx-desktop: {summary.reason}{code}", file=sys.stderr)
     if DETAILS in (summary.reason or ""):
         print(f"plx-desktop: the log file is {log_file(data_dir)}", file=sys.stderr)
     return EXIT_STOPPED if summary.status == "stopped" else EXIT_FAILED

@@ -45,6 +45,12 @@ _LIKE = {Operator.CONTAINS: "%{:like}%", Operator.STARTS_WITH: "{:like}%",
 _COMPARE = {Operator.EQUALS: "=", Operator.NOT_EQUALS: "!=", Operator.GREATER_THAN: ">",
             Operator.LESS_THAN: "<"}
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# What an email's end can be: a domain ("acme.com"), with its "@" or a leading dot (".co.uk").
+_EMAIL_END = re.compile(rf"^(?:@{_LABEL}(?:\.{_LABEL})+|\.?{_LABEL}(?:\.{_LABEL})*)$")
+_EMAIL_PART = re.compile(r"^[^\s@,;:<>()\[\]\\\"]+@?[^\s@,;:<>()\[\]\\\"]*$")
+_EMAIL = re.compile(rf"^[^\s@,;:<>()\[\]\\\"]+@{_LABEL}(?:\.{_LABEL})+$")
+_PHONE = re.compile(r"^[0-9+\-(). /x]+$")
 
 
 def operators_for(field_type: str) -> tuple[Operator, ...]:
@@ -102,6 +108,31 @@ class FilterRule:
             if self.value == "" and kind not in _TEXT_KINDS:
                 raise InvalidFilter(f"{self.field}: enter a value to compare with")
             self._literal()  # raises on a value of the wrong type
+            self._check_text(kind)
+
+    def _check_text(self, kind: str) -> None:
+        """An email, phone or URL value must be able to match such a value at all: "ends with"
+        `@@not a domain,,` on an email field would quietly take no record, so it is refused."""
+        value = self.value.strip()
+        if not value or kind == "text":
+            return
+        if kind == "email":
+            if self.operator is Operator.ENDS_WITH and not (_EMAIL_END.match(value)
+                                                           or _EMAIL.match(value)):
+                raise InvalidFilter(f"{self.field}: '{self.value}' does not look like the end of "
+                                    "an email address; enter a domain such as @acme.com")
+            if self.operator in (Operator.EQUALS, Operator.NOT_EQUALS) and not _EMAIL.match(value):
+                raise InvalidFilter(f"{self.field}: '{self.value}' is not an email address "
+                                    "(name@acme.com)")
+            if self.operator in (Operator.CONTAINS, Operator.STARTS_WITH) and \
+                    not _EMAIL_PART.match(value):
+                raise InvalidFilter(f"{self.field}: '{self.value}' cannot be part of an email "
+                                    "address (no spaces, commas or a second @)")
+        elif kind == "phone" and not _PHONE.match(value):
+            raise InvalidFilter(f"{self.field}: '{self.value}' cannot be part of a phone number "
+                                "(digits, spaces, + - ( ) only)")
+        elif kind == "url" and any(c.isspace() for c in value):
+            raise InvalidFilter(f"{self.field}: a web address has no spaces")
 
     def _literal(self) -> object:
         """The value as a Python value of the field's kind (for format_soql to quote)."""

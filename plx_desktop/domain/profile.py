@@ -156,6 +156,11 @@ class Profile:
         self.require_editable("Turning a step off" if not enabled else "Turning a step on")
         return self._update(uid, lambda s: replace(s, enabled=bool(enabled)))
 
+    def rename_step(self, uid: str, name: str) -> Step:
+        """Give a step the admin's name ("" gives it back its kind's label)."""
+        self.require_editable("Renaming a step")
+        return self._update(uid, lambda s: s.with_name(name))
+
     def replace_step(self, uid: str, step: Step) -> Step:
         """Put an edited copy of a step in its place, in one change (the settings dialog's Save).
 

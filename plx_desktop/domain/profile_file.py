@@ -24,7 +24,8 @@ FORMAT_VERSION = 1
 
 _DOCUMENT_KEYS = {"format": True, "format_version": True, "profile": False, "steps": True}
 _STEP_KEYS = {"uid": False, "kind": True, "direction": False, "enabled": False, "mappings": False,
-              "filter_rules": False, "saved_filter": False, "actions": False, "status_map": False}
+              "filter_rules": False, "saved_filter": False, "actions": False, "status_map": False,
+              "name": False}
 _MAPPING_KEYS = {"salesforce_field": True, "peoplelinx_field": True, "salesforce_type": False,
                  "peoplelinx_type": False, "sync_rule": False, "mandatory": False}
 _RULE_KEYS = {"field": True, "operator": True, "value": False, "field_type": False}
@@ -50,6 +51,7 @@ def _step_document(step: Step) -> dict[str, Any]:
     return {
         "uid": step.uid,
         "kind": step.kind.key,
+        **({"name": step.name} if step.name else {}),
         "direction": step.direction.value,
         "enabled": step.enabled,
         "mappings": [{
@@ -206,7 +208,9 @@ def _parse_step(item: Any, path: str, problems: list[str]) -> Step | None:
         return None
     step = Step(uid=uid, kind=kind, enabled=_flag(item, "enabled", path, problems, True))
     # Each part is checked against the kind apart, so the message names the part.
+    name = _text(item, "name", path, problems) or ""
     for part, apply in (
+        ("name", lambda s: s.with_name(name)),
         ("mappings", lambda s: s.with_mappings(mappings)),
         ("filter_rules", lambda s: s.with_filter_rules(rules)),
         ("saved_filter", lambda s: s.with_saved_filter(saved)),

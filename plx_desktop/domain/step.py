@@ -18,9 +18,20 @@ from plx_desktop.domain.errors import (
     InvalidFilter,
     InvalidMapping,
     InvalidStatusMap,
+    InvalidStep,
 )
 from plx_desktop.domain.filters import FilterRule, SavedFilter, compile_soql_where
 from plx_desktop.domain.mapping import FieldMapping
+
+MAX_NAME = 80
+
+
+def checked_name(name: str) -> str:
+    """A step name as kept: trimmed, on one line, at most MAX_NAME characters; "" clears it."""
+    name = " ".join(str(name or "").split())
+    if len(name) > MAX_NAME:
+        raise InvalidStep(f"A step name has at most {MAX_NAME} characters ({len(name)} given)")
+    return name
 
 
 def new_uid() -> str:
@@ -38,10 +49,16 @@ class Step:
     saved_filter: SavedFilter | None = None
     actions: tuple[AddToSequence, ...] = ()
     status_map: tuple[tuple[str, str], ...] = field(default=())  # source value -> Lead Status
+    name: str = ""  # the admin's name for the step ("" : its kind's label)
 
     @property
     def label(self) -> str:
-        return self.kind.label
+        """How the step is called everywhere (the list, the Log, Sync health): its name, else
+        its kind's label (step_names.distinct_labels tells unnamed namesakes apart)."""
+        return self.name or self.kind.label
+
+    def with_name(self, name: str) -> Step:
+        return replace(self, name=checked_name(name))
 
     @property
     def direction(self) -> Direction:

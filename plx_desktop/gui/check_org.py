@@ -91,12 +91,10 @@ class CheckOrgController(QObject):
 
     def _switch_state_to(self, org_id: str, username: str) -> None:
         state = self.window.store.org_state
-        before, label = state.owner(), state.owner_label()
+        label = state.owner_label()
+        before = state.connected(org_id, username)
         if before is None:
-            state.claim(org_id, username)
-            return
-        if not state.switch_to(org_id, username):
-            return
+            return  # the same org, or the first one here
         was = f"{before} ({label})" if label else before
         self.notice = notice = QMessageBox(self.window)
         notice.setObjectName("otherOrgNotice")

@@ -6,25 +6,30 @@ and failures; their children are the records, one row each however often they fa
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
+from plx_desktop.domain.error_words import explain, target_object
 from plx_desktop.gui.log_query import entry_time_text
 from plx_desktop.store.health import CauseGroup, FailingRecord
 
 _Index = QModelIndex | QPersistentModelIndex
 
-COLUMNS = ("Record", "Step", "Error code", "Message", "Times seen", "Last seen", "Retry")
-RECORD, STEP, ERROR_CODE, MESSAGE, TIMES_SEEN, LAST_SEEN, RETRY = range(len(COLUMNS))
+COLUMNS = ("Record", "Step", "Error code", "Message", "Times seen", "Last seen", "Next try")
+RECORD, STEP, ERROR_CODE, MESSAGE, TIMES_SEEN, LAST_SEEN, NEXT_TRY = range(len(COLUMNS))
+RETRY = NEXT_TRY  # the column once said only whether a Retry was asked
+NEXT_RUN = "Next run"
 FailingRecordRole = Qt.ItemDataRole.UserRole + 1  # the store's FailingRecord (record rows)
 CauseRole = Qt.ItemDataRole.UserRole + 2  # the cause name (both kinds of rows)
 
 # What each cause means and what the admin can do about it (tooltips on the cause rows).
 CAUSE_HELP = {
-    "converted lead": "The lead was converted in Salesforce: it can be read but no longer "
-                      "updated. Its person now syncs with the contact it became.",
+    "converted lead": "Skipped: the lead was converted in Salesforce, so it can be read but no "
+                      "longer updated. Its person syncs with the contact it became; turn on "
+                      "converted lead follow-through in Sync settings to send the updates there.",
     "validation rule": "A Salesforce validation rule or required field refused the record. "
                        "Fix the value in PeopleLinx, or ask the Salesforce admin about the rule.",
     "duplicate": "Salesforce or PeopleLinx found a duplicate (same email or external id). "
@@ -41,6 +46,44 @@ CAUSE_HELP = {
 
 def cause_title(cause: str) -> str:
     return cause[:1].upper() + cause[1:]
+
+
+def admin_words(record: FailingRecord) -> str:
+    """The record's newest reason in the admin's words (the raw text stays in the tooltip)."""
+    return explain(record.error_code, record.message,
+                   sobject=target_object(record.step_label))
+
+
+def outcome_words(group: CauseGroup) -> str:
+    """The Log's words for what happened to a group's records: failed, skipped, or both."""
+    failed = sum(1 for r in group.records if r.outcome == "failed")
+    skipped = len(group.records) - failed
+    if failed and skipped:
+        return f"({failed:,} failed, {skipped:,} skipped)"
+    return "skipped" if skipped else "failed"
+
+
+def next_try_text(record: FailingRecord, now: dt.datetime | None = None) -> str:
+    """When the record is tried again: at the next run (asked, or due), at a time, or never."""
+    now = now or dt.datetime.now(dt.UTC)
+    if record.retry_requested or (record.next_try is not None and record.next_try <= now):
+        return NEXT_RUN
+    if record.next_try is None:
+        return ""
+    local = record.next_try.astimezone()
+    same_day = local.date() == now.astimezone().date()
+    return local.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+
+
+def next_try_tip(record: FailingRecord) -> str | None:
+    if record.retry_requested:
+        return "You asked for a retry: the next run retries this record first"
+    if record.next_try is not None:
+        return ("Tried again by itself at the first run after this time (gaps grow: 5 min, "
+                "30 min, 2 h, then daily), or at once when it changes")
+    if record.outcome == "skipped":
+        return "Skipped records are not tried again by themselves: Retry tries them once"
+    return "Tried again when it changes, or on Retry"
 
 
 class HealthModel(QAbstractItemModel):
@@ -138,8 +181,10 @@ class HealthModel(QAbstractItemModel):
         records = len(group.records)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == RECORD:
+                times = (f", {group.failures:,} times in all" if group.failures > records
+                         else "")
                 return (f"{cause_title(group.cause)} — {records:,} "
-                        f"record{'' if records == 1 else 's'}")
+                        f"record{'' if records == 1 else 's'} {outcome_words(group)}{times}")
             if column == TIMES_SEEN:
                 return f"{group.failures:,}"
             if column == LAST_SEEN:
@@ -167,11 +212,14 @@ class HealthModel(QAbstractItemModel):
                        f"PeopleLinx {record.plx_id}" if record.plx_id else ""]
                 return ", ".join(i for i in ids if i) or None
             if column == MESSAGE:
+                words = admin_words(record)
+                if record.message and words != record.message:
+                    return f"{words}\n\nAs the service said it:\n{record.message}"
                 return record.message or None
             if column == TIMES_SEEN and record.first_seen:
                 return f"First seen {entry_time_text({'time': record.first_seen})}"
-            if column == RETRY and record.retry_requested:
-                return "The next run retries this record first"
+            if column == NEXT_TRY:
+                return next_try_tip(record)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TIMES_SEEN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -185,9 +233,9 @@ class HealthModel(QAbstractItemModel):
         if column == ERROR_CODE:
             return record.error_code
         if column == MESSAGE:
-            return record.message
+            return admin_words(record)
         if column == TIMES_SEEN:
             return f"{record.count:,}"
         if column == LAST_SEEN:
             return entry_time_text({"time": record.last_seen}) if record.last_seen else ""
-        return "Queued" if record.retry_requested else ""
+        return next_try_text(record)

@@ -7,6 +7,7 @@ selected records first.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -28,8 +30,8 @@ from plx_desktop.gui.health_model import (
     ERROR_CODE,
     LAST_SEEN,
     MESSAGE,
+    NEXT_TRY,
     RECORD,
-    RETRY,
     STEP,
     TIMES_SEEN,
     FailingRecordRole,
@@ -41,6 +43,17 @@ from plx_desktop.store import Store
 from plx_desktop.store.health import FailingRecord
 
 RETRY_TIP = "The next run retries these first"
+SHOW_SKIPPED = "health.show_skipped"  # the "Show skipped records too" option, remembered
+
+
+def summary_words(groups: list) -> str:
+    """How many records failed and were skipped, in the Log's words."""
+    records = [r for g in groups for r in g.records]
+    failed = sum(1 for r in records if r.outcome == "failed")
+    skipped = len(records) - failed
+    parts = [f"{failed:,} record{'' if failed == 1 else 's'} failed" if failed else "",
+             f"{skipped:,} record{'' if skipped == 1 else 's'} skipped" if skipped else ""]
+    return ", ".join(p for p in parts if p)
 _RUN_WORDS = {"failed": "failed", "stopped": "was stopped", "cancelled": "was stopped"}
 
 
@@ -48,6 +61,7 @@ class HealthTab(QWidget):
     """Signals: counted(int): how many records are failing, after each refresh (for the tab title)."""
 
     counted = Signal(int)
+    step_problems = Signal(dict)  # uid -> why the step could not run, after each refresh
 
     def __init__(self, store: Store, parent: QWidget | None = None, *,
                  instance_url: str | None = None):
@@ -60,11 +74,19 @@ class HealthTab(QWidget):
         self.last_run.setObjectName("lastRunProblem")
         self.last_run.setWordWrap(True)
         self.last_run.setTextFormat(Qt.TextFormat.PlainText)
+        self.steps_problem = QLabel(self)
+        self.steps_problem.setObjectName("stepProblems")
+        self.steps_problem.setWordWrap(True)
+        self.steps_problem.setTextFormat(Qt.TextFormat.RichText)
+        self.steps_problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.steps_problem.linkActivated.connect(self.show_raw)
+        self.problems: dict = {}
         self.summary = QLabel(self)
         self.summary.setObjectName("healthSummary")
         self.include_skips = QCheckBox("Show s&kipped records too", self)
-        self.include_skips.setToolTip("Also list records a step skipped for a reason "
-                                      "(not only those Salesforce or PeopleLinx refused)")
+        self.include_skips.setToolTip("Also list every record a step skipped for a reason "
+                                      "(converted leads are always listed); remembered")
+        self.include_skips.setChecked(bool(store.settings.get(SHOW_SKIPPED, False)))
         self.refresh_button = QPushButton("Refresh", self)  # Alt+F is the File menu
         self.refresh_button.setToolTip("Read the failing records again (Ctrl+R)")
         self.refresh_button.setShortcut(QKeySequence("Ctrl+R"))
@@ -78,7 +100,7 @@ class HealthTab(QWidget):
                                            self._duplicate_done, self)
         self._setup_view()
         self._layout()
-        self.include_skips.toggled.connect(self.refresh)
+        self.include_skips.toggled.connect(self._remember_skips)
         self.refresh_button.clicked.connect(self.refresh)
         self.retry_button.clicked.connect(self.retry_selected)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -99,8 +121,9 @@ class HealthTab(QWidget):
         view.setWordWrap(False)
         header = view.header()
         char = view.fontMetrics().averageCharWidth()
-        for column, chars in {RECORD: 30, STEP: 20, ERROR_CODE: 30, TIMES_SEEN: 10, LAST_SEEN: 19,
-                              RETRY: 8}.items():
+        # Narrow enough at 1024 px for the Message (the admin's words) to be read.
+        for column, chars in {RECORD: 24, STEP: 14, ERROR_CODE: 18, TIMES_SEEN: 9, LAST_SEEN: 19,
+                              NEXT_TRY: 10}.items():
             header.resizeSection(column, chars * char + 24)
         header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
@@ -125,6 +148,7 @@ class HealthTab(QWidget):
         bottom.addWidget(self.retry_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.last_run)
+        layout.addWidget(self.steps_problem)
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
@@ -135,19 +159,56 @@ class HealthTab(QWidget):
         """Read the failing records and the last run again (after a run, on Refresh)."""
         self.model.set_groups(self.store.health.by_cause(
             include_skips=self.include_skips.isChecked()))
+        for row in range(self.model.rowCount()):  # a cause's title reads across the row
+            self.view.setFirstColumnSpanned(row, QModelIndex(), True)
         self.view.expandAll()
         self.retry_note.clear()
         records = self.model.record_count
         failures = sum(g.failures for g in self.model.groups)
         if records:
-            self.summary.setText(f"{records:,} record{'' if records == 1 else 's'} failing "
-                                 f"({failures:,} failure{'' if failures == 1 else 's'} in all), "
-                                 "by cause. Select records or a cause, then Retry.")
+            self.summary.setText(f"{summary_words(self.model.groups)} ({failures:,} time"
+                                 f"{'' if failures == 1 else 's'} in all), by cause. Select "
+                                 "records or a cause, then Retry.")
         else:
-            self.summary.setText("No failing records: everything the last runs tried went through.")
+            self.summary.setText("Nothing failed or skipped: everything the last runs tried went "
+                                 "through.")
         self._show_last_run()
+        self._show_step_problems()
         self._update_buttons()
         self.counted.emit(records)
+
+    def _show_step_problems(self) -> None:
+        """Steps whose settings were refused at their last run, in the admin's words; the
+        service's own text is one click away (show_raw)."""
+        self.problems = self.store.step_problems.all()
+        self.steps_problem.setVisible(bool(self.problems))
+        items = "".join(
+            f"<li><b>{html.escape(p.step_label)}</b>: {html.escape(p.words)} "
+            f"<a href=\"{html.escape(uid)}\">Salesforce's own words…</a></li>"
+            for uid, p in self.problems.items())
+        count = len(self.problems)
+        self.steps_problem.setText(f"{count} step{'' if count == 1 else 's'} could not run:"
+                                   f"<ul style='margin:0'>{items}</ul>")
+        self.step_problems.emit({uid: p.words for uid, p in self.problems.items()})
+
+    def show_raw(self, uid: str) -> QMessageBox | None:
+        """The service's raw error text for a step that could not run, to read or copy."""
+        problem = self.problems.get(uid)
+        if problem is None:
+            return None
+        box = QMessageBox(QMessageBox.Icon.Warning, "Step could not run",
+                          f"{problem.step_label}: {problem.words}", parent=self)
+        box.setObjectName("rawError")
+        box.setInformativeText(f"Error code: {problem.error_code}. The service's own words are "
+                               "under Show Details (select to copy).")
+        box.setDetailedText(problem.raw)
+        box.open()
+        self._raw_box = box  # kept: an open() box must outlive this call
+        return box
+
+    def _remember_skips(self, checked: bool) -> None:
+        self.store.settings.set(SHOW_SKIPPED, bool(checked))
+        self.refresh()
 
     def _show_last_run(self) -> None:
         runs = self.store.log.runs(limit=1)

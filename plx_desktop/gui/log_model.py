@@ -25,6 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
+from plx_desktop.domain.error_words import service_words
 from plx_desktop.gui.log_query import (
     LogQuery,
     entry_id,
@@ -267,6 +268,8 @@ class LogModel(QAbstractTableModel):
         if column == OUTCOME:
             return str(entry_value(entry, "outcome") or "").capitalize()
         code, message = entry_value(entry, "error_code"), str(entry_value(entry, "message") or "")
+        message = service_words(str(code or ""), message,  # the raw text: in the tooltip
+                                str(entry_value(entry, "step_label") or "")) or message
         return f"{code}: {message}" if code else message
 
     def _tooltip(self, entry: Any, column: int) -> str | None:
@@ -277,7 +280,11 @@ class LogModel(QAbstractTableModel):
                 ("PeopleLinx", entry_value(entry, "plx_id"))) if value)
             return f"Open {url} ({ids})" if url else ids or None
         if column == MESSAGE:
-            return self._display(entry, MESSAGE) or None
+            shown = self._display(entry, MESSAGE)
+            raw = str(entry_value(entry, "message") or "")
+            if raw and not shown.endswith(raw):
+                return f"{shown}\n\nAs the service said it:\n{raw}"
+            return shown or None
         return None
 
     def record_url(self, entry: Any) -> str | None:

@@ -201,7 +201,11 @@ class LogTab(QWidget):
     def set_steps(self, steps: list[tuple[str, str]]) -> None:
         """Offer these steps (uid, label) in the step filter, besides those already in the log."""
         for uid, label in steps:
-            self._add_step(uid, label)
+            found = self.step_filter.findData(uid)
+            if found >= 0:
+                self.step_filter.setItemText(found, label)  # a name, or a label told apart
+            else:
+                self._add_step(uid, label)
 
     def _add_step(self, uid: str, label: str) -> None:
         if self.step_filter.findData(uid) < 0:

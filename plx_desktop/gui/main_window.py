@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import ProfileKind
-from plx_desktop.gui import check_org
+from plx_desktop.domain.step_names import distinct_labels
+from plx_desktop.gui import check_org, mapping_reach_offer
 from plx_desktop.gui.connection_state import (
     ConnectionState,
     SandboxDetails,
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.steps_tab.settings_requested.connect(self.open_step_settings)
         self.steps_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.session.save_failed.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.session.warned.connect(lambda text: self.statusBar().showMessage(text, 20_000))
         self.page.findChild(QWidget, "stepsPage").layout().addWidget(self.steps_tab)
         self.log_tab = self._make_log_tab()
         self.page.findChild(QWidget, "logPage").layout().addWidget(self.log_tab)
@@ -103,6 +105,8 @@ class MainWindow(QMainWindow):
         self.health_page = self.page.findChild(QWidget, "healthPage")
         self.health_page.layout().addWidget(self.health_tab)
         self.health_tab.counted.connect(self._show_health_count)
+        self.health_tab.step_problems.connect(self.steps_model.set_problems)
+        self.steps_model.set_problems({u: p.words for u, p in self.health_tab.problems.items()})
         self._show_health_count(self.health_tab.model.record_count)
         self.state.changed.connect(
             lambda: self.health_tab.set_instance_url(self.salesforce_instance()))
@@ -170,8 +174,25 @@ class MainWindow(QMainWindow):
         # Record links follow the Salesforce connection: another org, other links; none without.
         self.state.changed.connect(lambda: tab.set_instance_url(self.salesforce_instance()))
         self.session.switched.connect(
-            lambda profile: tab.set_steps([(s.uid, s.label) for s in profile.steps]))
+            lambda profile: tab.set_steps(self._log_step_labels(profile)))
+        self.steps_model.profile_edited.connect(  # a step renamed, cloned or filtered
+            lambda: tab.set_steps(self._log_step_labels(self.steps_model.profile)))
         return tab
+
+    def _log_step_labels(self, profile) -> list[tuple[str, str]]:
+        """The Log's Step filter: the profile's steps told apart, then the other profile's
+        (their entries are in the Log too), which say whose they are."""
+        other_kind = (ProfileKind.DEFAULT if profile.kind is ProfileKind.CUSTOM
+                      else ProfileKind.CUSTOM)
+        try:
+            other = self.store.profiles.load(other_kind)
+        except DomainError:
+            other = None
+        labels = list(distinct_labels(profile.steps).items())
+        if other is not None:
+            labels += [(uid, f"{label} ({other_kind.label})")
+                       for uid, label in distinct_labels(other.steps).items()]
+        return labels
 
     def salesforce_instance(self) -> str | None:
         account = self.state.salesforce
@@ -216,7 +237,9 @@ class MainWindow(QMainWindow):
         profile = self.session.profile
 
         def save(new_step):
-            return self.session.apply_step(new_step)
+            saved = self.session.apply_step(new_step)
+            mapping_reach_offer.offer(self, step, saved)  # a new mapping: to existing records?
+            return saved
 
         dialog = StepSettingsDialog(step, catalog_for(self.state), self,
                                     read_only_reason=LOCKED_REASON if profile.read_only else None,

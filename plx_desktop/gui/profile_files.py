@@ -6,11 +6,14 @@ part of the file is good, and the profile it replaces stays in Config history.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
+from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.domain import (
     DomainError,
     InvalidProfileFile,
@@ -75,6 +78,16 @@ def import_profile(window: Any, path: str | Path | None = None) -> bool:
             "\n".join(f"• {p}" for p in problems[:20])
             + (f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""))
         return False
+    unknown = _unknown_fields(window, profile)
+    if unknown:
+        window.last_message = _tell(
+            window, QMessageBox.Icon.Warning, title,
+            f"{source.name} names fields the connected Salesforce org does not have; nothing was "
+            "changed. Create the fields (or grant the connected user access to them), or remove "
+            "them from the file, then import it again.",
+            "\n".join(f"• {p}" for p in unknown[:20])
+            + (f"\n… and {len(unknown) - 20} more" if len(unknown) > 20 else ""))
+        return False
     try:
         window.store.profiles.save(profile)  # one transaction: all of it or nothing
     except DomainError as exc:
@@ -90,3 +103,32 @@ def import_profile(window: Any, path: str | Path | None = None) -> bool:
         f"Imported {len(profile.steps)} steps into the Custom profile; the one it replaced is in "
         f"Config history.{where}", 15_000)
     return True
+
+
+def _unknown_fields(window: Any, profile: Any) -> list[str]:
+    """The profile's Salesforce fields the org lacks, when Salesforce is connected (else none:
+    the first run says it). Describe runs on a worker thread; the window keeps painting."""
+    from plx_desktop.domain.profile_fields import salesforce_fields_used, unknown_salesforce_fields
+    from plx_desktop.gui.step_settings_catalog import catalog_for
+
+    state = getattr(window, "state", None)
+    used = salesforce_fields_used(profile)
+    if state is None or state.missing() or not used:
+        return []
+    catalog = catalog_for(state)
+
+    def describe() -> dict[str, list[str]]:
+        return {sobject: [f.name for f in catalog.salesforce_fields(sobject)] for sobject in used}
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(describe)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            while not future.done():
+                QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        finally:
+            QApplication.restoreOverrideCursor()
+    try:
+        return unknown_salesforce_fields(profile, future.result())
+    except ConnectorError:
+        return []  # not reachable now: the first run checks again and says so

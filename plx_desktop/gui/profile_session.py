@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import Profile, ProfileKind, custom_copy_of_default
 from plx_desktop.domain.step import Step
+from plx_desktop.domain.step_names import write_clashes
 from plx_desktop.store import Store
 
 LOCKED_REASON = ("The Default profile is locked. Choose Custom profile to add, change or "
@@ -15,10 +16,12 @@ LOCKED_REASON = ("The Default profile is locked. Choose Custom profile to add, c
 
 
 class ProfileSession(QObject):
-    """Signals: switched(Profile) after a switch; save_failed(str) when the store refused."""
+    """Signals: switched(Profile) after a switch; save_failed(str) when the store refused;
+    warned(str) after a save that left two steps of the same kind writing the same field."""
 
     switched = Signal(object)
     save_failed = Signal(str)
+    warned = Signal(str)
 
     def __init__(self, store: Store, parent: QObject | None = None):
         super().__init__(parent)
@@ -59,6 +62,13 @@ class ProfileSession(QObject):
             self.store.profiles.save(self.profile)
         except (DomainError, OSError, ValueError) as exc:
             self.save_failed.emit(f"Could not save the profile: {exc}")
+            return
+        clashes = write_clashes(self.profile.steps)
+        if clashes:
+            more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+            self.warned.emit(f"Saved, but two steps of the same kind write the same field: "
+                             f"{clashes[0]}{more}. Give them filters that do not overlap, or "
+                             "remove the field from one of them.")
 
     def apply_step(self, step: Step) -> Step:
         """Put a step edited in the settings dialog into the profile (one change, checked by the

@@ -53,6 +53,9 @@ class LazyCatalog:
     def sequences(self) -> list:
         return self._get().sequences()
 
+    def lead_statuses(self) -> list[str]:
+        return self._get().lead_statuses()  # type: ignore[no-any-return]
+
 
 def catalog_for(state: ConnectionState) -> LazyCatalog:
     return LazyCatalog(state)

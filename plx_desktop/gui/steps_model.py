@@ -26,6 +26,7 @@ from plx_desktop.domain.catalog import Direction, StepKind, step_kind
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import Profile, ProfileChange
 from plx_desktop.domain.step import Step
+from plx_desktop.domain.step_names import distinct_labels
 from plx_desktop.gui.resources import icon
 
 STEP_UIDS_MIME = "application/x-plx-desktop-step-uids"
@@ -51,6 +52,9 @@ def direction_text(direction: Direction) -> str:
     return "PeopleLinx → Salesforce"
 
 
+COULD_NOT_RUN = "— could not run (see Sync health)"
+
+
 class StepsModel(QAbstractListModel):
     """Rows = profile.steps, in run order. GUI thread only.
 
@@ -68,7 +72,22 @@ class StepsModel(QAbstractListModel):
         super().__init__(parent)
         self.profile = profile
         self._own_structural_edit = False
+        self.problems: dict[str, str] = {}  # uid -> why the step could not run (Sync health)
         profile.add_listener(self._on_profile_change)
+        # A step added, removed or moved can change how its namesakes are told apart.
+        for signal in (self.rowsInserted, self.rowsRemoved, self.rowsMoved):
+            signal.connect(self._all_rows_changed)
+
+    def _all_rows_changed(self, *_: Any) -> None:
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+
+    def set_problems(self, problems: dict[str, str]) -> None:
+        """Mark the steps that could not run at their last run (store.step_problems)."""
+        if problems != self.problems:
+            self.problems = dict(problems)
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
 
     # -- the profile ------------------------------------------------------------------------
 
@@ -105,15 +124,17 @@ class StepsModel(QAbstractListModel):
         if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < self.rowCount():
             return None
         step = self.profile.steps[index.row()]
+        problem = self.problems.get(step.uid)
         if role == Qt.ItemDataRole.DisplayRole:
-            return step_text(step)
+            return self._row_text(step) + (f" {COULD_NOT_RUN}" if problem else "")
         if role == Qt.ItemDataRole.DecorationRole:
             return icon(direction_icon_name(step.direction))
         if role == Qt.ItemDataRole.CheckStateRole:
             return Qt.CheckState.Checked if step.enabled else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             state = "on" if step.enabled else "off"
-            return f"{step.label}: {direction_text(step.direction)}, turned {state}"
+            return f"{step.label}: {direction_text(step.direction)}, turned {state}" + (
+                f"\n\nThe step could not run at the last run: {problem}" if problem else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{step_text(step)}, {'enabled' if step.enabled else 'disabled'}"
         if role == StepRole:
@@ -121,6 +142,19 @@ class StepsModel(QAbstractListModel):
         if role == UidRole:
             return step.uid
         return None
+
+    def _row_text(self, step: Step) -> str:
+        """The row: the admin's name first when there is one; steps of the same kind are told
+        apart by their filter or number (step_names.distinct_labels)."""
+        text = step_text(step)
+        label = distinct_labels(self.profile.steps).get(step.uid, step.label)
+        if step.name:
+            return f"{label} — {text}"
+        return text + label[len(step.label):]  # the part that tells namesakes apart, if any
+
+    def rename_step(self, row: int, name: str) -> bool:
+        """Give the step at `row` the admin's name ("" takes it away)."""
+        return self._try(lambda: self.profile.rename_step(self.step_at(row).uid, name))
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

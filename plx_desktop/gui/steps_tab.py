@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListView,
     QMenu,
@@ -156,6 +157,7 @@ class StepsTab(QWidget):
                                               lambda: self._on_button(row(), "add_action"))
         self.switch_action = self._action("Switch &direction", "arrow-both", "Ctrl+Shift+R",
                                           self._switch_direction)
+        self.rename_action = self._action("Re&name…", None, "F2", lambda: self.rename_current())
         self.up_action = self._action("Move &up", None, "Ctrl+Up", lambda: self._move(-1))
         self.down_action = self._action("Move do&wn", None, "Ctrl+Down", lambda: self._move(1))
         self.toggle_action = self._action("&Turn on/off", None, "Space", self._toggle)
@@ -180,6 +182,21 @@ class StepsTab(QWidget):
         menu.addAction(self.preview_step_action)
         self.preview_button.setMenu(menu)
 
+    def rename_current(self, name: str | None = None) -> bool:
+        """Name the current step (asks for the name unless given); "" gives back its kind's
+        label. Names tell steps of the same kind apart in the list, the Log and Sync health."""
+        row = self.current_row()
+        if not 0 <= row < self.model.rowCount() or self.model.read_only:
+            return False
+        step = self.model.step_at(row)
+        if name is None:
+            name, ok = QInputDialog.getText(
+                self, "Rename step", f"Name for this {step.kind.label} step (empty: "
+                f"“{step.kind.label}”):", text=step.name)
+            if not ok:
+                return False
+        return self.model.rename_step(row, name)
+
     def _preview_current(self) -> None:
         row = self.current_row()
         if 0 <= row < self.model.rowCount():
@@ -200,7 +217,8 @@ class StepsTab(QWidget):
         editable = has_row and not self.model.read_only
         step = self.model.step_at(row) if has_row else None
         self.settings_action.setEnabled(has_row)
-        for action in (self.clone_action, self.remove_action, self.toggle_action):
+        for action in (self.clone_action, self.remove_action, self.toggle_action,
+                       self.rename_action):
             action.setEnabled(editable)
         self.add_action_action.setEnabled(editable and step is not None and step.kind.accepts_actions)
         self.switch_action.setEnabled(editable and step is not None and step.kind.can_switch_direction)

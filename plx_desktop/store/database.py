@@ -30,6 +30,7 @@ from plx_desktop.store.profiles import Profiles
 from plx_desktop.store.retry_schedule import RetrySchedule
 from plx_desktop.store.scratch import ScratchIndex
 from plx_desktop.store.settings import Settings
+from plx_desktop.store.step_problems import StepProblems
 
 PRAGMAS = {
     "journal_mode": "wal",
@@ -56,6 +57,7 @@ class Store:
         self.outbox = Outbox(self.db, self.models)
         self.log = SyncLog(self.db, self.models)
         self.retry_schedule = RetrySchedule(self.db)
+        self.step_problems = StepProblems(self.db)
         self.health = Health(self.db)
         self.conflicts = Conflicts(self.db)
         self.org_state = OrgState(self.db, self.settings)

@@ -34,6 +34,9 @@ CAUSES: dict[str, tuple[str, ...]] = {
 }
 _CAUSE_OF = {code: cause for cause, codes in CAUSES.items() for code in codes}
 OTHER = "other"
+# Refusals logged as skipped (the Log's word: nothing was written) that Sync health always lists,
+# in their own group: Salesforce refused the write, and the admin may want to act.
+ALWAYS_SHOWN_SKIPS = ("CANNOT_UPDATE_CONVERTED_LEAD",)
 # Skips that are only informational ("not a lead") are not failures to fix.
 _NOT_FAILURES = ("NOT_A_LEAD", "NOT_A_CONTACT")
 
@@ -53,6 +56,7 @@ class FailingRecord:
     record_label: str
     error_code: str
     message: str
+    outcome: str  # of its newest entry, in the Log's words: "failed" or "skipped"
     count: int
     first_seen: datetime | None
     last_seen: datetime | None
@@ -79,10 +83,15 @@ class Health:
         self._db = db
 
     def failing(self, *, include_skips: bool = False) -> list[FailingRecord]:
-        """Records whose newest entry in a step is a failure, oldest problem first."""
+        """Records whose newest entry in a step is a failure (or a converted lead's refusal,
+        which is logged as skipped but is Salesforce refusing a write), oldest problem first;
+        `include_skips`: every skip with a reason too."""
         outcomes = ("failed", "skipped") if include_skips else ("failed",)
         marks = ", ".join("?" * len(outcomes))
         not_failures = ", ".join("?" * len(_NOT_FAILURES))
+        refusals = ", ".join("?" * len(ALWAYS_SHOWN_SKIPS))
+        shown = (f"(k.outcome IN ({marks}) OR (k.outcome = 'skipped' AND "
+                 f"k.error_code IN ({refusals})))")
         # A record is known by the id on the side it is read from: the PeopleLinx id for
         # PeopleLinx → Salesforce steps (a failed creation has no Salesforce id yet), else the
         # Salesforce id.
@@ -98,18 +107,19 @@ class Health:
         newest AS (SELECT record_key, MAX(id) AS id FROM keyed GROUP BY record_key),
         failing AS (
             SELECT k.record_key FROM newest n JOIN keyed k ON k.id = n.id
-            WHERE k.outcome IN ({marks}) AND k.error_code NOT IN ({not_failures})
+            WHERE {shown} AND k.error_code NOT IN ({not_failures})
         )
         SELECT e.step_uid, MAX(e.step_label), MAX(e.sf_id), MAX(e.plx_id), MAX(e.record_label),
                COUNT(*), MIN(e.time), MAX(e.time), MAX(e.id), {ekey}
         FROM log_entry e
         WHERE {key.replace("step_uid", "e.step_uid").replace("direction", "e.direction").replace("plx_id", "e.plx_id").replace("sf_id", "e.sf_id")}
               IN (SELECT record_key FROM failing)
-          AND e.outcome IN ({marks})
+          AND {shown.replace("k.", "e.")}
         GROUP BY {key.replace("step_uid", "e.step_uid").replace("direction", "e.direction").replace("plx_id", "e.plx_id").replace("sf_id", "e.sf_id")}
         ORDER BY MIN(e.time), MAX(e.id)
         """
-        rows = self._db.execute_sql(sql, (*outcomes, *_NOT_FAILURES, *outcomes)).fetchall()
+        rows = self._db.execute_sql(sql, (*outcomes, *ALWAYS_SHOWN_SKIPS, *_NOT_FAILURES,
+                                          *outcomes, *ALWAYS_SHOWN_SKIPS)).fetchall()
         newest_ids = [row[8] for row in rows]
         details = self._details(newest_ids)
         requested = {tuple(r) for r in self._db.execute_sql(
@@ -117,19 +127,21 @@ class Health:
         tries = RetrySchedule(self._db).next_tries()
         return [FailingRecord(step_uid=r[0], step_label=r[1], sf_id=r[2], plx_id=r[3],
                               record_label=r[4], error_code=details[r[8]][0],
-                              message=details[r[8]][1], count=r[5], first_seen=from_text(r[6]),
+                              message=details[r[8]][1], outcome=details[r[8]][2], count=r[5],
+                              first_seen=from_text(r[6]),
                               last_seen=from_text(r[7]),
                               retry_requested=(r[0], r[2], r[3]) in requested,
                               next_try=tries.get((r[0], r[9])))
                 for r in rows]
 
-    def _details(self, ids: list[int]) -> dict[int, tuple[str, str]]:
-        out: dict[int, tuple[str, str]] = {}
+    def _details(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        out: dict[int, tuple[str, str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            sql = (f"SELECT id, error_code, message FROM log_entry WHERE id IN "
+            sql = (f"SELECT id, error_code, message, outcome FROM log_entry WHERE id IN "
                    f"({', '.join('?' * len(chunk))})")
-            out.update({row[0]: (row[1], row[2]) for row in self._db.execute_sql(sql, chunk)})
+            out.update({row[0]: (row[1], row[2], row[3])
+                        for row in self._db.execute_sql(sql, chunk)})
         return out
 
     def by_cause(self, *, include_skips: bool = False) -> list[CauseGroup]:
@@ -150,6 +162,16 @@ class Health:
                     "INSERT OR IGNORE INTO retry_request (step_uid, sf_id, plx_id, requested_at) "
                     "VALUES (?, ?, ?, ?)", row)
         return len(rows)
+
+    def request_pairs(self, step_uid: str, pairs: Iterable[tuple[str, str]]) -> None:
+        """Ask the next run of a step to read these (sf_id, plx_id) records again first (Apply
+        to existing records: a new mapping reaches records that did not change)."""
+        now = now_text()
+        with self._db.atomic():
+            cursor = self._db.cursor()
+            cursor.executemany(
+                "INSERT OR IGNORE INTO retry_request (step_uid, sf_id, plx_id, requested_at) "
+                "VALUES (?, ?, ?, ?)", [(step_uid, sf_id, plx_id, now) for sf_id, plx_id in pairs])
 
     def retry_requests(self, step_uid: str) -> list[tuple[str, str]]:
         """(sf_id, plx_id) pairs the admin asked this step to retry."""

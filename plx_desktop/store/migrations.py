@@ -215,6 +215,24 @@ CREATE TABLE ended_link (
 CREATE INDEX ended_link_plx ON ended_link(plx_id);
 """
 
+# v7: steps that could not run (their settings refused by Salesforce), for Sync health and the list.
+_V7_STEP_PROBLEMS = """
+CREATE TABLE step_problem (
+    step_uid TEXT PRIMARY KEY,
+    step_label TEXT NOT NULL,
+    error_code TEXT NOT NULL,
+    words TEXT NOT NULL,
+    raw TEXT NOT NULL,
+    time TEXT NOT NULL,
+    run_id INTEGER
+);
+"""
+
+# v8: the admin's name for a step (steps of the same kind told apart).
+_V8_STEP_NAMES = """
+ALTER TABLE step ADD COLUMN name TEXT NOT NULL DEFAULT '';
+"""
+
 
 def _script(sql: str) -> Callable[[peewee.Database], None]:
     def run(db: peewee.Database) -> None:
@@ -227,7 +245,9 @@ def _script(sql: str) -> Callable[[peewee.Database], None]:
 
 MIGRATIONS: list[Callable[[peewee.Database], None]] = [_script(_V1), _script(_V2), _script(_V3),
                                                        _script(_V4), _script(_V5),
-                                                       _script(_ENDED_LINKS)]
+                                                       _script(_ENDED_LINKS),
+                                                       _script(_V7_STEP_PROBLEMS),
+                                                       _script(_V8_STEP_NAMES)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

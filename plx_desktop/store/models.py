@@ -56,6 +56,7 @@ def build_models(db: pw.Database) -> Models:
         enabled = pw.BooleanField()
         saved_filter_id = pw.TextField(null=True)
         saved_filter_name = pw.TextField(null=True)
+        name = pw.TextField(default="")
 
     class StepMapping(Base):
         step_uid = pw.TextField()

@@ -1,7 +1,8 @@
 """One Salesforce org's sync state stays with that org (its id: userinfo `organization_id`).
 
 The live tables (record links and ended links, cursors, outbox, conflicts, retry requests and
-schedule, and the log that Sync health reads) hold the state of one org, the *owner*, recorded in the settings.
+schedule, the steps that could not run, and the log that Sync health reads) hold the state of one
+org, the *owner*, recorded in the settings.
 Connecting another org (a refreshed sandbox, then production) never reuses it: `switch_to` files
 the owner's rows away under its org id, in `org_state`, and brings back the new org's own rows if
 it was connected before (else it starts empty). Switching back restores the first org's state as
@@ -21,7 +22,7 @@ from plx_desktop.store.settings import Settings
 
 STATE_ORG = "salesforce.state_org"  # {"org_id": "00D...", "label": "..."}
 SCOPED_TABLES = ("record_link", "step_cursor", "outbox", "conflict", "retry_request",
-                 "retry_schedule", "log_entry", "ended_link")
+                 "retry_schedule", "log_entry", "ended_link", "step_problem")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,17 @@ class OrgState:
         """An unclaimed state becomes `org_id`'s (a new data dir, or one from before scoping)."""
         if self.owner() is None and org_id:
             self._settings.set(STATE_ORG, {"org_id": org_id, "label": label})
+
+    def connected(self, org_id: str, label: str = "") -> str | None:
+        """What Connect does: an unclaimed state becomes this org's, another org's is filed
+        away for this one's own. Returns the org whose state was filed away, if any."""
+        before = self.owner()
+        if not org_id:
+            return None
+        if before is None:
+            self.claim(org_id, label)
+            return None
+        return before if self.switch_to(org_id, label) else None
 
     def archived_orgs(self) -> list[str]:
         rows = self._db.execute_sql("SELECT DISTINCT org_id FROM org_state ORDER BY org_id")

@@ -152,7 +152,8 @@ def _step_row(profile: str, position: int, step: Step) -> dict:
     return {"uid": step.uid, "profile": profile, "position": position, "kind": step.kind.key,
             "enabled": step.enabled,
             "saved_filter_id": step.saved_filter.id if step.saved_filter else None,
-            "saved_filter_name": step.saved_filter.name if step.saved_filter else None}
+            "saved_filter_name": step.saved_filter.name if step.saved_filter else None,
+            "name": step.name}
 
 
 def _step(row, mappings, rules, actions, statuses) -> Step:
@@ -170,4 +171,5 @@ def _step(row, mappings, rules, actions, statuses) -> Step:
         actions=tuple(AddToSequence(a.sequence_id, a.sequence_name, bool(a.exclude_updated))
                       for a in actions),
         status_map=tuple((s.source_value, s.lead_status) for s in statuses),
+        name=row.name or "",
     )

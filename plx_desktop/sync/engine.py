@@ -23,7 +23,9 @@ from plx_desktop.connectors.errors import (
     TransientError,
 )
 from plx_desktop.domain import DomainError, Step
+from plx_desktop.domain.error_words import explain
 from plx_desktop.logfile import DETAILS, short
+from plx_desktop.store.step_problems import StepProblem
 from plx_desktop.sync import (
     activity_steps,
     people_from_salesforce,
@@ -95,10 +97,7 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             status, reason, code = "failed", exc.reason, "NETWORK"
         except (RequestError, DomainError) as exc:
             # This step's settings are wrong (or Salesforce changed under them): say so, go on.
-            message = getattr(exc, "reason", None) or str(exc)
-            ctx.log(report, FAILED, code=getattr(exc, "code", None) or "STEP_FAILED",
-                    message=f"The step could not run: {message}")
-            report.failed_to_run = True
+            _refused(ctx, step, report, exc)
         except ConnectorError as exc:
             status, reason, code = "failed", exc.reason, exc.code or "ERROR"
         except Exception as exc:  # noqa: BLE001 - a bug stops its step, never the whole run
@@ -117,7 +116,25 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             return Outcome(status, summaries, reason, code)
         if not report.failed_to_run:
             ctx.steps_completed.add(step.uid)
+            if not ctx.dry_run:
+                ctx.store.step_problems.clear(step.uid)
     if unexpected:
         return Outcome("failed", summaries, f"An unexpected error in {', '.join(unexpected)}; "
                        f"the rest of the run went on; {DETAILS}", UNEXPECTED_ERROR)
     return Outcome("completed", summaries)
+
+
+def _refused(ctx: RunContext, step: Step, report: StepReport,
+             exc: RequestError | DomainError) -> None:
+    """The step's settings were refused: the Log says it in the admin's words, and the step is
+    kept as a problem (Sync health, the step list) with the service's raw text until it runs."""
+    raw = getattr(exc, "reason", None) or str(exc)
+    code = getattr(exc, "code", None) or "STEP_FAILED"
+    sobject = step.source.name if step.direction.value == "salesforce_to_peoplelinx" else \
+        step.target.name
+    words = explain(code, raw, sobject=sobject) if isinstance(exc, RequestError) else raw
+    ctx.log(report, FAILED, code=code, message=f"The step could not run: {words}")
+    report.failed_to_run = True
+    if not ctx.dry_run:
+        ctx.store.step_problems.note(StepProblem(step.uid, step.label, code, words, raw, None,
+                                                 ctx.run_id))

@@ -36,7 +36,6 @@ IDENTITY = {"Contact": ("LastName", "FirstName", "Email"),
             "Task": ("WhoId", "Subject", "ActivityDate", "CallDurationInSeconds", "Description")}
 # The sandbox's and Salesforce's clocks differ, and CreatedDate comparisons drop milliseconds.
 SKEW = timedelta(minutes=2)
-_TOLD: set[int] = set()
 
 
 def has_key_field(ctx: RunContext, sobject: str, field: str) -> bool:
@@ -45,9 +44,9 @@ def has_key_field(ctx: RunContext, sobject: str, field: str) -> bool:
 
 def tell_setup_once(ctx: RunContext, report: StepReport, sobject: str, field: str) -> None:
     """One log line per run: the org lacks the key field, and what Set up would do about it."""
-    if ctx.run_id in _TOLD and ctx.run_id:
+    if getattr(ctx, "setup_told", False):
         return
-    _TOLD.add(ctx.run_id)
+    ctx.setup_told = True  # type: ignore[attr-defined] - once per run, whichever step is first
     step = report.step
     report.pending_log.append(LogEntry(
         outcome=SKIPPED, step_uid=step.uid, step_label=step.label,

@@ -88,3 +88,21 @@ def test_check_without_a_connection_says_so(tmp_path: Path,
     code, out, err = run_cli(capsys, "--data-dir", str(tmp_path), "check")
     assert code == 1 and out == ""
     assert "not connected" in err
+
+
+def test_an_org_without_api_access_is_flagged_with_salesforces_words(
+        sandbox: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(sandbox.state_dir.parent)
+    control = requests.Session()
+    control.verify, control.trust_env = sandbox.info.ca_file, False
+    org_url = f"{sandbox.info.salesforce_instance_url}/__sandbox__/org"
+    assert control.post(org_url, json={"api_enabled": False}).ok
+    try:
+        code, out, _ = run_cli(capsys, "--data-dir", data, "--sandbox", "check", "--json")
+    finally:
+        control.post(org_url, json={"api_enabled": True})
+    assert code == 1
+    report = json.loads(out)
+    [api] = [i for i in report["items"] if i["key"] == "api_org"]
+    assert api["status"] == "missing" and "edition has no API access" in api["detail"]
+    assert "API_DISABLED_FOR_ORG" in api["raw"] or "not enabled" in api["raw"]

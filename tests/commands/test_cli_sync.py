@@ -143,13 +143,14 @@ def test_health_groups_failures_and_queues_retries(tmp_path: Path,
             for _ in range(3)])
     code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "health")
     assert code == 0
-    assert out.splitlines()[0] == "bad value: 1 records (3 failures)"
+    assert out.splitlines()[0] == "bad value: 1 records (3 times)"
     assert "ada@example.com  INVALID_EMAIL_ADDRESS x3" in out
     code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "health", "--retry", "bad value")
     assert "retries 1 record first" in out
     code, out, _ = run_cli(capsys, "--data-dir", str(tmp_path), "health", "--json")
     (cause,) = json.loads(out)["causes"]
     assert cause["items"][0]["retry_requested"] is True
+    assert cause["items"][0]["outcome"] == "failed" and cause["items"][0]["next_try"] is None
 
 
 def test_sync_dry_run_previews_and_writes_nothing(tmp_path: Path,

@@ -125,3 +125,29 @@ def test_operator_names():
     assert Operator.NOT_EQUALS.label == "not equals"
     with pytest.raises(InvalidFilter, match="unknown operator 'between'"):
         operator("between")
+
+
+@pytest.mark.parametrize(("operator_", "value"), [
+    (Operator.ENDS_WITH, "@@not a domain,,"), (Operator.ENDS_WITH, "@acme"),
+    (Operator.ENDS_WITH, "acme .com"), (Operator.EQUALS, "ada"), (Operator.NOT_EQUALS, "a@b"),
+    (Operator.CONTAINS, "a b"), (Operator.STARTS_WITH, "a@b@c"), (Operator.CONTAINS, "x,y")])
+def test_an_email_value_that_could_match_no_address_is_refused(operator_, value):
+    with pytest.raises(InvalidFilter, match="Email: '"):
+        FilterRule("Email", operator_, value, "email").validate()
+
+
+@pytest.mark.parametrize(("operator_", "value"), [
+    (Operator.ENDS_WITH, "@acme.com"), (Operator.ENDS_WITH, "acme.com"),
+    (Operator.ENDS_WITH, ".co.uk"), (Operator.ENDS_WITH, "ada@acme.com"),
+    (Operator.EQUALS, "ada@acme.com"), (Operator.CONTAINS, "lovelace"),
+    (Operator.STARTS_WITH, "ada@"), (Operator.CONTAINS, "")])
+def test_plausible_email_values_are_taken(operator_, value):
+    FilterRule("Email", operator_, value, "email").validate()
+
+
+def test_phone_and_url_values_are_checked_too():
+    FilterRule("Phone", Operator.STARTS_WITH, "+44 (20)", "phone").validate()
+    with pytest.raises(InvalidFilter, match="phone number"):
+        FilterRule("Phone", Operator.CONTAINS, "call me", "phone").validate()
+    with pytest.raises(InvalidFilter, match="no spaces"):
+        FilterRule("Website", Operator.CONTAINS, "acme com", "url").validate()

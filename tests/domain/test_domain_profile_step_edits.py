@@ -87,7 +87,7 @@ def test_the_default_profile_refuses_replace_step_and_says_so():
 @pytest.mark.parametrize("field_type", sorted(SALESFORCE_TYPES))
 def test_every_operator_offered_for_a_type_validates(field_type):
     values = {"number": "42", "date": "2026-01-31", "datetime": "2026-01-31T12:00:00Z",
-              "boolean": "true"}
+              "boolean": "true", "email": "ada@acme.com", "phone": "+1 555 0100"}
     from plx_desktop.domain.fields import salesforce_kind
 
     value = values.get(salesforce_kind(field_type), "acme")

@@ -203,3 +203,21 @@ def test_no_browser_shows_the_address_to_copy(qtbot, tab):
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == dialog.url
     dialog.close()
+
+
+def test_a_services_refusal_reads_in_the_admins_words_with_the_raw_text_in_the_tip(qtbot, store):
+    from plx_desktop.gui.log_model import MESSAGE
+
+    raw = "Salesforce refused the record: Required fields are missing: [Company]"
+    store.log.append(LogEntry(outcome="failed", step_uid="s", step_label="People → Lead",
+                              direction="peoplelinx_to_salesforce", plx_id="per_1",
+                              record_label="Alan", error_code="REQUIRED_FIELD_MISSING",
+                              message=raw, run_id=1))
+    tab = LogTab(StoreLogSource(store), instance_url=INSTANCE)
+    qtbot.addWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1)
+    cell = tab.model.index(0, MESSAGE)
+    assert cell.data() == ("REQUIRED_FIELD_MISSING: Salesforce requires Company on Lead. Map a "
+                           "PeopleLinx field to it in the step's field mappings, or fill it in at "
+                           "the source.")
+    assert cell.data(Qt.ItemDataRole.ToolTipRole).endswith(f"As the service said it:\n{raw}")

@@ -174,3 +174,64 @@ def test_help_opens_the_log_folder(qtbot, make_window):
         QDesktopServices.unsetUrlHandler("file")
     assert manager.opened == [str(window.data_dir / "logs")]
     assert (window.data_dir / "logs").is_dir()
+
+
+def test_import_names_the_fields_the_connected_org_does_not_have(qtbot, make_window, tmp_path):
+    from plx_desktop.gui.profile_files import export_profile, import_profile
+
+    window = make_window()
+    window.profile_combo.setCurrentIndex(1)
+    file = tmp_path / "profile.json"
+    export_profile(window, file)
+    document = json.loads(file.read_text())
+    step = next(s for s in document["steps"] if s["kind"] == "people_to_lead")
+    step["mappings"].append(dict(step["mappings"][0], salesforce_field="Persona__c",
+                                 peoplelinx_field="title", mandatory=False))
+    file.write_text(json.dumps(document))
+    before = window.store.profiles.load("custom")
+    assert import_profile(window, file) is False
+    assert "does not have; nothing was changed" in window.last_message.text()
+    details = window.last_message.informativeText()
+    assert "(People → Lead): Salesforce has no field Persona__c on Lead" in details
+    assert window.store.profiles.load("custom") == before
+
+
+def test_the_logs_step_filter_tells_steps_of_the_same_kind_apart(qtbot, make_window):
+    window = make_window()
+    window.profile_combo.setCurrentIndex(1)
+    window.steps_model.clone_step(0)
+    window.steps_model.rename_step(0, "EMEA contacts")
+    step_filter = window.log_tab.step_filter
+    texts = [step_filter.itemText(i) for i in range(step_filter.count())]
+    first, clone = window.steps_model.step_at(0), window.steps_model.step_at(1)
+    assert texts[step_filter.findData(first.uid)] == "EMEA contacts"
+    assert texts[step_filter.findData(clone.uid)] == clone.kind.label
+    assert len(set(texts)) == len(texts)
+
+
+def test_a_new_mapping_offers_to_reach_the_linked_records(qtbot, make_window):
+    from PySide6.QtWidgets import QMessageBox
+
+    from plx_desktop.domain import FieldMapping
+    from plx_desktop.gui import mapping_reach_offer
+    from plx_desktop.store import RecordLink
+
+    window = make_window()
+    window.profile_combo.setCurrentIndex(1)
+    window.store.links.upsert_many(
+        RecordLink(sf_id=f"003{n:015d}", sf_object="Contact", plx_id=f"per_{n}",
+                   plx_object="person", step_uid="x") for n in range(450))
+    profile = window.session.profile
+    before = next(s for s in profile.steps if s.kind.key == "contact_to_people")
+    after = profile.add_mapping(before.uid, FieldMapping("Title", "title", "string", "string"))
+    assert mapping_reach_offer.offer(window, after, after) is None  # nothing new: no question
+    box = mapping_reach_offer.offer(window, before, after)
+    assert box is not None and box.isVisible()
+    assert box.text().startswith("450 linked records were synced before this mapping existed "
+                                 "(Title ↔ title)")
+    assert "at most 3 Salesforce API calls and 1 PeopleLinx call" in box.informativeText()
+    apply = next(b for b in box.buttons()
+                 if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    apply.click()
+    assert len(window.store.health.retry_requests(after.uid)) == 450
+    assert "450 linked records" in window.statusBar().currentMessage()

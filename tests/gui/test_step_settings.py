@@ -113,6 +113,10 @@ def test_filtering_rules_operators_validation_and_round_trip(qtbot, store, catal
     operators = [filters.operator.itemText(i) for i in range(filters.operator.count())]
     assert "ends with" in operators and "greater than" not in operators
     choose(filters.operator, "ends with")
+    filters.value.setText("@@not a domain,,")  # an email field's end must look like a domain
+    assert filters.add_rule() is False
+    assert "does not look like the end of an email address" in filters.message.text()
+    assert filters.model.rowCount() == 0
     filters.value.setText("@acme.com")
     filters.add_button.click()
     choose(filters.operator, "is empty")

@@ -224,3 +224,34 @@ def test_the_row_remove_button_can_be_undone_too(qtbot, tab):
     assert uids(model) == before[2:]
     assert tab.undo_remove() and tab.undo_remove()
     assert uids(model) == before
+
+
+def test_a_clone_is_told_apart_named_and_its_clash_flagged_on_save(qtbot, tab, session):
+    warnings = []
+    session.warned.connect(warnings.append)
+    view = tab.view
+    view.setFocus()
+    view.setCurrentIndex(tab.model.index(0))
+    source_text = tab.model.index(0).data()
+    qtbot.keyClick(view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # clone
+    assert tab.model.index(0).data() == source_text  # the source keeps its row text
+    assert tab.model.index(1).data() == f"{source_text} #2"  # the clone is told apart
+    assert warnings and "write the same field" in warnings[-1]
+    assert "is written by both" in warnings[-1]
+
+    view.setCurrentIndex(tab.model.index(1))
+    assert tab.rename_action.isEnabled()
+    assert tab.rename_current("EMEA contacts")
+    assert tab.model.index(1).data() == f"EMEA contacts — {source_text}"
+    stored = session.store.profiles.load(ProfileKind.CUSTOM).steps[1]
+    assert (stored.name, stored.label) == ("EMEA contacts", "EMEA contacts")
+    assert "EMEA contacts" in warnings[-1]  # the warning names the steps as the list does
+
+
+def test_renaming_is_refused_on_the_default_profile(qtbot, session):
+    session.switch(ProfileKind.DEFAULT)
+    model = StepsModel(session.profile)
+    tab = StepsTab(model)
+    qtbot.addWidget(tab)
+    tab.view.setCurrentIndex(model.index(0))
+    assert not tab.rename_action.isEnabled() and tab.rename_current("Mine") is False

@@ -196,3 +196,33 @@ def test_field_security_hides_and_locks_standard_fields(sf_server: Any) -> None:
     assert required.status_code == 400
     assert control.post(f"{sf_server.url}/__sandbox__/reset", json={"org": "ready"}).ok
     assert "Title" in field_names(sf, "Contact")
+
+
+def test_describe_lists_the_standard_fields_a_real_org_has(sf_server: Any) -> None:
+    sf = client(sf_server)
+    contact = field_names(sf, "Contact")
+    for name in ("Salutation", "MobilePhone", "HomePhone", "Department", "Birthdate",
+                 "MailingStreet", "MailingState", "MailingPostalCode", "MailingCountry",
+                 "OtherCity", "HasOptedOutOfEmail", "DoNotCall", "ReportsToId"):
+        assert name in contact, name
+    assert contact["MailingAddress"]["type"] == "address"
+    assert not contact["MailingAddress"]["createable"]
+    assert contact["MailingCity"]["compoundFieldName"] == "MailingAddress"
+    assert contact["FirstName"]["compoundFieldName"] == "Name"
+    assert (contact["MailingPostalCode"]["length"], contact["MailingPostalCode"]["label"]) == \
+        (20, "Mailing Zip/Postal Code")
+    lead = field_names(sf, "Lead")
+    assert lead["Address"]["type"] == "address" and lead["City"]["compoundFieldName"] == "Address"
+    assert {"Website", "Industry", "Rating", "NumberOfEmployees"} <= set(lead)
+    account = field_names(sf, "Account")
+    assert account["BillingAddress"]["type"] == "address"
+    assert {"ShippingCity", "AnnualRevenue", "Type", "ParentId"} <= set(account)
+    assert {"Department", "Title", "Alias", "TimeZoneSidKey"} <= set(field_names(sf, "User"))
+    assert {"IsHighPriority", "ReminderDateTime"} <= set(field_names(sf, "Task"))
+    # A compound field is read-only: the parts are what a write names.
+    with pytest.raises(SalesforceMalformedRequest) as caught:
+        sf.Contact.create({"LastName": "X", "MailingAddress": {"city": "Paris"}})
+    assert caught.value.content[0]["errorCode"] == "INVALID_FIELD_FOR_INSERT_UPDATE"
+    made = sf.Contact.create({"LastName": "X", "MailingCity": "Paris", "Department": "Sales"})
+    found = sf.query(f"SELECT MailingCity, Department FROM Contact WHERE Id = '{made['id']}'")
+    assert found["records"][0]["MailingCity"] == "Paris"

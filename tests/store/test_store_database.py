@@ -20,7 +20,7 @@ def test_pragmas(store):
     assert pragma("synchronous") == 1
     assert pragma("foreign_keys") == 1
     assert pragma("busy_timeout") == 10_000
-    assert store.schema_version == SCHEMA_VERSION == 6
+    assert store.schema_version == SCHEMA_VERSION == 8
 
 
 def test_fresh_store_has_both_profiles_and_starts_on_default(store):

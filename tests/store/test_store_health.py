@@ -34,7 +34,13 @@ def test_failures_are_grouped_by_cause(store):
     assert set(groups) == {"validation rule", "converted lead", "duplicate", "permission",
                            "bad value", "other"}
     assert [r.sf_id for r in groups["bad value"].records] == ["00Q5", "00Q6"]
-    assert "converted lead" not in {g.cause for g in store.health.by_cause()}  # skips left out
+    # A converted lead's refusal has its own group without asking; other skips are left out.
+    store.log.append(entry("skipped", "00Q8", "FIELD_CUSTOM_VALIDATION_EXCEPTION"))
+    plain = {g.cause: g for g in store.health.by_cause()}
+    assert [r.sf_id for r in plain["converted lead"].records] == ["00Q2"]
+    assert plain["converted lead"].records[0].outcome == "skipped"
+    assert [r.sf_id for r in plain["validation rule"].records] == ["00Q1"]
+    assert plain["validation rule"].records[0].outcome == "failed"
 
 
 def test_a_record_that_synced_later_is_no_longer_failing(store):

@@ -61,3 +61,31 @@ def test_a_run_that_cannot_start_is_said_and_logged(sandbox, sync, store, data_d
     assert run.reason.endswith("; details in the log file")
     assert "Traceback (most recent call last)" in log_file(data_dir).read_text(encoding="utf-8")
     assert [r.status for r in store.log.runs()] == []
+
+
+def test_a_step_salesforce_refuses_is_kept_as_a_problem_until_it_runs(sandbox, sync, store):
+    from plx_desktop.domain import FilterRule, Operator
+
+    emptied(sandbox)
+    sf_create(sandbox, "Contact", FirstName="Ada", LastName="Lovelace", Email="ada@example.com")
+
+    def filter_on_a_missing_field(profile, steps):
+        profile.set_filter_rules(steps[0].uid, [FilterRule("Region__c", Operator.EQUALS, "EMEA")])
+
+    custom_with(store, "contact_to_people", "lead_to_people", edit=filter_on_a_missing_field)
+    run = sync()
+    step_uid = run.steps[0].step_uid
+    [problem] = store.step_problems.all().values()
+    assert (problem.step_uid, problem.error_code) == (step_uid, "INVALID_FIELD")
+    assert problem.words.startswith("Salesforce has no field Region__c on Contact that the "
+                                    "connected user can see.")
+    assert "ERROR at Row:1:Column:" in problem.raw and "SELECT" in problem.raw  # kept as said
+    [entry] = log_of(store, code="INVALID_FIELD", run_id=run.run_id)
+    assert entry.message == f"The step could not run: {problem.words}"
+    assert run.steps[1].created == 0 and run.status == "completed"  # the next step still ran
+
+    profile = store.profiles.load_active()
+    profile.set_filter_rules(step_uid, [])
+    store.profiles.save(profile)
+    sync()
+    assert store.step_problems.all() == {}

@@ -38,6 +38,8 @@ class CatalogSource(Protocol):
 
     def sequences(self) -> list[SequenceChoice]: ...
 
+    def lead_statuses(self) -> list[str]: ...
+
 
 def _value(item: Any, name: str, default: Any = None) -> Any:
     return item.get(name, default) if isinstance(item, dict) else getattr(item, name, default)
@@ -48,6 +50,11 @@ class ConnectorCatalog:
 
     def __init__(self, salesforce: Any, peoplelinx: Any):
         self.salesforce, self.peoplelinx = salesforce, peoplelinx
+
+    def lead_statuses(self) -> list[str]:
+        """The org's own Lead Status values, in its order (the LeadStatus object)."""
+        soql = "SELECT ApiName FROM LeadStatus ORDER BY SortOrder"
+        return [r["ApiName"] for page in self.salesforce.iter_query(soql) for r in page]
 
     def salesforce_fields(self, sobject: str) -> list[SalesforceField]:
         description = self.salesforce.describe(sobject)

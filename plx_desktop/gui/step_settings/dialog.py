@@ -253,6 +253,8 @@ class StepSettingsDialog(QDialog):
             self.load_saved_filters()
         if self.actions:
             self.load_sequences()
+        if self.status_map and hasattr(self.catalog, "lead_statuses"):
+            self.load_lead_statuses()
 
     def load_fields(self) -> None:
         sobject, with_people = salesforce_object(self.step), bool(self.mappings)
@@ -295,6 +297,16 @@ class StepSettingsDialog(QDialog):
     def _sequences_loaded(self, sequences: list) -> None:
         self.actions.set_sequences(sequences)
         self.loaded.emit("sequences")
+
+    def load_lead_statuses(self) -> None:
+        """The org's Lead Status values for the status map (the standard ones until they land,
+        and if they cannot be read)."""
+        run_in_background(self.catalog.lead_statuses, self._lead_statuses_loaded,
+                          lambda exc: self.load_failed.emit("lead_statuses", str(exc)), self)
+
+    def _lead_statuses_loaded(self, statuses: list[str]) -> None:
+        self.status_map.set_lead_statuses(statuses)
+        self.loaded.emit("lead_statuses")
 
     def _failed(self, what: str, label: str, exc: Exception, parts: list[Any]) -> None:
         reason = str(exc) or type(exc).__name__

@@ -9,6 +9,7 @@ from plx_desktop.domain.status_maps import LEAD_STATUSES
 from plx_desktop.domain.step import Step
 
 UNCHANGED = "(leave Lead Status as it is)"
+NOT_IN_ORG = "(not in this org: skipped)"
 
 
 def value_label(value: str) -> str:
@@ -46,22 +47,24 @@ class StatusMapSection(QWidget):
         grid.setColumnStretch(1, 1)
 
     @staticmethod
-    def _fill(combo: QComboBox, statuses: list[str], chosen: str | None) -> None:
+    def _fill(combo: QComboBox, statuses: list[str], chosen: str | None,
+              from_org: bool = False) -> None:
         combo.blockSignals(True)
         combo.clear()
         combo.addItem(UNCHANGED, None)
         for status in statuses:
             combo.addItem(status, status)
         if chosen and combo.findData(chosen) < 0:
-            combo.addItem(chosen, chosen)  # a value the org no longer lists stays visible
+            # A value the org does not list stays visible, and says so: it would be skipped.
+            combo.addItem(f"{chosen} {NOT_IN_ORG}" if from_org else chosen, chosen)
         combo.setCurrentIndex(max(0, combo.findData(chosen)) if chosen else 0)
         combo.blockSignals(False)
 
     def set_lead_statuses(self, statuses: list[str]) -> None:
-        """Offer the org's own Lead Status picklist (from describe) instead of the standard one."""
+        """Offer the org's own Lead Status picklist instead of the standard one."""
         if statuses:
             for combo in self.combos.values():
-                self._fill(combo, statuses, combo.currentData())
+                self._fill(combo, statuses, combo.currentData(), from_org=True)
 
     def values(self) -> dict[str, str]:
         return {value: combo.currentData() for value, combo in self.combos.items()

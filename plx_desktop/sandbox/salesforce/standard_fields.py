@@ -195,7 +195,9 @@ def add_standard_fields(objects: dict[str, ObjectInfo]) -> None:
     for sobject, make in _EXTRA.items():
         obj = objects[sobject]
         for info in make():
-            obj.fields.setdefault(info.name, info)
+            existing = obj.fields.setdefault(info.name, info)
+            if existing.compound_field_name is None:  # objects.py's MailingCity, BillingCity...
+                existing.compound_field_name = info.compound_field_name
         for part in ("FirstName", "LastName", "Salutation"):
             if part in obj.fields and "Name" in obj.fields:
                 obj.fields[part].compound_field_name = "Name"
