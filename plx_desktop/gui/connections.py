@@ -9,8 +9,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from qasync import asyncSlot
 from shiboken6 import isValid
 
@@ -21,9 +30,13 @@ from plx_desktop.connectors.secrets import SavedSalesforceLogin, SecretStore, sa
 from plx_desktop.gui.connection_state import ConnectionState, PeopleLinxAccount, SalesforceAccount
 from plx_desktop.gui.login_wait import LoginWaitDialog
 from plx_desktop.gui.resources import icon, load_ui
+from plx_desktop.gui.sf_advanced import AdvancedSection
 
 LOGIN_KINDS = ("production", "sandbox", "my_domain")  # in the order of the Login URL drop-down
 BADGE_SIZE = 32
+APPROVALS_NOTE = ("Each Reconnect is a new approval of the app. Salesforce keeps five per user "
+                  "and app, and a sixth silently revokes the oldest: another computer or tool "
+                  "signed in with the same app and user may then have to connect again.")
 
 
 def _set_status(label: QLabel, text: str, state: str) -> None:
@@ -66,6 +79,21 @@ class _Card(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
+    def confirm(self, title: str, text: str, action: str, then: Any) -> QMessageBox:
+        """Ask before something that cannot be undone; `then()` runs only on `action`.
+
+        Opened with open(), never exec(): the asyncio loop must keep running.
+        """
+        box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                          QMessageBox.StandardButton.Cancel, self)
+        go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.buttonClicked.connect(lambda button: then() if button is go else None)
+        self.confirm_box = box
+        box.open()
+        return box
+
 
 class SalesforceCard(_Card):
     """Connect (OAuth in the system browser), Disconnect, and who is connected to which org."""
@@ -93,8 +121,30 @@ class SalesforceCard(_Card):
             self.login_kind.setEnabled(False)
             self.login_kind.setToolTip(f"The sandbox's own login page: {state.sandbox.salesforce_login_url}")
         self.login_kind.currentIndexChanged.connect(self._show_my_domain)
+        self.advanced = AdvancedSection(state, self.login_url, self.form)
+        self.details_button = QPushButton("Detai&ls…", self.form)
+        self.details_button.setObjectName("errorDetailsButton")
+        self.details_button.setToolTip("What Salesforce said, word for word")
+        self.details_button.clicked.connect(self.show_details)
+        layout = self.form.layout()
+        layout.insertWidget(layout.indexOf(self.error), self.advanced)
+        layout.insertWidget(layout.indexOf(self.error) + 1, self.details_button,
+                            0, Qt.AlignmentFlag.AlignLeft)
+        buttons = self.form.findChild(QHBoxLayout, "buttonRow")
+        buttons.insertWidget(0, self.advanced.toggle)
+        self.details_button.setVisible(False)
+        # Tab: the card's own fields, Connect, Disconnect, then the Advanced part.
+        chain = [self.connect_button, self.disconnect_button, self.advanced.toggle,
+                 self.advanced.client_id, self.advanced.port, self.advanced.copy_button,
+                 self.details_button]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        self._raw_error = ""
+        self._shown_problem = ""
+        self.login_kind.currentIndexChanged.connect(self.advanced.reload)
+        self.my_domain.editingFinished.connect(self.advanced.reload)
         self.connect_button.clicked.connect(self.connect_salesforce)
-        self.disconnect_button.clicked.connect(self.disconnect_salesforce)
+        self.disconnect_button.clicked.connect(self.confirm_disconnect)
         state.changed.connect(self.refresh)
         self._show_my_domain()
         self.refresh()
@@ -111,13 +161,40 @@ class SalesforceCard(_Card):
         kind = LOGIN_KINDS[self.login_kind.currentIndex()]
         return sf_auth.login_url_for(kind, self.my_domain.text())
 
+    def show_error(self, text: str, raw: str = "") -> None:
+        super().show_error(text)
+        self._raw_error = raw
+        self.details_button.setVisible(bool(text and raw))
+
+    def show_details(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "What Salesforce said",
+                          self._raw_error or self.error.text(), QMessageBox.StandardButton.Close,
+                          self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_box = box
+        box.open()
+
     def refresh(self) -> None:
         account = self.state.salesforce
         connected = account is not None
-        if connected:
+        problem = self.state.salesforce_problem
+        if connected and problem:
+            # Said once, here and in the run's log; the scheduler waits for the admin.
+            _set_status(self.status, "Needs attention", "error")
+            if self.error.text() != problem:
+                self.show_error(problem, f"The last sync failed with {self.state.salesforce_problem_raw}"
+                                f": {problem}" if self.state.salesforce_problem_raw else "")
+            self._shown_problem = problem
+        elif connected:
             _set_status(self.status, "Connected", "connected")
         else:
             _set_status(self.status, "Not connected", "disconnected")
+        if not problem and self._shown_problem:
+            if self.error.text() == self._shown_problem:
+                self.show_error("")
+            self._shown_problem = ""
+        self.connect_button.setToolTip(APPROVALS_NOTE if connected else
+                                       "Sign in to Salesforce in your web browser")
         self.user.setText(_user_text(account) if account else "–")
         self.org.setText(account.org_id or "–" if account else "–")
         self.instance.setText(account.instance_url if account else "–")
@@ -146,14 +223,19 @@ class SalesforceCard(_Card):
                                           port=self.state.callback_port)
         except ConnectorError as exc:
             self._set_busy(False)
-            self.show_error(str(exc))
+            self.show_error(str(exc), exc.raw or "")
+            if exc.code == "NO_CLIENT_ID":
+                self.advanced.toggle.setChecked(True)
+                self.advanced.client_id.setFocus()
             return
         except OSError as exc:
             self._set_busy(False)
             self.show_error(f"Could not wait for the sign-in: {exc}")
             return
         self._pending = pending
-        dialog = self.wait_dialog = LoginWaitDialog(pending.authorize_url, self.window())
+        again = self.state.salesforce is not None  # a Reconnect: say what it costs
+        dialog = self.wait_dialog = LoginWaitDialog(pending.authorize_url, self.window(),
+                                                    note=APPROVALS_NOTE if again else "")
         dialog.cancelled.connect(lambda: loop.run_in_executor(None, pending.cancel))
         dialog.show()
         dialog.open_browser()
@@ -175,7 +257,7 @@ class SalesforceCard(_Card):
                 await loop.run_in_executor(None, store.save_login, account.account, saved)
         except ConnectorError as exc:
             if isValid(self) and getattr(exc, "code", None) != "cancelled":
-                self.show_error(str(exc))
+                self.show_error(str(exc), exc.raw or "")
         else:
             if isValid(self):
                 self.state.set_salesforce(account)
@@ -188,6 +270,15 @@ class SalesforceCard(_Card):
             dialog.finish()
             dialog.deleteLater()
             self._set_busy(False)
+
+    def confirm_disconnect(self) -> None:
+        account = self.state.salesforce
+        if account is None:
+            return
+        self.confirm("Disconnect Salesforce",
+                     f"Disconnect {account.username or 'Salesforce'}? PLX Desktop's access is "
+                     "revoked at Salesforce and the saved sign-in is deleted; syncing stops "
+                     "until you connect again.", "&Disconnect", self.disconnect_salesforce)
 
     @asyncSlot()
     async def disconnect_salesforce(self) -> None:
@@ -280,7 +371,7 @@ class PeopleLinxCard(_Card):
         self.test_button.clicked.connect(self.test_key)
         self.api_key.returnPressed.connect(self.test_button.click)
         self.api_key.textChanged.connect(lambda: self.refresh())
-        self.disconnect_button.clicked.connect(self.disconnect_peoplelinx)
+        self.disconnect_button.clicked.connect(self.confirm_disconnect)
         state.changed.connect(self.refresh)
         if state.peoplelinx is not None:
             self.api_key.setText(state.peoplelinx.api_key)
@@ -351,6 +442,14 @@ class PeopleLinxCard(_Card):
             account.account_name = account_label(me)
             self.refresh()
 
+    def confirm_disconnect(self) -> None:
+        if self.state.peoplelinx is None:
+            return
+        self.confirm("Disconnect PeopleLinx",
+                     "Disconnect PeopleLinx? The saved API key is deleted from this computer; "
+                     "syncing stops until you enter a key again.", "&Disconnect",
+                     self.disconnect_peoplelinx)
+
     @asyncSlot()
     async def disconnect_peoplelinx(self) -> None:
         account = self.state.peoplelinx
@@ -366,5 +465,8 @@ class PeopleLinxCard(_Card):
                 self.show_error(str(exc))
         if not isValid(self):
             return
+        # Not into the API key field, and never with a key selected: the card keeps the focus.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
         self.api_key.clear()
         self.state.set_peoplelinx(None)

@@ -86,6 +86,10 @@ class SyncController(QObject):
         runner.finished.connect(self._on_finished)
         runner.failed.connect(self._on_failed)
         runner.stopped.connect(self._on_stopped)
+        # An expired, revoked or refused login (AUTH), or no API access (ACCESS): said once, on
+        # the card and in the run's log, and the timer waits until the admin acts (Reconnect,
+        # or Run now after fixing it in Salesforce).
+        self._waiting_for_admin = False
         state.changed.connect(self._on_connections_changed)
         self._on_connections_changed()
 
@@ -127,6 +131,10 @@ class SyncController(QObject):
             self.status.show_state("Paused" if paused else "Idle")
 
     def _on_connections_changed(self) -> None:
+        if self._waiting_for_admin and not self.state.salesforce_problem:
+            self._waiting_for_admin = False  # reconnected: the timer may run again
+            if not self.runner.running and not self._blocked:
+                self.scheduler.release()
         self.scheduler.set_active(self.state.complete)
         if self._blocked:
             self.scheduler.hold()  # re-armed when the block lifts
@@ -155,6 +163,12 @@ class SyncController(QObject):
         self.status.clear_progress(summary_text(summary) + reason)
         if getattr(summary, "api_usage", None):
             self.status.show_api_usage(*summary.api_usage)
+        code = getattr(summary, "code", "")
+        if code in ("AUTH", "ACCESS") and self.state.salesforce is not None:
+            self._waiting_for_admin = True
+            self.state.set_salesforce_problem(summary.reason or "", code)
+        elif summary.status == "completed" and self.state.salesforce_problem:
+            self.state.set_salesforce_problem("")
         self.run_finished.emit(summary)
 
     def _on_failed(self, message: str) -> None:
@@ -165,3 +179,5 @@ class SyncController(QObject):
     def _on_stopped(self) -> None:
         self.controls.set_running(False)
         self.scheduler.run_ended()
+        if self._waiting_for_admin:
+            self.scheduler.hold()

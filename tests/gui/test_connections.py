@@ -55,6 +55,16 @@ def state(sandbox, tmp_path: Path):
     return state
 
 
+def _confirm(card) -> None:
+    """Answer the Disconnect question with Disconnect."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = card.confirm_box
+    assert box.isVisible() and "cannot" not in box.text()
+    (go,) = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
+    go.click()
+
+
 def test_sandbox_cards_start_connected(qtbot, qloop, state):
     card = SalesforceCard(state)
     qtbot.addWidget(card)
@@ -73,6 +83,7 @@ def test_connect_through_the_browser_then_disconnect(qtbot, qloop, state, browse
     qtbot.addWidget(card)
     card.show()
     card.disconnect_button.click()  # the standing sandbox session: forgotten, not revoked
+    _confirm(card)
     qtbot.waitUntil(lambda: card.status.text() == "Not connected")
 
     card.connect_button.click()
@@ -90,6 +101,8 @@ def test_connect_through_the_browser_then_disconnect(qtbot, qloop, state, browse
     assert sf_auth.userinfo(state.salesforce.instance_url, access, sandbox.info.ca_file)
 
     card.disconnect_button.click()
+    assert state.salesforce is not None  # nothing happens before the admin confirms
+    _confirm(card)
     qtbot.waitUntil(lambda: state.salesforce is None, timeout=10_000)
     assert card.status.text() == "Not connected" and not card.error.isVisible()
     assert token
@@ -127,8 +140,13 @@ def test_peoplelinx_key_test(qtbot, qloop, state, sandbox):
     card.show()
     assert card.api_key.echoMode() == card.api_key.EchoMode.Password
     good_key = state.peoplelinx.api_key
+    card.activateWindow()
+    card.api_key.setFocus()
+    qtbot.waitUntil(card.api_key.hasFocus)  # where the focus was when the admin disconnected
     card.disconnect_button.click()
+    _confirm(card)
     qtbot.waitUntil(lambda: state.peoplelinx is None)
+    assert not card.api_key.hasFocus() and not card.api_key.hasSelectedText()
     assert card.api_key.text() == "" and not card.test_button.isEnabled()
 
     card.api_key.setText("not-a-key")
