@@ -24,7 +24,7 @@ DELETES_HELP = ("A person kept after their Contact or Lead was deleted is marked
 
 class DeletesBox(QGroupBox):
     def __init__(self, store: Store, parent: QWidget | None = None):
-        super().__init__("&Deletes", parent)
+        super().__init__("D&eletes", parent)
         self.salesforce = _combo(self, "salesforceDeletes", SALESFORCE_CHOICES,
                                  store.settings.get(SALESFORCE_DELETES))
         self.peoplelinx = _combo(self, "peoplelinxDeletes", PEOPLELINX_CHOICES,
