@@ -366,6 +366,16 @@ class SalesforceClient:
         soql = self.changed_soql(sobject, fields, since, where, after_id, deleted_too=include_deleted)
         return self.iter_query(soql, include_deleted=include_deleted, page_size=page_size)
 
+    def deleted_ids(self, sobject: str, start: datetime, end: datetime) -> list[str]:
+        """Ids in the object's delete log between start and end (sObject Get Deleted).
+
+        RequestError with code INVALID_REPLICATION_DATE when the log no longer reaches back to
+        `start` (purged, or past 15 days): the caller has to reconcile instead.
+        """
+        _check_name(sobject)
+        answer = self._call(lambda: getattr(self.sf, sobject).deleted(start, end)) or {}
+        return [str(d["id"]) for d in answer.get("deletedRecords", []) if d.get("id")]
+
     # -- writing through sObject Collections ----------------------------------------------
 
     def create(self, sobject: str, records: list[dict[str, Any]], *, assign: bool = False,

@@ -4,19 +4,23 @@ QSettings, never secrets). The poll interval is in the run controls under the ta
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from plx_desktop.gui.org_rules_settings import OrgRulesBox
+from plx_desktop.gui.sync_settings_deletes import DeletesBox
 from plx_desktop.store import Store
 from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS, LOOKBACK_SECONDS
 
@@ -104,14 +108,28 @@ class SyncSettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
+        self.deletes = DeletesBox(store, self)
+        # The sections scroll when the screen is short (1024x640); Save and Cancel stay in view.
+        sections = QWidget(self)
+        column = QVBoxLayout(sections)
+        column.setContentsMargins(0, 0, 0, 0)
+        for box in (cap_box, follow_box, lookback_box, self.org_rules, self.deletes):
+            column.addWidget(box)
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(sections)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.sections = scroll
         layout = QVBoxLayout(self)
-        layout.addWidget(cap_box)
-        layout.addWidget(follow_box)
-        layout.addWidget(lookback_box)
-        layout.addWidget(self.org_rules)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.error)
-        layout.addStretch(1)
         layout.addWidget(buttons)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        tall = sections.sizeHint().height() + buttons.sizeHint().height() + 48
+        self.resize(max(600, sections.sizeHint().width() + 32),
+                    min(tall, screen.height() - 40) if screen else tall)
 
     def save(self) -> bool:
         """Store both settings; the next run uses them. On a store error the dialog stays open."""
@@ -121,6 +139,7 @@ class SyncSettingsDialog(QDialog):
                 self.store.settings.set(FOLLOW_CONVERTED_LEADS, self.follow.isChecked())
                 self.store.settings.set(LOOKBACK_SECONDS, self.lookback.value() * 60)
                 self.org_rules.save(self.store)
+                self.deletes.save(self.store)
         except ValueError as exc:  # the admin's input: what to change, nothing saved
             self.error.setText(str(exc))
             self.error.show()

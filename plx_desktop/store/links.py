@@ -102,6 +102,13 @@ class Links:
         model = self._m.RecordLink
         return [_link(r) for r in model.select().where(model.step_uid == step_uid)]
 
+    def person_ids_of(self, sf_object: str) -> list[str]:
+        """The Salesforce ids of every record of an object linked to a person."""
+        model = self._m.RecordLink
+        query = model.select(model.sf_id).where((model.sf_object == sf_object)
+                                                & (model.plx_object == "person"))
+        return [row.sf_id for row in query.order_by(model.id)]
+
     def delete(self, sf_id: str) -> None:
         self._m.RecordLink.delete().where(self._m.RecordLink.sf_id == sf_id).execute()
 

@@ -78,7 +78,7 @@ def refused_as_deleted(step: Step, ctx: RunContext, report: StepReport, sobject:
 
 
 def gone_on_write(step: Step, ctx: RunContext, report: StepReport, sobject: str,
-                  sf_ids: list[str]) -> None:
+                  sf_ids: list[str], commit: bool = False) -> None:
     """Records a write was refused for with ENTITY_IS_DELETED: read them through queryAll (a
     merge names its survivor), and handle them as the read would have: a delete, never a
     failure that comes back at each change."""
@@ -91,7 +91,7 @@ def gone_on_write(step: Step, ctx: RunContext, report: StepReport, sobject: str,
     # Not found at all: deleted for good (the Recycle Bin was emptied); a plain delete.
     gone = [found.get(sf_id) or {"Id": sf_id, "IsDeleted": True} for sf_id in sf_ids
             if found.get(sf_id, {"IsDeleted": True}).get("IsDeleted")]
-    from_salesforce(step, ctx, report, gone, commit=False)
+    from_salesforce(step, ctx, report, gone, commit=commit)
 
 
 def relinks(ctx: RunContext, records: list[dict[str, Any]],

@@ -18,7 +18,7 @@ from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.domain import Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink
-from plx_desktop.sync import actions, deletes, lookback, retries
+from plx_desktop.sync import actions, deletes, deletes_reconcile, lookback, retries
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
     CREATED,
@@ -100,6 +100,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
             _sync_batch(step, ctx, report, page[start:start + batch], mappings, in_flight,
                         read_people_first, read=read)
             ctx.progress(report, message=f"{report.done} {sobject} records read")
+    deletes_reconcile.check(step, ctx, report)
     in_flight.settle()
 
 

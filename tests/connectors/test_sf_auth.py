@@ -214,3 +214,32 @@ def test_bad_code_exchange_is_an_auth_error(sf_server: Any, creds: dict[str, str
     with pytest.raises((AuthError, RequestError)):
         sf_auth.exchange_code(sf_auth.token_url_for(sf_server.url), creds["client_id"], "made-up",
                               "v" * 64, "http://localhost:1/OauthRedirect", str(sf_server.ca_file))
+
+
+def test_a_taken_callback_port_says_so_plainly() -> None:
+    with socket.socket() as other:  # another program listening on the port
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        with pytest.raises(sf_auth.CallbackPortBusy) as caught:
+            sf_auth.start_login("https://login.salesforce.com", "3MVG9-client", port=port)
+    assert f"Port {port}" in caught.value.reason and "in use" in caught.value.reason
+    assert caught.value.code == "PORT_IN_USE"
+
+
+def test_the_default_redirect_uri_is_the_documented_one() -> None:
+    assert sf_auth.redirect_uri_for() == "http://localhost:1717/OauthRedirect"
+    assert sf_auth.DEFAULT_CALLBACK_PORT == 1717
+
+
+def test_the_uninstalled_app_error_reaches_the_app_in_plain_words(sf_server: Any,
+                                                                  creds: dict[str, str]) -> None:
+    sf_server.app.org.connected_apps.configure({"client_id": creds["client_id"],
+                                                "installed": False})
+    pending = _start(sf_server, creds)
+    browser = _browser(sf_server)
+    back = browser.get(pending.authorize_url)  # redirected straight back to the listener
+    assert back.status_code == 200
+    with pytest.raises(AuthError, match="not installed in this org") as caught:
+        pending.wait()
+    assert caught.value.raw == "invalid_client: app must be installed into org"

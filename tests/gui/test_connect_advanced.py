@@ -16,6 +16,7 @@ from plx_desktop.gui.login_wait import LoginWaitDialog
 
 pytestmark = pytest.mark.gui
 qloop = shell_fixtures.qloop
+make_window = shell_fixtures.make_window
 
 
 def test_the_consumer_key_is_remembered_per_login_url(qtbot, qloop, tmp_path: Path) -> None:
@@ -85,3 +86,26 @@ def test_a_refused_login_needs_attention_until_reconnected(qtbot, qloop, tmp_pat
     assert card.details_button.isVisible()
     state.set_salesforce(SalesforceAccount("https://acme.my.salesforce.com", "ann@acme.com"))
     assert card.status.text() == "Connected" and not card.error.isVisible()
+
+
+def test_a_run_without_api_access_needs_attention_and_the_timer_waits(qtbot, make_window,
+                                                                       sandbox) -> None:
+    window = make_window()
+    card = window.salesforce_card
+    sandbox.salesforce.org.flags.configure({"api_enabled": False})  # reset() turns it back on
+    with qtbot.waitSignal(window.sync.run_finished, timeout=120_000) as finished:
+        assert window.sync.run_now()
+    assert finished.args[0].status == "failed" and finished.args[0].code == "ACCESS"
+    qtbot.waitUntil(lambda: not window.runner.running)
+    assert card.status.text() == "Needs attention"
+    assert "no API access" in card.error.text() and card.details_button.isVisible()
+    assert window.scheduler.next_run is None  # no automatic run until the admin acts
+
+    sandbox.salesforce.org.flags.configure({"api_enabled": True})  # fixed in Salesforce
+    with qtbot.waitSignal(window.sync.run_finished, timeout=120_000) as finished:
+        assert window.sync.run_now()  # Run now still works
+    assert finished.args[0].status == "completed"
+    qtbot.waitUntil(lambda: not window.runner.running)
+    assert card.status.text() == "Connected" and not card.error.isVisible()
+    state_text = window.status.next_run.text()
+    assert state_text.startswith("Next run at"), state_text

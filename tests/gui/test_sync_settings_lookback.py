@@ -26,3 +26,19 @@ def test_the_look_back_window_round_trips_through_the_store(qtbot, make_window):
     window.sync_settings_dialog.lookback.setValue(25)
     assert window.sync_settings_dialog.save()
     assert window.store.settings.get(LOOKBACK_SECONDS) == 1500
+
+
+def test_the_deletes_settings_round_trip_through_the_store(qtbot, make_window):
+    from plx_desktop.store.settings import PEOPLELINX_DELETES, SALESFORCE_DELETES
+
+    window = make_window()
+    window.menus.settings_action.trigger()
+    box = window.sync_settings_dialog.deletes
+    assert (box.salesforce.currentData(), box.peoplelinx.currentData()) == ("keep", "keep")
+    box.salesforce.setCurrentIndex(box.salesforce.findData("delete"))
+    box.peoplelinx.setCurrentIndex(box.peoplelinx.findData("delete"))
+    assert window.sync_settings_dialog.save()
+    assert window.store.settings.get(SALESFORCE_DELETES) == "delete"
+    assert window.store.settings.get(PEOPLELINX_DELETES) == "delete"
+    window.menus.settings_action.trigger()
+    assert window.sync_settings_dialog.deletes.salesforce.currentData() == "delete"

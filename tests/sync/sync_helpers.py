@@ -107,6 +107,10 @@ class Control:
     def inbox_state(self, person_id: str, state: str) -> Any:
         return self._plx("POST", "inbox-state", {"person_id": person_id, "state": state})
 
+    def delete_person(self, person_id: str) -> dict[str, Any]:
+        """A PeopleLinx user deletes a person."""
+        return self._plx("POST", "delete-person", {"person_id": person_id})
+
     def add_filter(self, name: str, criteria: Any) -> dict[str, Any]:
         return self._plx("POST", "filters", {"name": name, "criteria": criteria})
 

@@ -172,3 +172,25 @@ def test_entity_is_deleted_on_a_write_is_a_delete_not_a_recurring_failure(sandbo
     assert log_of(store, outcomes=["failed"]) == []
     assert store.links.by_sf_id(contact["Id"]) is None
     assert control.people()[0]["salesforce_deleted"] is True
+
+
+def test_a_deleted_lead_unlinks_its_person_and_a_preview_changes_nothing(sandbox, sync, store,
+                                                                        control):
+    emptied(sandbox)
+    lead = sf_create(sandbox, "Lead", FirstName="Hedy", LastName="Lamarr",
+                     Email="hedy@films.example.com", Company="MGM")
+    custom_with(store, "lead_to_people", "people_to_lead")
+    assert sync().ok
+    [person] = control.people()
+    sandbox.salesforce.org.delete("Lead", lead)
+    preview = sync(dry_run=True)
+    assert any(e.error_code == "DELETED_IN_SALESFORCE" for e in preview.preview)
+    assert store.links.by_sf_id(lead) is not None  # a preview writes nothing
+    assert control.people()[0]["salesforce_lead_id"] == lead
+    run = sync()
+    assert run.ok and totals(run)["failed"] == 0
+    [after] = control.people()
+    assert after["id"] == person["id"] and after["salesforce_lead_id"] is None
+    assert after["salesforce_deleted"] is True
+    assert control.sf_records("Lead") == []
+    assert totals(sync())["created"] == 0 and control.sf_records("Lead") == []
