@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from plx_desktop.connectors import sf_auth
 from plx_desktop.connectors.errors import ConnectorError
-from plx_desktop.connectors.peoplelinx import PeopleLinxClient
+from plx_desktop.connectors.peoplelinx import PeopleLinxClient, account_label
 from plx_desktop.connectors.secrets import SavedSalesforceLogin, SecretStore, salesforce_account
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
@@ -136,23 +136,12 @@ def connect_peoplelinx(data_dir: Path, *, base_url: str | None, ca_file: str | N
         SecretStore().save_peoplelinx_api_key(url, key)
     except ConnectorError as exc:
         return _fail(f"the key did not work: {exc.reason}")
-    name = _account_name(me)
+    name = account_label(me)
     with open_store(database_path(data_dir)) as store:
         store.settings.set(PEOPLELINX_CONNECTION, {"base_url": url, "account_name": name,
                                                    "ca_file": ca_file})
     print(f"Connected to PeopleLinx account {name} at {url}", file=out, flush=True)
     return EXIT_OK
-
-
-def _account_name(me: dict[str, Any]) -> str:
-    """A readable name for GET /v1/me's answer (as the window's PeopleLinx card shows it)."""
-    account = me.get("account")
-    if isinstance(account, dict) and account.get("name"):
-        return str(account["name"])
-    for key in ("account_name", "name", "email", "id"):
-        if me.get(key):
-            return str(me[key])
-    return "PeopleLinx account"
 
 
 def disconnect(data_dir: Path, which: str, out: TextIO | None = None) -> int:

@@ -264,3 +264,14 @@ class PeopleLinxClient:
         if not isinstance(data, list) or (expected is not None and len(data) != expected):
             raise TransientError(f"PeopleLinx {path}: the answer did not have the expected shape")
         return data
+
+
+def account_label(me: dict[str, Any]) -> str:
+    """A readable name for GET /v1/me's answer, whatever shape the account takes."""
+    account = me.get("account")
+    if isinstance(account, dict) and account.get("name"):
+        return str(account["name"])
+    for key in ("account_name", "name", "email", "id"):
+        if me.get(key):
+            return str(me[key])
+    return "PeopleLinx account"

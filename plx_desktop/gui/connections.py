@@ -25,7 +25,7 @@ from shiboken6 import isValid
 
 from plx_desktop.connectors import sf_auth
 from plx_desktop.connectors.errors import ConnectorError
-from plx_desktop.connectors.peoplelinx import PeopleLinxClient
+from plx_desktop.connectors.peoplelinx import PeopleLinxClient, account_label
 from plx_desktop.connectors.secrets import SavedSalesforceLogin, SecretStore, salesforce_account
 from plx_desktop.gui.connection_state import ConnectionState, PeopleLinxAccount, SalesforceAccount
 from plx_desktop.gui.login_wait import LoginWaitDialog
@@ -341,17 +341,6 @@ def _user_text(account: SalesforceAccount) -> str:
     if account.display_name and account.username:
         return f"{account.display_name} ({account.username})"
     return account.username or account.display_name or "–"
-
-
-def account_label(me: dict[str, Any]) -> str:
-    """A readable name for GET /v1/me's answer, whatever shape the account takes."""
-    account = me.get("account")
-    if isinstance(account, dict) and account.get("name"):
-        return str(account["name"])
-    for key in ("account_name", "name", "email", "id"):
-        if me.get(key):
-            return str(me[key])
-    return "PeopleLinx account"
 
 
 class PeopleLinxCard(_Card):
