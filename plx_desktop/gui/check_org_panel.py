@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -31,6 +31,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 from shiboken6 import isValid
+
+T = TypeVar("T")
 
 _STATUS = {"ok": ("OK", "#2e7d32"), "missing": ("Missing", "#c62828"),
            "warning": ("Warning", "#b26a00")}
@@ -153,20 +155,29 @@ class CheckOrgPanel(QDialog):
             self.heading.setText(text)
         self._update_buttons()
 
+    async def _off_gui_thread(self, busy_text: str, work: Callable[[], T]) -> T | None:
+        """Run `work` in the executor while the panel says `busy_text`; None when it failed
+        (the failure is shown, with the raw text) or the panel was closed meanwhile."""
+        self._set_busy(True, busy_text)
+        try:
+            result = await asyncio.get_running_loop().run_in_executor(None, work)
+        except Exception as exc:  # noqa: BLE001 - shown to the admin, with the raw text
+            if isValid(self):
+                self._set_busy(False)
+                self.show_failure(getattr(exc, "reason", str(exc)),
+                                  getattr(exc, "raw", None) or repr(exc))
+            return None
+        if not isValid(self):
+            return None
+        self._set_busy(False)
+        return result
+
     @asyncSlot()
     async def run_check(self) -> None:
         if self.busy:
             return
-        self._set_busy(True, "Checking the Salesforce org…")
-        try:
-            report = await asyncio.get_running_loop().run_in_executor(None, self._check)
-        except Exception as exc:  # noqa: BLE001 - shown to the admin, with the raw text
-            if isValid(self):
-                self._set_busy(False)
-                self.show_failure(getattr(exc, "reason", str(exc)), repr(exc))
-            return
-        if isValid(self):
-            self._set_busy(False)
+        report = await self._off_gui_thread("Checking the Salesforce org…", self._check)
+        if report is not None:
             self.show_report(report)
 
     def ask_set_up(self) -> None:
@@ -188,14 +199,6 @@ class CheckOrgPanel(QDialog):
     async def run_set_up(self) -> None:
         if self.busy:
             return
-        self._set_busy(True, "Setting up the org…")
-        try:
-            result = await asyncio.get_running_loop().run_in_executor(None, self._set_up)
-        except Exception as exc:  # noqa: BLE001
-            if isValid(self):
-                self._set_busy(False)
-                self.show_failure(getattr(exc, "reason", str(exc)), repr(exc))
-            return
-        if isValid(self):
-            self._set_busy(False)
+        result = await self._off_gui_thread("Setting up the org…", self._set_up)
+        if result is not None:
             self.show_report(result.report, done=result.done, failed=result.failed)
