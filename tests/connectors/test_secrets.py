@@ -9,6 +9,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail
+from memory_keyring import MemoryKeyring, installed
 
 from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.connectors.secrets import (
@@ -21,28 +22,6 @@ from plx_desktop.connectors.secrets import (
 )
 
 
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps passwords in a dict (tests only)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        try:
-            del self.passwords[(service, username)]
-        except KeyError:
-            raise keyring.errors.PasswordDeleteError("not found") from None
-
-
 class LockedKeyring(MemoryKeyring):
     def get_password(self, service: str, username: str) -> str | None:
         raise keyring.errors.KeyringLocked("collection is locked")
@@ -52,11 +31,8 @@ class LockedKeyring(MemoryKeyring):
 
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    with installed(MemoryKeyring()) as backend:
+        yield backend
 
 
 def test_salesforce_login_round_trip_through_the_configured_keyring(memory_keyring: MemoryKeyring) -> None:

@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 import requests
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring, installed
 
 import plx_desktop
 from plx_desktop.cli import main
@@ -31,34 +30,10 @@ from plx_desktop.store import open_store
 from plx_desktop.store.settings import PEOPLELINX_CONNECTION, SALESFORCE_CONNECTION
 
 
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend keeping passwords in a dict (the test's stand-in for the OS one)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.passwords.pop((service, username), None)
-
-
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
+    with installed(MemoryKeyring()) as backend:
         yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 def _browser_sign_in(sandbox: Any, authorize_url: str) -> requests.Response:

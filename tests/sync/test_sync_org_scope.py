@@ -4,9 +4,8 @@ the state; the other org's state is kept and comes back when it is connected aga
 
 from __future__ import annotations
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring, installed
 
 from plx_desktop.cli import main
 from plx_desktop.connectors.secrets import SecretStore
@@ -16,29 +15,14 @@ from plx_desktop.store.settings import PEOPLELINX_CONNECTION, SALESFORCE_CONNECT
 EARLIER_ORG = "00D8d0000000EarAAA"  # the org this data dir synced before (a sandbox since refreshed)
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.passwords.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.passwords.pop((service, username), None)
-
-
 @pytest.fixture
 def saved_login(sandbox, store):
     """What Connect saves for the sandbox org: details (with the org id) and the keyring login."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
+    with installed(MemoryKeyring()) as backend:
+        yield _save_sandbox_login(sandbox, store, backend)
+
+
+def _save_sandbox_login(sandbox, store, backend):
     info = sandbox.info
     store.settings.set(SALESFORCE_CONNECTION, {
         "instance_url": info.salesforce_instance_url, "username": info.salesforce_username,
@@ -50,8 +34,7 @@ def saved_login(sandbox, store):
     secrets.save_salesforce_login(info.salesforce_instance_url, info.salesforce_username,
                                   info.salesforce_refresh_token, info.salesforce_access_token)
     secrets.save_peoplelinx_api_key(info.peoplelinx_base_url, info.peoplelinx_api_key)
-    yield sandbox.salesforce.org.org_id
-    keyring.set_keyring(previous)
+    return sandbox.salesforce.org.org_id
 
 
 def earlier_orgs_state(store) -> None:

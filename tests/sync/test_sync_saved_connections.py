@@ -3,41 +3,18 @@ in the store's settings, secrets in the keyring), renewing an expired Salesforce
 
 from __future__ import annotations
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
+from memory_keyring import MemoryKeyring, installed
 
 from plx_desktop.cli import main
 from plx_desktop.connectors.secrets import SecretStore
 from plx_desktop.store.settings import PEOPLELINX_CONNECTION, SALESFORCE_CONNECTION
 
 
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend holding passwords in a dict (the test's system keyring)."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service, username):
-        return self.passwords.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.passwords.pop((service, username), None)
-
-
 @pytest.fixture
 def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    with installed(MemoryKeyring()) as backend:
+        yield backend
 
 
 def test_sync_runs_on_the_saved_connections_and_renews_the_session(
