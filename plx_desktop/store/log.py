@@ -11,12 +11,13 @@ import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import peewee as pw
 
+from plx_desktop.store import models as tables
 from plx_desktop.store.models import Models
-from plx_desktop.store.timestamps import from_text, now_text, to_text
+from plx_desktop.store.timestamps import from_text, now_text, to_text, written_time
 
 CREATED, UPDATED, SKIPPED, FAILED, CONFLICT = "created", "updated", "skipped", "failed", "conflict"
 OUTCOMES = (CREATED, UPDATED, SKIPPED, FAILED, CONFLICT)
@@ -90,7 +91,7 @@ class SyncLog:
         if before_id is not None:
             query = query.where(self._m.LogEntry.id < before_id)
         query = query.order_by(self._m.LogEntry.id.desc()).limit(limit).offset(offset)
-        return [_entry(r) for r in query.dicts()]
+        return [_entry(r) for r in _dict_rows(query)]
 
     def count(self, *, outcomes: Collection[str] | None = None, step_uid: str | None = None,
               search: str | None = None) -> int:
@@ -104,7 +105,7 @@ class SyncLog:
         """Entries newer than `after_id`, oldest first (for tailing)."""
         model = self._m.LogEntry
         query = model.select().where(model.id > after_id).order_by(model.id).limit(limit)
-        return [_entry(r) for r in query.dicts()]
+        return [_entry(r) for r in _dict_rows(query)]
 
     def prune(self, *, older_than: datetime | None = None, keep_newest: int | None = None) -> int:
         """Delete entries older than a time and/or beyond the newest N; how many went."""
@@ -120,7 +121,8 @@ class SyncLog:
                     deleted += model.delete().where(model.id <= cutoff).execute()
         return deleted
 
-    def _filtered(self, outcomes, step_uid, search) -> pw.ModelSelect:
+    def _filtered(self, outcomes: Collection[str] | None, step_uid: str | None,
+                  search: str | None) -> pw.ModelSelect[tables.LogEntry]:
         model = self._m.LogEntry
         query = model.select()
         if outcomes:
@@ -131,7 +133,7 @@ class SyncLog:
             query = query.where(model.step_uid == step_uid)
         if search and search.strip():
             pattern = "%" + _like_escape(search.strip()) + "%"
-            condition = None
+            condition: pw.ColumnBase | None = None
             for column in (model.record_label, model.sf_id, model.plx_id, model.message,
                            model.step_label):
                 match = pw.NodeList((column, pw.SQL("LIKE"), pattern, pw.SQL("ESCAPE '\\'")))
@@ -174,6 +176,11 @@ class SyncLog:
         return _run(row) if row else None
 
 
+def _dict_rows(query: pw.ModelSelect[tables.LogEntry]) -> Iterable[dict[str, Any]]:
+    # Peewee's stubs type .dicts() as the query itself, yielding models; it yields dicts.
+    return cast("Iterable[dict[str, Any]]", query.dicts())
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -186,7 +193,7 @@ def _entry(row: dict[str, Any]) -> LogEntry:
                     id=row["id"])
 
 
-def _run(row: Any) -> Run:
-    return Run(id=row.id, profile=row.profile, started_at=from_text(row.started_at),
+def _run(row: tables.Run) -> Run:
+    return Run(id=row.id, profile=row.profile, started_at=written_time(row.started_at),
                finished_at=from_text(row.finished_at), status=row.status,
                counts=json.loads(row.counts), message=row.message)

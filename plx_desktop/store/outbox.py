@@ -94,7 +94,8 @@ class Outbox:
     def counts(self) -> dict[str, int]:
         model = self._m.Outbox
         rows = model.select(model.state, pw.fn.COUNT(model.id).alias("n")).group_by(model.state)
-        return {state: 0 for state in STATES} | {r.state: r.n for r in rows}
+        # "n" is the COUNT's alias: Peewee sets it on each row, the model does not declare it.
+        return {state: 0 for state in STATES} | {r.state: r.n for r in rows}  # type: ignore[attr-defined]
 
     def purge_finished(self) -> int:
         """Delete done items (failed ones stay for inspection); how many went."""

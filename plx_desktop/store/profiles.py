@@ -30,7 +30,7 @@ from plx_desktop.domain import (
 from plx_desktop.domain.profile_file import profile_from_json, profile_to_json
 from plx_desktop.store.models import Models
 from plx_desktop.store.settings import ACTIVE_PROFILE, Settings
-from plx_desktop.store.timestamps import from_text, now_text
+from plx_desktop.store.timestamps import now_text, written_time
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ class Profiles:
         m = self._m
         steps = list(m.Step.select().where(m.Step.profile == kind.value).order_by(m.Step.position))
         uids = [row.uid for row in steps]
-        mappings, rules, actions, statuses = (defaultdict(list) for _ in range(4))
+        buckets: tuple[defaultdict[str, list[pw.Model]], ...] = tuple(
+            defaultdict(list) for _ in range(4))
+        mappings, rules, actions, statuses = buckets
         for model, bucket in ((m.StepMapping, mappings), (m.FilterRule, rules),
                               (m.StepAction, actions), (m.StatusValue, statuses)):
             for row in model.select().where(model.step_uid.in_(uids)).order_by(model.position):
@@ -116,12 +118,13 @@ class Profiles:
         m = self._m
         rows = (m.ProfileVersion.select().where(m.ProfileVersion.kind == ProfileKind(kind).value)
                 .order_by(m.ProfileVersion.id.desc()))
-        return [ProfileVersion(r.id, ProfileKind(r.kind), from_text(r.saved_at), r.document)
+        return [ProfileVersion(r.id, ProfileKind(r.kind), written_time(r.saved_at), r.document)
                 for r in rows]
 
     def version(self, version_id: int) -> ProfileVersion | None:
         row = self._m.ProfileVersion.get_or_none(self._m.ProfileVersion.id == version_id)
-        return (ProfileVersion(row.id, ProfileKind(row.kind), from_text(row.saved_at), row.document)
+        return (ProfileVersion(row.id, ProfileKind(row.kind), written_time(row.saved_at),
+                               row.document)
                 if row else None)
 
     def restore_version(self, version_id: int) -> Profile:

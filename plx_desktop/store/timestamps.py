@@ -19,3 +19,10 @@ def from_text(text: str | None) -> datetime | None:
     if not text:
         return None
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def written_time(text: str) -> datetime:
+    """A time the store wrote itself (a NOT NULL column filled from now_text), so never empty."""
+    moment = from_text(text)
+    assert moment is not None, "a NOT NULL time column was empty"
+    return moment
