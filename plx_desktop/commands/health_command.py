@@ -8,13 +8,14 @@ from pathlib import Path
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
 from plx_desktop.store.health import FailingRecord
+from plx_desktop.store.step_problems import StepProblem
 
 
 def _when(record: FailingRecord) -> str:
     return record.last_seen.strftime("%Y-%m-%d %H:%M") if record.last_seen else ""
 
 
-def store_problems(data_dir: Path) -> list:
+def store_problems(data_dir: Path) -> list[StepProblem]:
     """The steps that could not run at their last run (store.step_problems)."""
     with open_store(database_path(data_dir)) as store:
         return list(store.step_problems.all().values())

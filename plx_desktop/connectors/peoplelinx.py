@@ -73,7 +73,7 @@ class PeopleLinxClient:
     # -- account and metadata -----------------------------------------------------------------
     def me(self) -> dict[str, Any]:
         """The account and user the API key belongs to ("Test the key")."""
-        return self._http.call("GET", "/v1/me")
+        return self._object("GET", "/v1/me")
 
     def people_fields(self) -> list[dict[str, Any]]:
         """Every people field (standard and custom): key, label, type, custom, required,
@@ -85,7 +85,7 @@ class PeopleLinxClient:
         return self._all("/v1/people/filters")
 
     def saved_filter(self, filter_id: str) -> dict[str, Any]:
-        return self._http.call("GET", f"/v1/people/filters/{_segment(filter_id)}")
+        return self._object("GET", f"/v1/people/filters/{_segment(filter_id)}")
 
     # -- people -------------------------------------------------------------------------------
     def iter_people(self, updated_since: Since = None, filter_id: str | None = None,
@@ -124,15 +124,15 @@ class PeopleLinxClient:
         return None
 
     def get_person(self, person_id: str) -> dict[str, Any]:
-        return self._http.call("GET", f"/v1/people/{_segment(person_id)}")
+        return self._object("GET", f"/v1/people/{_segment(person_id)}")
 
     def create_person(self, person: Mapping[str, Any]) -> dict[str, Any]:
         """Create one person; RequestError(code="duplicate_email") if the email is taken."""
-        return self._http.call("POST", "/v1/people", json=dict(person))
+        return self._object("POST", "/v1/people", json=dict(person))
 
     def update_person(self, person_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Change some fields (custom_fields merge; null clears); the whole person back."""
-        return self._http.call("PATCH", f"/v1/people/{_segment(person_id)}", json=dict(changes))
+        return self._object("PATCH", f"/v1/people/{_segment(person_id)}", json=dict(changes))
 
     def delete_person(self, person_id: str) -> bool:
         """Delete one person; False when nobody has that id (already deleted: a retried call
@@ -148,8 +148,8 @@ class PeopleLinxClient:
     def merge_people(self, master_id: str, merged_ids: Sequence[str]) -> dict[str, Any]:
         """Merge people into the master (memberships, activities, custom fields move to it; the
         merged people are deleted); the master back."""
-        return self._http.call("POST", "/v1/people/merge",
-                               json={"master_id": master_id, "merged_ids": list(merged_ids)})
+        return self._object("POST", "/v1/people/merge",
+                            json={"master_id": master_id, "merged_ids": list(merged_ids)})
 
     def iter_deleted_people(self, since: Since = None,
                             page_size: int = MAX_PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
@@ -180,7 +180,7 @@ class PeopleLinxClient:
         return self._all("/v1/sequences")
 
     def get_sequence(self, sequence_id: str) -> dict[str, Any]:
-        return self._http.call("GET", f"/v1/sequences/{_segment(sequence_id)}")
+        return self._object("GET", f"/v1/sequences/{_segment(sequence_id)}")
 
     def iter_sequence_people(self, sequence_id: str, updated_since: Since = None,
                              page_size: int = MAX_PAGE_SIZE) -> Iterator[list[dict[str, Any]]]:
@@ -257,6 +257,11 @@ class PeopleLinxClient:
 
     def _all(self, path: str) -> list[dict[str, Any]]:
         return [item for page in self._pages(path, {}, MAX_PAGE_SIZE) for item in page]
+
+    def _object(self, method: str, path: str, *, json: Any = None) -> dict[str, Any]:
+        """A call whose answer is one JSON object (a person, a filter, the account...)."""
+        answer: dict[str, Any] = self._http.call(method, path, json=json)
+        return answer
 
     @staticmethod
     def _data(answer: Any, path: str, expected: int | None = None) -> list[dict[str, Any]]:

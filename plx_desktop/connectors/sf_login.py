@@ -25,7 +25,7 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from filelock import FileLock, Timeout
 
@@ -51,7 +51,7 @@ class SandboxLoginFile:
     def __init__(self, path: Path):
         self.path = Path(path)
 
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> dict[str, dict[str, Any]]:
         try:
             data = json.loads(self.path.read_text())
         except (OSError, ValueError):
@@ -72,7 +72,7 @@ class SandboxLoginFile:
         if data.pop(account, None) is not None:
             self._write(data)
 
-    def _write(self, data: dict[str, dict]) -> None:
+    def _write(self, data: dict[str, dict[str, Any]]) -> None:
         # Written whole and moved into place: a reader never sees half a file.
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(".tmp")

@@ -70,7 +70,8 @@ class EndedLinks:
                                          f"({', '.join('?' * len(chunk))})", chunk)
 
     def count(self) -> int:
-        return self._db.execute_sql("SELECT COUNT(*) FROM ended_link").fetchone()[0]
+        count: int = self._db.execute_sql("SELECT COUNT(*) FROM ended_link").fetchone()[0]
+        return count
 
     def _select(self, column: str, values: Iterable[str]) -> list[EndedLink]:
         values = list(dict.fromkeys(v for v in values if v))

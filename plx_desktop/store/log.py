@@ -147,10 +147,11 @@ class SyncLog:
         """Runs still marked running when a new one starts were cut off (a killed process, a
         window closed mid-run): mark them so; how many."""
         model = self._m.Run
-        return (model.update(finished_at=now_text(), status="failed",
-                             message=reason or "Interrupted before it finished; the next run "
-                                               "picked up where it stopped")
-                .where(model.status == "running").execute())
+        closed: int = (model.update(finished_at=now_text(), status="failed",
+                                    message=reason or "Interrupted before it finished; the next "
+                                                      "run picked up where it stopped")
+                       .where(model.status == "running").execute())
+        return closed
 
     def start_run(self, profile: str) -> int:
         return self._m.Run.create(profile=profile, started_at=now_text(), status="running").id

@@ -99,7 +99,8 @@ class Outbox:
 
     def purge_finished(self) -> int:
         """Delete done items (failed ones stay for inspection); how many went."""
-        return self._m.Outbox.delete().where(self._m.Outbox.state == DONE).execute()
+        deleted: int = self._m.Outbox.delete().where(self._m.Outbox.state == DONE).execute()
+        return deleted
 
     def _set(self, ids: Iterable[int], **values: Any) -> None:
         ids = list(ids)

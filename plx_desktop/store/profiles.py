@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, TypeVar
 
 import peewee as pw
 
@@ -28,6 +29,7 @@ from plx_desktop.domain import (
     step_kind,
 )
 from plx_desktop.domain.profile_file import profile_from_json, profile_to_json
+from plx_desktop.store import models as tables
 from plx_desktop.store.models import Models
 from plx_desktop.store.settings import ACTIVE_PROFILE, Settings
 from plx_desktop.store.timestamps import now_text, written_time
@@ -52,13 +54,8 @@ class Profiles:
         m = self._m
         steps = list(m.Step.select().where(m.Step.profile == kind.value).order_by(m.Step.position))
         uids = [row.uid for row in steps]
-        buckets: tuple[defaultdict[str, list[pw.Model]], ...] = tuple(
-            defaultdict(list) for _ in range(4))
-        mappings, rules, actions, statuses = buckets
-        for model, bucket in ((m.StepMapping, mappings), (m.FilterRule, rules),
-                              (m.StepAction, actions), (m.StatusValue, statuses)):
-            for row in model.select().where(model.step_uid.in_(uids)).order_by(model.position):
-                bucket[row.step_uid].append(row)
+        mappings, rules = _by_step(m.StepMapping, uids), _by_step(m.FilterRule, uids)
+        actions, statuses = _by_step(m.StepAction, uids), _by_step(m.StatusValue, uids)
         return custom_profile(_step(row, mappings[row.uid], rules[row.uid], actions[row.uid],
                                     statuses[row.uid]) for row in steps)
 
@@ -146,12 +143,24 @@ class Profiles:
             m.ProfileVersion.create(kind=kind, saved_at=now, document=document)
 
 
-def _insert(model: type[pw.Model], rows: list[dict]) -> None:
+_Part = TypeVar("_Part", tables.StepMapping, tables.FilterRule, tables.StepAction,
+                 tables.StatusValue)
+
+
+def _by_step(model: type[_Part], uids: list[str]) -> defaultdict[str, list[_Part]]:
+    """The rows of one part of the steps (mappings, rules...), by step, in their order."""
+    bucket: defaultdict[str, list[_Part]] = defaultdict(list)
+    for row in model.select().where(model.step_uid.in_(uids)).order_by(model.position):
+        bucket[row.step_uid].append(row)
+    return bucket
+
+
+def _insert(model: type[pw.Model], rows: list[dict[str, Any]]) -> None:
     for start in range(0, len(rows), 500):
         model.insert_many(rows[start:start + 500]).execute()
 
 
-def _step_row(profile: str, position: int, step: Step) -> dict:
+def _step_row(profile: str, position: int, step: Step) -> dict[str, Any]:
     return {"uid": step.uid, "profile": profile, "position": position, "kind": step.kind.key,
             "enabled": step.enabled,
             "saved_filter_id": step.saved_filter.id if step.saved_filter else None,
@@ -159,7 +168,8 @@ def _step_row(profile: str, position: int, step: Step) -> dict:
             "name": step.name}
 
 
-def _step(row, mappings, rules, actions, statuses) -> Step:
+def _step(row: tables.Step, mappings: list[tables.StepMapping], rules: list[tables.FilterRule],
+          actions: list[tables.StepAction], statuses: list[tables.StatusValue]) -> Step:
     return Step(
         uid=row.uid,
         kind=step_kind(row.kind),

@@ -110,7 +110,7 @@ class RetrySchedule:
                 self._db.execute_sql("DELETE FROM retry_schedule WHERE step_uid = ? AND "
                                      "record_key = ?", (step_uid, key))
 
-    def _select(self, where: str, params: tuple) -> list[ScheduledRetry]:
+    def _select(self, where: str, params: tuple[str, ...]) -> list[ScheduledRetry]:
         cursor = self._db.execute_sql(
             "SELECT step_uid, record_key, sf_id, plx_id, failures, next_try, item "
             f"FROM retry_schedule {where}", params)

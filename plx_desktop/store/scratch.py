@@ -46,7 +46,8 @@ class ScratchIndex:
         return found
 
     def count(self) -> int:
-        return self._db.execute_sql(f"SELECT COUNT(*) FROM {self._table}").fetchone()[0]
+        count: int = self._db.execute_sql(f"SELECT COUNT(*) FROM {self._table}").fetchone()[0]
+        return count
 
     def drop(self) -> None:
         self._db.execute_sql(f"DROP TABLE IF EXISTS {self._table}")
