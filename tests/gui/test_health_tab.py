@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import shell_fixtures
 from PySide6.QtCore import QItemSelectionModel, Qt
 from shell_fixtures import sandbox_data_dir
 
@@ -27,7 +26,6 @@ from plx_desktop.gui.main_window import MainWindow
 from plx_desktop.store import LogEntry, open_store
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 START = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
 
 
