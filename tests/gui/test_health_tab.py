@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from shell_fixtures import sandbox_data_dir
 
+from plx_desktop.connectors.retry import NO_WAIT
 from plx_desktop.gui.health_model import (
     ERROR_CODE,
     MESSAGE,
@@ -175,7 +176,8 @@ def test_double_click_opens_the_salesforce_record(tab, qtbot, monkeypatch):
 
 def test_a_real_sync_that_fails_is_shown_after_the_run(qtbot, qloop, sandbox, tmp_path: Path):
     data_dir, details = sandbox_data_dir(sandbox, tmp_path)
-    window = MainWindow(data_dir, sandbox=details, start_due_run=False)
+    # A fast retry policy: the failure comes after four quick tries, not 14 s of real backoff.
+    window = MainWindow(data_dir, sandbox=details, start_due_run=False, retry=NO_WAIT)
     qtbot.addWidget(window)
     window.show()
     health = window.health_tab
