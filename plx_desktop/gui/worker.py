@@ -8,9 +8,9 @@ Thread and process rules (docs/ARCHITECTURE.md, Processes and threads; docs/PERF
   the child sends as signals; every connection to the GUI is queued. The engine's Python never
   runs in the GUI process, so the window never waits for the engine's GIL. run_sync opens its own
   database connection (it only receives the data dir), so no connection crosses processes.
-- Cancel is cooperative: a message on a pipe (the reason, for the log) that the child's
-  CancelToken reads when the engine checks it between batches; the run returns a RunSummary with
-  status "stopped". Closing the window uses stop_soon(): it never blocks the GUI thread, and a
+- Cancel is cooperative: a message on a pipe (the reason, for the log) that a watcher thread in
+  the child turns into the engine's CancelToken; the engine checks it between batches and
+  returns a RunSummary with status "stopped". Closing the window uses stop_soon(): it never blocks the GUI thread, and a
   child that has not stopped within a second and a half is terminated; the bridge then closes
   the run's record itself, with the reason, and reports `finished` with status "stopped".
 - One path: every run, the tests' too, is a real child process. What it may be given is plain
