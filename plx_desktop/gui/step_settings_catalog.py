@@ -45,7 +45,7 @@ class LazyCatalog:
         return self._get().sequences()
 
     def lead_statuses(self) -> list[str]:
-        return self._get().lead_statuses()  # type: ignore[no-any-return]
+        return self._get().lead_statuses()
 
 
 def catalog_for(state: ConnectionState) -> LazyCatalog:
