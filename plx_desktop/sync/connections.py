@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from plx_desktop.connectors.errors import AuthError, ConnectorError
 from plx_desktop.connectors.peoplelinx import PeopleLinxClient
@@ -182,7 +184,7 @@ def sandbox_login_ref(data_dir: Path, account: str) -> LoginRef:
     return login_ref(data_dir, account, True)
 
 
-def keyring_login_ref(data_dir: Path, sf_info: dict) -> LoginRef | None:
+def keyring_login_ref(data_dir: Path, sf_info: dict[str, Any]) -> LoginRef | None:
     """The keyring login the settings describe (None when nothing is saved)."""
     if sf_info.get("account"):
         return login_ref(data_dir, sf_info["account"], False)
@@ -227,7 +229,7 @@ def saved_connections(store: Store, data_dir: Path | None = None,
 
 
 def open_clients(connections: Connections, *, retry: RetryPolicy | None = None,
-                 on_tokens_refreshed=None, usage_cap: float = 0.9,
+                 on_tokens_refreshed: Callable[[str], None] | None = None, usage_cap: float = 0.9,
                  ) -> tuple[SalesforceClient, PeopleLinxClient]:
     """Both clients, or NotConnected naming what is missing."""
     missing = connections.missing()

@@ -12,9 +12,12 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from plx_desktop.connectors.errors import AuthError, ConnectorError
+from plx_desktop.connectors.peoplelinx import PeopleLinxClient
 from plx_desktop.connectors.retry import RetryPolicy
+from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.domain import Profile
 from plx_desktop.logfile import DETAILS, short, use_log_file
@@ -54,7 +57,7 @@ log = logging.getLogger(__name__)
 # Describe results kept between runs of one process (the GUI's timer, `sync --every`), so that a
 # poll with nothing to write costs one query per source object and no describe.
 _DESCRIBES: dict[str, dict[str, ObjectDescription]] = {}
-_PEOPLE_FIELDS: dict[str, dict[str, dict]] = {}
+_PEOPLE_FIELDS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def run_sync(data_dir: Path, connections: Connections, *, profile: str | None = 
     """
     use_log_file(data_dir)
     store = open_store(database_path(data_dir))
-    clients: list = []
+    clients: list[SalesforceClient | PeopleLinxClient] = []
     run_id = 0
     try:
         chosen = store.profiles.load(profile) if profile else store.profiles.load_active()
@@ -114,7 +117,7 @@ def run_sync(data_dir: Path, connections: Connections, *, profile: str | None = 
 def _run(store: Store, run_id: int, chosen: Profile, connections: Connections, *,
          events: SyncEvents | None, cancel: CancelToken | None, dry_run: bool,
          steps: Collection[str] | None, tuning: Tuning | None, retry: RetryPolicy | None,
-         clients: list) -> RunSummary:
+         clients: list[SalesforceClient | PeopleLinxClient]) -> RunSummary:
     """The run itself, once its record is open; `clients` gets the clients opened, to close."""
     try:
         sf, plx = open_clients(connections, retry=retry,
