@@ -88,8 +88,17 @@ def _slow_run(window, sandbox, qtbot, latency_ms: int = 3_000):
     for service in services:
         service.faults.configure(latency_ms=latency_ms)
     assert window.sync.run_now()
+    # The run's own record and calls, not the window's: at start it asks Salesforce itself
+    # (Check org, who is signed in), and a child ended before it recorded its run leaves no
+    # record to close.
+    qtbot.waitUntil(lambda: _run_recorded(window), timeout=60_000)
     qtbot.waitUntil(lambda: sum(s.calls.snapshot()["total"] for s in services) > 0,
                     timeout=30_000)
+
+
+def _run_recorded(window) -> bool:
+    runs = window.store.log.runs(limit=1)
+    return bool(runs) and runs[0].status == "running"
 
 
 def test_closing_during_a_run_asks_then_stops_it_without_freezing(qtbot, make_window, sandbox):
