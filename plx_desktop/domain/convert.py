@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from plx_desktop.domain.datetimes import parse_datetime
+from plx_desktop.domain.datetimes import parse_datetime as parse_datetime  # also read from here
 from plx_desktop.domain.errors import ConversionError
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
