@@ -27,10 +27,10 @@ def follow_through(step: Step, ctx: RunContext, report: StepReport,
     for start in range(0, len(lead_ids), 200):
         soql = format_soql("SELECT Id, ConvertedContactId FROM Lead WHERE Id IN {}",
                            lead_ids[start:start + 200])
-        for page in ctx.sf.iter_query(soql):
+        for page in ctx.services.sf.iter_query(soql):
             contacts.update((r["Id"], r["ConvertedContactId"]) for r in page
                             if r.get("ConvertedContactId"))
-    describe = ctx.describe("Contact")
+    describe = ctx.queries.describe("Contact")
     rows: list[dict[str, Any]] = []
     sent: list[tuple[PersonWrite, str]] = []
     for write in writes:
@@ -44,14 +44,14 @@ def follow_through(step: Step, ctx: RunContext, report: StepReport,
             sent.append((write, contact_id))
     if not rows:
         return
-    for (write, contact_id), result in zip(sent, ctx.sf.update("Contact", rows), strict=True):
+    for (write, contact_id), result in zip(sent, ctx.services.sf.update("Contact", rows), strict=True):
         if result.success:
-            ctx.log(report, UPDATED, sf_id=contact_id, plx_id=write.person["id"],
+            ctx.recorder.log(report, UPDATED, sf_id=contact_id, plx_id=write.person["id"],
                     label=write.label,
                     message=f"Lead {write.sf_id} was converted: its update went to contact "
                             f"{contact_id}, which it became")
         else:
-            ctx.log(report, FAILED, sf_id=contact_id, plx_id=write.person["id"],
+            ctx.recorder.log(report, FAILED, sf_id=contact_id, plx_id=write.person["id"],
                     label=write.label, code=result.error_code or "ERROR",
                     message="Salesforce refused the converted lead's update on its contact: "
                             + "; ".join(e.message for e in result.errors))

@@ -56,18 +56,18 @@ OPERATION = "salesforce_upsert"
 
 
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
-    accounts = ctx.accounts
+    accounts = ctx.queries.accounts
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
     requests, again = retries.people(step, ctx)
     deletes.create_again(ctx, [plx_id for _, plx_id in requests.requests if plx_id])
     deletes_peoplelinx.run(step, ctx, report)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
         step, ctx, report, page, accounts, in_flight, advance_cursor=False))
-    since = ctx.store.cursors.get(step.uid)
+    since = ctx.services.store.cursors.get(step.uid)
     filter_id = step.saved_filter.id if step.saved_filter else None
-    batch, threshold = ctx.tuning.salesforce_batch, ctx.tuning.bulk_threshold
-    pages = ctx.plx.iter_people(updated_since=since, filter_id=filter_id,
-                                page_size=ctx.tuning.page_size)
+    batch, threshold = ctx.run.tuning.salesforce_batch, ctx.run.tuning.bulk_threshold
+    pages = ctx.services.plx.iter_people(updated_since=since, filter_id=filter_id,
+                                page_size=ctx.run.tuning.page_size)
     # People are gathered until the step is known to be large: past the threshold they go to
     # Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
     # instead of one per 200); a smaller step is written through Collections, 200 a call.
@@ -76,16 +76,16 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     for page in after_cursor(pages, since):
         waiting.extend(page)
         if len(waiting) >= threshold:
-            ctx.check_cancel()
+            ctx.run.check_cancel()
             if index is None and not all_records_linked(ctx, step):
                 index = email_index(ctx, step, active(step.mappings, to_salesforce=True))
             _sync_batch(step, ctx, report, waiting, accounts, in_flight, bulk=True, index=index)
-            ctx.progress(report, message=f"{report.done} people read")
+            ctx.recorder.progress(report, message=f"{report.done} people read")
             waiting = []
     for start in range(0, len(waiting), batch):
-        ctx.check_cancel()
+        ctx.run.check_cancel()
         _sync_batch(step, ctx, report, waiting[start:start + batch], accounts, in_flight)
-        ctx.progress(report, message=f"{report.done} people read")
+        ctx.recorder.progress(report, message=f"{report.done} people read")
     in_flight.settle()
 
 
@@ -104,7 +104,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
     sobject = step.target.name
     mappings = active(step.mappings, to_salesforce=True)
     keys = [m.peoplelinx_field for m in mappings]
-    links = ctx.store.links.for_plx_ids(p["id"] for p in people)
+    links = ctx.services.store.links.for_plx_ids(p["id"] for p in people)
     deleted = deletes.deleted_in_salesforce(ctx, [p["id"] for p in people], links)
     todo: list[PersonWrite] = []
     describe: ObjectDescription | None = None
@@ -119,16 +119,16 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         if link is None and person["id"] in deleted:  # never created again by itself
             deletes.skip_deleted(ctx, report, deleted[person["id"]], PersonWrite(person, {}, {}).label)
             continue
-        describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
+        describe = describe or ctx.queries.describe(sobject, (m.salesforce_field for m in mappings))
         mapped = to_salesforce(person, mappings, describe)
         write = PersonWrite(person, plx_now, mapped.values, warnings=mapped.warnings)
         if mapped.error:
-            ctx.log(report, FAILED, plx_id=person["id"], label=write.label, code="BAD_VALUE",
+            ctx.recorder.log(report, FAILED, plx_id=person["id"], label=write.label, code="BAD_VALUE",
                     message=f"Not synced: {mapped.error}")
             continue
         email = mapped.values.get("Email")
         if email and not is_valid_email(str(email)):
-            ctx.log(report, FAILED, plx_id=person["id"], label=write.label,
+            ctx.recorder.log(report, FAILED, plx_id=person["id"], label=write.label,
                     code="INVALID_EMAIL_ADDRESS",
                     message=f"Refused: '{email}' is not a valid email address; fix it in PeopleLinx")
             continue
@@ -136,7 +136,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
             write.sf_id, write.known = link.sf_id, link.sf_values
         todo.append(write)
     if not todo:
-        ctx.commit(report, cursor=cursor)
+        ctx.recorder.commit(report, cursor=cursor)
         return
     match_by_email(ctx, step, [w for w in todo if w.sf_id is None], mappings, index)
     creating = [w for w in todo if w.sf_id is None]
@@ -150,7 +150,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         keep_org_lead_statuses(todo, org.lead_statuses)
         lead_default = org.lead_default
     todo = resolve_accounts(ctx, report, todo, accounts, sobject)
-    describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
+    describe = describe or ctx.queries.describe(sobject, (m.salesforce_field for m in mappings))
     ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
     if ext is None:  # a fresh org: what a crashed run created is looked up first (inflight.py)
         inflight.adopt_people(ctx, report, sobject, describe, [w for w in todo if not w.sf_id],
@@ -168,9 +168,9 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         rows = [{"Id": w.sf_id, **sf_row(changed(w.values, w.known))}
                 | ({ext: w.person["id"]} if ext else {}) for w in updates]
         converted: list[PersonWrite] = []
-        answers = ctx.sf.update(sobject, rows)
+        answers = ctx.services.sf.update(sobject, rows)
         for write, result in zip(updates, answers, strict=True):
-            if result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD" and ctx.follow_converted_leads:
+            if result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD" and ctx.run.follow_converted_leads:
                 converted.append(write)
                 continue
             _settle(ctx, report, step, write, result, False, written, new_links, in_flight)
@@ -181,7 +181,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         rows = [create_row(w, sobject, describe, lead_default)
                 | ({ext: w.person["id"]} if ext else {}) for w in creates]
         # "Create anyway" (Sync health) people go with allowSave=true, in a call of their own.
-        anyway = create_anyway_ids(ctx.store.settings, step.uid)
+        anyway = create_anyway_ids(ctx.services.store.settings, step.uid)
         results: list[RecordResult | None] = [None] * len(rows)
         for allow in (False, True):
             picked = [i for i, w in enumerate(creates) if (w.person["id"] in anyway) == allow]
@@ -192,7 +192,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[d
         for write, result in zip(creates, results, strict=True):
             assert result is not None
             _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
-    ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
+    ctx.recorder.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
     _tell_peoplelinx(ctx, step, written)
 
 
@@ -201,11 +201,11 @@ def _send_creates(ctx: RunContext, sobject: str, ext: str | None, rows: list[dic
     """Create (upsert on the external id) with the org-rule headers the settings ask for."""
     rules = create_rules(ctx, sobject)
     allow = allow or rules.allow_duplicates
-    if ext and bulk and not allow and len(rows) > ctx.tuning.salesforce_batch:
-        return ctx.sf.bulk_upsert(sobject, ext, rows,
+    if ext and bulk and not allow and len(rows) > ctx.run.tuning.salesforce_batch:
+        return ctx.services.sf.bulk_upsert(sobject, ext, rows,
                                   assignment_rule_id=bulk_assignment_rule(ctx, sobject))
     if ext:
-        return ctx.sf.upsert(sobject, ext, rows, assign=rules.assign, allow_duplicates=allow)
+        return ctx.services.sf.upsert(sobject, ext, rows, assign=rules.assign, allow_duplicates=allow)
     # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
     return inflight.create_once(ctx, sobject, rows, assign=rules.assign, allow_duplicates=allow)
 
@@ -216,16 +216,16 @@ def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite,
     if not result.success:
         code = result.error_code or "ERROR"
         if code == "ENTITY_IS_DELETED":  # a delete arriving late (deletes.refused_as_deleted)
-            ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
+            ctx.recorder.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
                     code=deletes.CODE, message="Not updated: the record was deleted in Salesforce")
         elif code == "CANNOT_UPDATE_CONVERTED_LEAD":
-            ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
+            ctx.recorder.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
                     code=code, message="Not updated: this lead was converted, and Salesforce "
                     "does not allow changes to converted leads; the contact it became is synced "
                     "instead")
         else:
-            ctx.log(report, FAILED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
-                    code=code, message=refusal(result, ctx.record_url))
+            ctx.recorder.log(report, FAILED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
+                    code=code, message=refusal(result, ctx.queries.record_url))
         return
     sf_id = result.id or write.sf_id or ""
     created = creating and (result.created or in_flight.was_creating(person_id) or not write.sf_id)
@@ -234,7 +234,7 @@ def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite,
     written.append((write, sf_id, created))
     note = "; ".join(write.warnings)
     what = "Created" if created else f"Updated {', '.join(sorted(sf_row(changed(write.values, write.known))) or ['links'])} in"
-    ctx.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=person_id,
+    ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=person_id,
             label=write.label, message=f"{what} Salesforce" + (f" ({note})" if note else ""))
 
 
@@ -243,7 +243,7 @@ def _link(ctx: RunContext, step: Step, write: PersonWrite, sf_id: str) -> Record
     return RecordLink(sf_id=sf_id, sf_object=step.target.name, plx_id=write.person["id"],
                       plx_object="person", step_uid=step.uid, email=write.person.get("email") or "",
                       sf_values=sf_values, plx_values=write.plx_values,
-                      sf_url=ctx.record_url(sf_id))
+                      sf_url=ctx.queries.record_url(sf_id))
 
 
 def _tell_peoplelinx(ctx: RunContext, step: Step, written: list[tuple[PersonWrite, str, bool]]) -> None:
@@ -258,7 +258,7 @@ def _tell_peoplelinx(ctx: RunContext, step: Step, written: list[tuple[PersonWrit
         body: dict[str, Any] = {slot: sf_id}
         if sobject == "Contact" or not person.get("salesforce_contact_id"):
             body |= {"salesforce_id": sf_id, "salesforce_object": sobject,
-                     "salesforce_url": ctx.record_url(sf_id)}
+                     "salesforce_url": ctx.queries.record_url(sf_id)}
         items.append(BatchItem("update", body, id=person["id"]))
     if items:
-        ctx.plx.batch_people(items)
+        ctx.services.plx.batch_people(items)

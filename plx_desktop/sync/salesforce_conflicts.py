@@ -34,8 +34,8 @@ def apply_rules(step: Step, ctx: RunContext, report: StepReport, writes: list[Pe
             if (rule is SyncRule.PREFER_SALESFORCE_UNLESS_BLANK and field_name in write.values
                     and write.known.get(field_name) not in _BLANK):
                 write.values[field_name] = write.known[field_name]
-    reverse = ctx.reverse_step(step)
-    if reverse is None or reverse.uid in ctx.steps_run:
+    reverse = ctx.queries.reverse_step(step)
+    if reverse is None or reverse.uid in ctx.run.steps_run:
         return  # what the links know of Salesforce is as fresh as it gets
     updating = [w for w in linked if changed(w.values, w.known)]
     if updating:
@@ -51,7 +51,7 @@ def _settle_with_salesforce(step: Step, ctx: RunContext, report: StepReport,
     ids = sorted({w.sf_id for w in writes if w.sf_id})
     for start in range(0, len(ids), 200):
         soql = format_soql(f"SELECT {select} FROM {sobject} WHERE Id IN {{}}", ids[start:start + 200])
-        for page in ctx.sf.iter_query(soql):
+        for page in ctx.services.sf.iter_query(soql):
             current.update((r["Id"], r) for r in page)
     for write in writes:
         record = current.get(write.sf_id or "")
@@ -68,7 +68,7 @@ def _settle_with_salesforce(step: Step, ctx: RunContext, report: StepReport,
                 continue
             rule = rules.get(key, SyncRule.TWO_WAY)
             salesforce_wins = salesforce_wins_conflict(rule, now, sf_time, plx_time)
-            ctx.conflict(report, sf_id=write.sf_id or "", plx_id=write.person["id"],
+            ctx.recorder.conflict(report, sf_id=write.sf_id or "", plx_id=write.person["id"],
                          label=write.label, field=key, salesforce_value=now,
                          peoplelinx_value=value, salesforce_time=sf_time,
                          peoplelinx_time=plx_time, salesforce_wins=salesforce_wins, rule=rule)

@@ -55,7 +55,7 @@ def left_to_other_step(ctx: RunContext, step: Step, links: list[RecordLink]) -> 
     with their email would have been linked to them by that step.)"""
     other = "Lead" if step.target.name == "Contact" else "Contact"
     return (link_to(links, other) is not None and link_to(links, step.target.name) is None
-            and ctx.step_enabled(f"people_to_{other.lower()}"))
+            and ctx.queries.step_enabled(f"people_to_{other.lower()}"))
 
 
 def all_records_linked(ctx: RunContext, step: Step) -> bool:
@@ -63,8 +63,8 @@ def all_records_linked(ctx: RunContext, step: Step) -> bool:
     unlinked person can have no counterpart to find by email: true when the object's own
     → People step, with no filtering rules, ran to completion earlier in this run (it upserts
     every record into People by email, linking whoever had that email)."""
-    reverse = ctx.reverse_step(step)
-    return (reverse is not None and reverse.uid in ctx.steps_completed
+    reverse = ctx.queries.reverse_step(step)
+    return (reverse is not None and reverse.uid in ctx.run.steps_completed
             and not reverse.filter_rules)
 
 
@@ -84,12 +84,12 @@ class EmailIndex:
 
     def __init__(self, ctx: RunContext, step: Step, mappings: list):
         self.fields = list(dict.fromkeys(m.salesforce_field for m in mappings))
-        self._table = ctx.store.scratch(f"emails_{step.target.name.lower()}")
+        self._table = ctx.services.store.scratch(f"emails_{step.target.name.lower()}")
         self.others: dict[str, list[str]] = {}
         select = ", ".join(dict.fromkeys(["Id", "Email", *self.fields]))
         soql = (f"SELECT {select} FROM {step.target.name} WHERE Email != null "
                 "ORDER BY LastModifiedDate, Id")
-        for page in ctx.sf.iter_query(soql):  # read once, 2,000 a page; the newest record wins
+        for page in ctx.services.sf.iter_query(soql):  # read once, 2,000 a page; the newest record wins
             rows = [(normalise_email(r.get("Email")), [r["Id"], *(sf_value(r, f) for f in self.fields)])
                     for r in page]
             seen = self._table.get_many(email for email, _ in rows)
@@ -119,7 +119,7 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappi
     by_email = {normalise_email(w.values.get("Email")): w for w in writes if w.values.get("Email")}
     if not by_email:
         return
-    for email, links in ctx.store.links.for_emails(by_email).items():
+    for email, links in ctx.services.store.links.for_emails(by_email).items():
         link = link_to(links, sobject)
         if link is not None and email in by_email:
             by_email.pop(email).sf_id = link.sf_id
@@ -143,7 +143,7 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappi
                            "ORDER BY LastModifiedDate DESC, Id DESC",
                            emails[start:start + _EMAILS_PER_QUERY])
         candidates: dict[str, list[dict[str, Any]]] = {}
-        for page in ctx.sf.iter_query(soql):
+        for page in ctx.services.sf.iter_query(soql):
             for record in page:  # newest first
                 candidates.setdefault(normalise_email(record.get("Email")), []).append(record)
         taken = _linked_to_others(
@@ -162,7 +162,7 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappi
 def _linked_to_others(ctx: RunContext, ids_by_email: dict[str, list[str]],
                       writes: dict[str, PersonWrite]) -> set[str]:
     """The candidate records already linked to a person other than the one with that email."""
-    links = ctx.store.links.for_sf_ids(i for ids in ids_by_email.values() for i in ids)
+    links = ctx.services.store.links.for_sf_ids(i for ids in ids_by_email.values() for i in ids)
     return {sf_id for email, ids in ids_by_email.items() for sf_id in ids
             if sf_id in links and (email not in writes
                                    or links[sf_id].plx_id != writes[email].person["id"])}
@@ -183,7 +183,7 @@ def one_record_per_person(ctx: RunContext, sobject: str, records: list[dict[str,
     unlinked = [r for r in records if r["Id"] not in links and normalise_email(r.get("Email"))]
     if not unlinked:
         return {}
-    by_email = ctx.store.links.for_emails(r.get("Email") or "" for r in unlinked)
+    by_email = ctx.services.store.links.for_emails(r.get("Email") or "" for r in unlinked)
     newest: dict[str, str] = {normalise_email(r.get("Email")): r["Id"] for r in unlinked}
     skip: dict[str, str] = {}
     for record in unlinked:
@@ -214,11 +214,11 @@ def decide_creations(step: Step, ctx: RunContext, report: StepReport, writes: li
     has as the other object is left to the other step."""
     sobject = step.target.name
     other_object = "Lead" if sobject == "Contact" else "Contact"
-    if not ctx.step_enabled(f"people_to_{other_object.lower()}"):
+    if not ctx.queries.step_enabled(f"people_to_{other_object.lower()}"):
         return
     companies = {str(w.person.get("account") or "").strip() for w in writes} - {""}
     accounts.lookup(companies)
-    links = ctx.store.links.for_plx_ids(w.person["id"] for w in writes)
+    links = ctx.services.store.links.for_plx_ids(w.person["id"] for w in writes)
     for write in writes:
         if link_to(links.get(write.person["id"], []), other_object) is not None:
             write.leave = True
@@ -250,11 +250,11 @@ def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWri
             write.values["AccountId"] = ids[name]
         refused = accounts.refused.get(str(name or "").strip().lower())
         if name in needed and name not in ids and refused is not None:
-            ctx.log(report, FAILED, sf_id=write.sf_id or "", plx_id=write.person["id"],
+            ctx.recorder.log(report, FAILED, sf_id=write.sf_id or "", plx_id=write.person["id"],
                     label=write.label, code=ACCOUNT_NOT_CREATED,
                     message=f"Waiting for its Account: Salesforce did not create the Account "
                             f"'{name}', and the contact is not synced without it. "
-                            + refusal(refused, ctx.record_url, "Account"))
+                            + refusal(refused, ctx.queries.record_url, "Account"))
             continue
         kept.append(write)
     return kept

@@ -25,10 +25,10 @@ _CHUNK = 200
 class TaskOwners:
     def __init__(self, ctx: RunContext):
         self._ctx = ctx
-        raw = ctx.store.settings.get(TASK_OWNER_MAP) or {}
+        raw = ctx.services.store.settings.get(TASK_OWNER_MAP) or {}
         self._map = {normalise_email(k): normalise_email(str(v)) for k, v in raw.items()
                      if normalise_email(k) and v}
-        self._known: dict[str, str] = ctx.run_cache.setdefault(_CACHE_KEY, {})
+        self._known: dict[str, str] = ctx.run.cache.setdefault(_CACHE_KEY, {})
 
     def resolve(self, activities: Iterable[dict[str, Any]]) -> None:
         """Look up the users of these activities that this run has not looked up yet."""
@@ -40,7 +40,7 @@ class TaskOwners:
                 self._known[key] = ""
             soql = format_soql("SELECT Id, Email, Username FROM User WHERE IsActive = true AND "
                                "(Email IN {} OR Username IN {}) ORDER BY CreatedDate", chunk, chunk)
-            for page in self._ctx.sf.iter_query(soql):
+            for page in self._ctx.services.sf.iter_query(soql):
                 for user in page:
                     # A username is unique; an email may be shared: the oldest user keeps it.
                     for key in (normalise_email(user.get("Username")),
