@@ -14,7 +14,7 @@ from simple_salesforce.format import format_soql
 
 from plx_desktop.domain import Step
 from plx_desktop.sync.context import FAILED, UPDATED, RunContext, StepReport
-from plx_desktop.sync.salesforce_matching import PersonWrite, sf_row
+from plx_desktop.sync.person_write import PersonWrite, contact_row
 
 
 def follow_through(step: Step, ctx: RunContext, report: StepReport,
@@ -37,10 +37,9 @@ def follow_through(step: Step, ctx: RunContext, report: StepReport,
         contact_id = contacts.get(write.sf_id or "")
         if not contact_id:
             continue
-        values = {k: v for k, v in sf_row(write.values).items()
-                  if (f := describe.field(k)) is not None and f.updateable}
-        if values:
-            rows.append({"Id": contact_id, **values})
+        row = contact_row(write, contact_id, describe)
+        if row is not None:
+            rows.append(row)
             sent.append((write, contact_id))
     if not rows:
         return

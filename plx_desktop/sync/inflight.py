@@ -24,11 +24,12 @@ from simple_salesforce.format import format_soql
 
 from plx_desktop.connectors.errors import TransientError
 from plx_desktop.connectors.salesforce import SalesforceClient
-from plx_desktop.connectors.salesforce_models import RecordResult
+from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import LogEntry
 from plx_desktop.sync.context import SKIPPED, RunContext, StepReport
 from plx_desktop.sync.outbox_flow import InFlight
+from plx_desktop.sync.person_write import PersonWrite, create_row
 
 # Fields that say who a record is, per object: a created record is recognised by these.
 IDENTITY = {"Contact": ("LastName", "FirstName", "Email"),
@@ -76,20 +77,22 @@ def adopt_created(ctx: RunContext, sobject: str, keys: Sequence[str],
     return out
 
 
-def adopt_people(ctx: RunContext, report: StepReport, sobject: str, describe: Any,
-                 writes: list[Any], in_flight: InFlight) -> None:
-    """People about to be created whose create a crashed run sent: link them to what it made."""
-    from plx_desktop.sync.people_to_salesforce import EXTERNAL_ID
-    from plx_desktop.sync.salesforce_matching import create_row
-
-    tell_setup_once(ctx, report, sobject, EXTERNAL_ID)
-    if not writes:
-        return
-    rows = [create_row(w, sobject, describe) for w in writes]
-    found = adopt_created(ctx, sobject, [w.person["id"] for w in writes], rows, in_flight)
-    for write, sf_id in zip(writes, found, strict=True):
+def adopt_people(ctx: RunContext, report: StepReport, sobject: str,
+                 describe: ObjectDescription, writes: list[PersonWrite], in_flight: InFlight,
+                 external_id: str) -> list[PersonWrite]:
+    """People about to be created whose create a crashed run sent: linked to what it made (and
+    sent their values as an update); the writes in order."""
+    tell_setup_once(ctx, report, sobject, external_id)
+    creating = [i for i, w in enumerate(writes) if not w.sf_id]
+    if not creating:
+        return writes
+    rows = [create_row(writes[i], sobject, describe) for i in creating]
+    found = adopt_created(ctx, sobject, [writes[i].plx_id for i in creating], rows, in_flight)
+    out = list(writes)
+    for i, sf_id in zip(creating, found, strict=True):
         if sf_id is not None:
-            write.sf_id, write.known = sf_id, {}  # made by that run: send the values as an update
+            out[i] = replace(out[i], sf_id=sf_id, known={})  # made by that run: an update
+    return out
 
 
 def write_tasks(ctx: RunContext, report: StepReport, rows: list[dict[str, Any]],
@@ -185,10 +188,10 @@ def find_created(client: Any, sobject: str, rows: Sequence[dict[str, Any]],
 
 def _pair(rows: Sequence[dict[str, Any]], candidates: list[dict[str, Any]],
           fields: list[str]) -> list[str | None]:
-    def identity(record: dict[str, Any]) -> tuple:
+    def identity(record: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(_norm(record.get(f)) for f in fields)
 
-    free: dict[tuple, list[str]] = {}
+    free: dict[tuple[Any, ...], list[str]] = {}
     for record in candidates:
         free.setdefault(identity(record), []).append(str(record["Id"]))
     out: list[str | None] = []
