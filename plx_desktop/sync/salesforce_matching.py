@@ -23,8 +23,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.domain import FieldMapping, Step, normalise_email
 from plx_desktop.store import RecordLink
 from plx_desktop.sync.accounts import Accounts
@@ -141,28 +139,25 @@ def _from_index(ctx: RunContext, index: EmailIndex, wanted: dict[str, PersonWrit
 def _query_emails(ctx: RunContext, sobject: str, wanted: dict[str, PersonWrite],
                   mappings: list[FieldMapping]) -> list[_Found]:
     """(email, Id, record, other Ids with the email) of the newest record free for each email,
-    by one query per 200 emails."""
+    by one query per 200 emails (each email's records come from one of them, newest first)."""
     fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
-    emails = sorted(wanted)
+    candidates: dict[str, list[dict[str, Any]]] = {}
+    for page in ctx.services.sf.iter_query_in(
+            f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
+            "ORDER BY LastModifiedDate DESC, Id DESC", sorted(wanted), chunk=_EMAILS_PER_QUERY):
+        for record in page:
+            candidates.setdefault(normalise_email(record.get("Email")), []).append(record)
+    taken = _linked_to_others(
+        ctx, {e: [r["Id"] for r in rs] for e, rs in candidates.items()}, wanted)
     out: list[_Found] = []
-    for start in range(0, len(emails), _EMAILS_PER_QUERY):
-        soql = format_soql(f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
-                           "ORDER BY LastModifiedDate DESC, Id DESC",
-                           emails[start:start + _EMAILS_PER_QUERY])
-        candidates: dict[str, list[dict[str, Any]]] = {}
-        for page in ctx.services.sf.iter_query(soql):
-            for record in page:  # newest first
-                candidates.setdefault(normalise_email(record.get("Email")), []).append(record)
-        taken = _linked_to_others(
-            ctx, {e: [r["Id"] for r in rs] for e, rs in candidates.items()}, wanted)
-        for email, records in candidates.items():
-            free = [r for r in records if r["Id"] not in taken]
-            if email not in wanted or not free:
-                continue
-            chosen = free[0]
-            values = {k: sf_get(chosen, k) for k in wanted[email].values}
-            out.append((email, str(chosen["Id"]), values,
-                        [r["Id"] for r in records if r is not chosen]))
+    for email, records in candidates.items():
+        free = [r for r in records if r["Id"] not in taken]
+        if email not in wanted or not free:
+            continue
+        chosen = free[0]
+        values = {k: sf_get(chosen, k) for k in wanted[email].values}
+        out.append((email, str(chosen["Id"]), values,
+                    [r["Id"] for r in records if r is not chosen]))
     return out
 
 
