@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from plx_desktop.connectors.salesforce_models import RecordResult
 from plx_desktop.domain import Step
 from plx_desktop.domain.convert import fingerprint
 from plx_desktop.store import RecordLink
@@ -132,7 +133,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
     ctx.recorder.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
 
 
-def _upsert_tasks(ctx: RunContext, rows: list[dict[str, Any]], new: list[bool]) -> list:
+def _upsert_tasks(ctx: RunContext, rows: list[dict[str, Any]],
+                  new: list[bool]) -> list[RecordResult]:
     """Upsert the Tasks; TaskSubtype only goes with creations, as Salesforce refuses it on update.
 
     A Task we have no link for may still exist (a crash after the write, before the commit): its

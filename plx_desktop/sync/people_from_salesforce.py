@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
-from plx_desktop.domain import Step, SyncRule, normalise_email
+from plx_desktop.domain import FieldMapping, Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink, Store
 from plx_desktop.sync import actions, deletes, deletes_reconcile, lookback, retries
@@ -105,7 +105,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
-                mappings: list, in_flight: InFlight, read_people_first: bool,
+                mappings: list[FieldMapping], in_flight: InFlight, read_people_first: bool,
                 read: _Read | None = None) -> None:
     covered = read.before if read else None
     cursor = read.advance(records[-1]) if records and read else None
@@ -115,7 +115,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
 
 
 def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
-                 mappings: list, in_flight: InFlight, read_people_first: bool,
+                 mappings: list[FieldMapping], in_flight: InFlight, read_people_first: bool,
                  cursor: str | None, covered: lookback.Cursor | None) -> None:
     sobject = step.source.name
     gone = [r for r in records if r.get("IsDeleted")]
@@ -204,7 +204,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
     actions.send(step, ctx, report, pending_actions)
 
 
-def _to_send(record: dict[str, Any], mappings: list, values: dict[str, Any],
+def _to_send(record: dict[str, Any], mappings: list[FieldMapping], values: dict[str, Any],
              link: RecordLink | None) -> dict[str, Any]:
     """What to write to PeopleLinx: every mapped value for a new link; for a linked record, the
     values that differ from PeopleLinx's, of the fields Salesforce changed since the last sync.

@@ -97,7 +97,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[d
 
 
 def _in_org_picklist(ctx: RunContext, report: StepReport,
-                     writes: list[tuple[RecordLink, str, str]], what: str) -> list:
+                     writes: list[tuple[RecordLink, str, str]],
+                     what: str) -> list[tuple[RecordLink, str, str]]:
     """The writes whose status the org's Lead Status picklist has; the others are skipped with
     the reason (Lead Status is unrestricted: Salesforce would save them silently)."""
     org = picklists(ctx)

@@ -106,4 +106,5 @@ def salesforce_wins_conflict(rule: SyncRule, salesforce_value: Any, salesforce_t
         return False
     if rule is SyncRule.PREFER_SALESFORCE_UNLESS_BLANK:
         return salesforce_value not in (None, "")
-    return salesforce_time >= peoplelinx_time  # Two-way: the most recent change wins
+    newer: bool = salesforce_time >= peoplelinx_time  # Two-way: the most recent change wins
+    return newer
