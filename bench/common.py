@@ -172,6 +172,14 @@ class SandboxProcess:
     def calls(self) -> dict[str, dict[str, int]]:
         return {s: self._control(s, "GET", "calls")["by_route"] for s in ("sf", "plx")}
 
+    def own_time(self) -> dict[str, dict[str, Any]] | None:
+        """The sandbox's own time on the API calls since reset_calls (GET /__sandbox__/stats:
+        {"calls", "ms", "by_route"}), per service; None from a sandbox that does not report it."""
+        try:
+            return {s: self._control(s, "GET", "stats") for s in ("sf", "plx")}
+        except requests.HTTPError:
+            return None
+
     def reseed(self, n: int | None = None, *, peoplelinx_people: int | None = None) -> None:
         """Both services back to the bulk population (PeopleLinx: `peoplelinx_people` people)."""
         n = self.seed if n is None else n
@@ -230,6 +238,20 @@ def peoplelinx_calls(by_route: dict[str, int]) -> tuple[int, dict[str, int]]:
     """Counted PeopleLinx calls; /v1/people/fields (PeopleLinx's describe) aside."""
     aside = {r: n for r, n in by_route.items() if r.endswith("/fields")}
     return sum(n for r, n in by_route.items() if r not in aside), aside
+
+
+def fmt_own_time(own: dict[str, dict[str, Any]] | None, wall: float) -> str:
+    """The sandbox's own time beside the client's: a slow stand-in is not a slow app."""
+    if own is None:
+        return "the sandbox's own time: not reported by this sandbox"
+    calls = sum(int(v.get("calls", 0)) for v in own.values())
+    ms = sum(float(v.get("ms", 0.0)) for v in own.values())
+    parts = [f"{name} {int(v.get('calls', 0)):,} calls, {float(v.get('ms', 0.0)) / max(1, int(v.get('calls', 0))):.1f} ms each"
+             for name, v in (("Salesforce", own.get("sf", {})), ("PeopleLinx", own.get("plx", {})))
+             if v.get("calls")]
+    return (f"the sandbox's own time {ms / 1000:.1f} s of {wall:.1f} s wall ({ms / 1000 / max(wall, 1e-9):.0%}); "
+            f"per call the sandbox {ms / max(1, calls):.1f} ms, the client {wall * 1000 / max(1, calls):.1f} ms "
+            f"({'; '.join(parts) or 'no calls'})")
 
 
 def fmt_routes(by_route: dict[str, int]) -> str:
@@ -315,6 +337,27 @@ def remove(path: Path, keep: bool) -> None:
 
 def minimum_calls(pages_of: int, writes_of: int) -> int:
     return math.ceil(pages_of / 2000) + math.ceil(writes_of / 200)
+
+
+# -- CPU use ---------------------------------------------------------------------------------------
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all CPUs (/proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(v) for v in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks[:8]) - idle) / hz, sum(ticks[:8]) / hz
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (/proc/PID/stat), 0 when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = text.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- the machine ---------------------------------------------------------------------------------

@@ -46,9 +46,12 @@ class Floor:
     what: str
     seconds: float
     calls: int
+    sandbox_ms: float | None = None  # the sandbox's own time on those calls, when it says
 
     def text(self) -> str:
-        return f"{self.what} {self.seconds:.1f} s ({self.calls:,} calls)"
+        own = ("" if self.sandbox_ms is None else
+               f", the sandbox's own {self.sandbox_ms / max(1, self.calls):.1f} ms a call")
+        return f"{self.what} {self.seconds:.1f} s ({self.calls:,} calls{own})"
 
 
 @dataclass
@@ -104,7 +107,9 @@ class _Meter:
         work()
         seconds = time.perf_counter() - started
         calls = sum(n for by_route in self.sandbox.calls().values() for n in by_route.values())
-        return Floor(what, seconds, calls)
+        own = self.sandbox.own_time()
+        sandbox_ms = None if own is None else sum(float(v.get("ms", 0.0)) for v in own.values())
+        return Floor(what, seconds, calls, sandbox_ms)
 
 
 def _in_flight(chunks: Iterable[list[Any]], send: Callable[[list[Any]], Any]) -> list[Any]:

@@ -26,6 +26,7 @@ from bench.common import (
     Results,
     SandboxProcess,
     add_common_args,
+    fmt_own_time,
     fmt_routes,
     fresh_app_store,
     import_profile,
@@ -126,6 +127,7 @@ def run_one(sandbox: SandboxProcess, direction: str, latency: float, results: Re
     sandbox.reset_calls()
     run = run_sync_process(data_dir)
     calls = sandbox.calls()
+    own = sandbox.own_time()
     sandbox_mb = sandbox.peak_rss_mb()
     sandbox.set_latency(0)
     sf_calls, aside = salesforce_calls(calls["sf"])
@@ -139,6 +141,7 @@ def run_one(sandbox: SandboxProcess, direction: str, latency: float, results: Re
                 f"{run.max_rss_mb:.0f} MB (exit {run.returncode})")
     results.say(f"    CPU per record {figure.cpu_us:.0f} µs (start-up {startup_cpu():.2f} s "
                 f"left out); the sandbox's peak RSS {sandbox_mb:.0f} MB")
+    results.say(f"    {fmt_own_time(own, run.wall)}")
     if floors is not None:
         figure.floor_read, figure.floor_write = floors.read.seconds, floors.write.seconds
         figure.floor_text = floors.text()
