@@ -16,6 +16,7 @@ from pathlib import Path
 
 from plx_desktop.commands.sandbox_session import sandbox_for
 from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.logfile import DETAILS, log_file
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
@@ -53,7 +54,7 @@ def _exit_code(summary: RunSummary, data_dir: Path) -> int:
 
 def _print_preview(summary: RunSummary) -> None:
     for entry in summary.preview:
-        record = entry.record_label or entry.sf_id or entry.plx_id
+        record = record_name(entry)
         code = f" [{entry.error_code}]" if entry.error_code else ""
         print(f"{entry.outcome:<8} {entry.step_label}  {record}{code}  {entry.message}")
     print("Preview only: nothing was written to Salesforce, PeopleLinx or the local store.")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -49,6 +49,7 @@ __all__ = ["ApiUsage", "FieldDescription", "ObjectDescription", "ObjectSummary",
 
 T = TypeVar("T")
 COLLECTION_SIZE = 200
+IN_CHUNK = 200  # values per IN (...) list: a SOQL statement's length is limited (100,000 characters)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _FIELD_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 _RECORD_ID = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
@@ -318,6 +319,17 @@ class SalesforceClient:
                 return
             result = self._call(lambda url=next_url: self.sf.query_more(
                 url, identifier_is_url=True, headers=headers))
+
+    def iter_query_in(self, soql: str, values: Sequence[str], *, include_deleted: bool = False,
+                      chunk: int = IN_CHUNK) -> Iterator[list[dict[str, Any]]]:
+        """The records of `soql` for these values, a page at a time, asked `chunk` values at a
+        time: every `{}` in `soql` is one IN list (format_soql quotes each value), e.g.
+        "SELECT Id FROM Lead WHERE Id IN {}". Nothing is asked for no values."""
+        values = list(values)
+        for start in range(0, len(values), chunk):
+            part = values[start:start + chunk]
+            yield from self.iter_query(format_soql(soql, *[part] * soql.count("{}")),
+                                       include_deleted=include_deleted)
 
     def changed_soql(self, sobject: str, fields: list[str], since: str | datetime | None,
                      where: str | None = None, after_id: str | None = None,

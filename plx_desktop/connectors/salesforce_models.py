@@ -140,6 +140,11 @@ class RecordResult:
     def error_code(self) -> str | None:
         return self.errors[0].code if self.errors else None
 
+    @property
+    def message(self) -> str:
+        """What Salesforce said about the record, every error's message in order."""
+        return "; ".join(e.message for e in self.errors)
+
     @classmethod
     def from_collection(cls, data: dict[str, Any], *, created_default: bool) -> RecordResult:
         errors = [RecordError.from_json(e) for e in data.get("errors") or []]
