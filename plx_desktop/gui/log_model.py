@@ -185,7 +185,8 @@ class LogModel(QAbstractTableModel):
         pending = self._pending
         if any(entry_value(e, "id") is None for e in pending[:limit]):
             pending[:] = self._tail_store()  # announced without ids: what the store has is new
-        taken, self._pending = pending[:limit], pending[limit:]
+        taken = pending[:limit]
+        del pending[:limit]
         fresh = sorted((e for e in taken if entry_id(e) > self._up_to_id), key=entry_id)
         if not fresh:
             return len(taken)
