@@ -107,10 +107,14 @@ class SandboxProcess:
         self.snapshot = data_dir / "seeded"
         self.log = open(data_dir / "sandbox.log", "w")  # noqa: SIM115 - closed in stop()
         started = time.perf_counter()
-        self._start(["--seed", str(seed)])
-        self.seed_seconds = time.perf_counter() - started
-        self._take_snapshot()
-        self.restart()
+        try:
+            self._start(["--seed", str(seed)])
+            self.seed_seconds = time.perf_counter() - started
+            self._take_snapshot()
+            self.restart()
+        except BaseException:
+            self.stop()  # no sandbox left behind when it could not start
+            raise
 
     def _start(self, extra: list[str]) -> None:
         self.json_path.unlink(missing_ok=True)
