@@ -24,6 +24,7 @@ run: qt-libs $(STAMP)
 test: qt-libs $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 # `make bench BENCH_ARGS=--write-doc` also rewrites docs/PERFORMANCE.md; `--large` adds 1,000,000.

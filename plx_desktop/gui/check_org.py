@@ -18,6 +18,7 @@ from qasync import asyncSlot
 from shiboken6 import isValid
 
 from plx_desktop.gui.check_org_panel import CheckOrgPanel
+from plx_desktop.gui.operations import off_gui_thread
 
 
 def _check(connections: Any, profile: Any) -> Any:
@@ -60,9 +61,9 @@ class CheckOrgController(QObject):
 
     # -- what the panel runs ----------------------------------------------------------------
     def _work(self) -> tuple[Any, Any]:
-        from plx_desktop.gui.sync_controller import engine_connections
-
-        return engine_connections(self.window.state), self.window.session.profile
+        # What the cards show, no I/O here: the check opens the client (reading the saved
+        # login) on the executor's thread.
+        return self.window.state.connections(), self.window.session.profile
 
     def open_panel(self, run: bool = True) -> CheckOrgPanel:
         """The panel (made, or raised if open), checking the org again when `run`."""
@@ -111,12 +112,9 @@ class CheckOrgController(QObject):
     @asyncSlot()
     async def check_in_background(self) -> None:
         """Check quietly; open the panel only when something is missing."""
-        import asyncio
-
         connections, profile = self._work()
         try:
-            report = await asyncio.get_running_loop().run_in_executor(
-                None, _check, connections, profile)
+            report = await off_gui_thread(_check, connections, profile)
         except Exception:  # noqa: BLE001 - the card and the run say what is wrong
             return
         if not isValid(self.window) or report.ready:

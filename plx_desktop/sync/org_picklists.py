@@ -13,6 +13,7 @@ Salesforce itself would save an off-list value silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.domain import Step
@@ -60,7 +61,7 @@ class OrgPicklists:
 
 def read_picklists(sf: SalesforceClient) -> OrgPicklists:
     """Three small queries: the org's Lead Status, Task Status and Task Priority values."""
-    def rows(soql: str) -> list[dict]:
+    def rows(soql: str) -> list[dict[str, Any]]:
         return [r for page in sf.iter_query(soql) for r in page]
 
     leads = rows("SELECT ApiName, IsDefault, IsConverted FROM LeadStatus ORDER BY SortOrder")
@@ -79,9 +80,9 @@ def read_picklists(sf: SalesforceClient) -> OrgPicklists:
 
 def picklists(ctx: RunContext) -> OrgPicklists:
     """The org's picklists, read once a run."""
-    if _CACHE_KEY not in ctx.run_cache:
-        ctx.run_cache[_CACHE_KEY] = read_picklists(ctx.sf)
-    return ctx.run_cache[_CACHE_KEY]  # type: ignore[no-any-return]
+    if _CACHE_KEY not in ctx.run.cache:
+        ctx.run.cache[_CACHE_KEY] = read_picklists(ctx.services.sf)
+    return ctx.run.cache[_CACHE_KEY]  # type: ignore[no-any-return]
 
 
 def status_map_problems(step: Step, org: OrgPicklists) -> list[str]:
