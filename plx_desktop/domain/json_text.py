@@ -26,7 +26,7 @@ _PLAIN = (str, int, bool, type(None))
 _DUMP_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-def loads(text: str | bytes | bytearray | memoryview) -> Any:
+def loads(text: str | bytes | bytearray) -> Any:
     """Parse JSON; what orjson refuses but the standard library reads (NaN, Infinity, numbers
     past 64 bits) is read by the standard library."""
     try:

@@ -72,7 +72,8 @@ class Outbox:
 
     def pending(self, step_uid: str | None = None, limit: int | None = None) -> list[OutboxItem]:
         """Items not yet confirmed (pending or sent), oldest first."""
-        sql, params = f"{_SELECT} WHERE state IN (?, ?)", [PENDING, SENT]
+        sql = f"{_SELECT} WHERE state IN (?, ?)"
+        params: list[Any] = [PENDING, SENT]
         if step_uid is not None:
             sql, params = sql + " AND step_uid = ?", [*params, step_uid]
         sql += " ORDER BY id"
