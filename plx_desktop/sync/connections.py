@@ -148,6 +148,7 @@ def sandbox_connections(data_dir: Path, details: SandboxDetails | None = None) -
     account = next(iter(login_file._read()), "")
     saved = login_file.load_login(account) if account else None
     if saved is not None:
+        assert account is not None  # a login is only loaded for an account
         # Signed in through the window's Connect (not the standing login): renew that one.
         sf = _sandbox_salesforce(info, saved.instance_url, saved.access_token or "",
                                  saved.refresh_token)
