@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from plx_desktop.sandbox.clock import SandboxClock
+
 CONTROL_PREFIX = "/__sandbox__/"
 
 # Fault kinds: the app renders the service-specific ones; the server does "drop" and "truncate".
@@ -225,6 +227,21 @@ class CallCounter:
         router.add("DELETE", f"{base}/calls", clear, "control/calls")
         router.add("GET", f"{base}/stats", lambda request: Response.json(self.stats()),
                    "control/stats")
+
+
+def register_clock(router: Router, clock: SandboxClock) -> None:
+    """POST /__sandbox__/clock {"advance_seconds"}: move the sandbox clock forward (both services
+    of a sandbox share it); answers {"now", "offset_seconds"}."""
+    def advance(request: Request) -> Response:
+        body = request.json() if request.body else {}
+        seconds = body.get("advance_seconds") if isinstance(body, dict) else None
+        try:
+            clock.advance(seconds)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise HttpError(Response.json({"error": str(exc)}, 400)) from None
+        return Response.json({"now": clock.datetime().isoformat(), "offset_seconds": clock.offset})
+
+    router.add("POST", f"{CONTROL_PREFIX}clock", advance, "control/clock")
 
 
 class App(Protocol):
