@@ -54,7 +54,6 @@ CREATE TABLE IF NOT EXISTS external_ids (
 );
 CREATE INDEX IF NOT EXISTS external_ids_by_id ON external_ids (id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
     kind TEXT NOT NULL,             -- access | refresh
