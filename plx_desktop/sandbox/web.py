@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+import orjson
+
 from plx_desktop.sandbox.clock import SandboxClock
 
 CONTROL_PREFIX = "/__sandbox__/"
@@ -67,7 +69,10 @@ class Response:
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        body = json.dumps(data, separators=(",", ":")).encode()
+        try:
+            body = orjson.dumps(data)  # several times json's speed: 2,000 records a page
+        except TypeError:  # what orjson will not write (a lone surrogate, a non-str key)
+            body = json.dumps(data, separators=(",", ":")).encode()
         return cls(status, body, {"Content-Type": "application/json;charset=UTF-8", **(headers or {})})
 
     @classmethod

@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from plx_desktop.sandbox.clock import SandboxClock
 from plx_desktop.sandbox.salesforce.db import INDEXED_TEXT_FIELDS, TEXT_INDEX_EXPRESSION, Database
 
@@ -25,6 +27,16 @@ class Record(dict):
 
     def __missing__(self, key: str) -> None:
         return None
+
+
+def loads(text: str) -> Any:
+    """A stored record: orjson, several times the standard library's speed where reading 100,000
+    records is most of a query; the standard library for the rare text orjson refuses (a lone
+    UTF-16 surrogate that a client sent escaped)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def format_datetime(ms: int) -> str:
@@ -110,7 +122,7 @@ class RecordStore:
             "SELECT sobject, is_deleted, data FROM records WHERE id = ?", (record_id,)).fetchone()
         if row is None:
             return None
-        return row[0], bool(row[1]), Record(json.loads(row[2]))
+        return row[0], bool(row[1]), Record(loads(row[2]))
 
     def get_many(self, ids: Iterable[str]) -> dict[str, tuple[str, bool, Record]]:
         ids = list(ids)
@@ -121,7 +133,7 @@ class RecordStore:
             marks = ",".join("?" * len(chunk))
             for rid, sobject, deleted, data in conn.execute(
                     f"SELECT id, sobject, is_deleted, data FROM records WHERE id IN ({marks})", chunk):
-                out[rid] = (sobject, bool(deleted), Record(json.loads(data)))
+                out[rid] = (sobject, bool(deleted), Record(loads(data)))
         return out
 
     def candidates(self, sobject: str, *, include_deleted: bool, modstamp_from: str | None = None,
@@ -162,7 +174,6 @@ class RecordStore:
                                   f"IN ({marks}) ORDER BY rowid", [*params, *chunk])
 
     def _rows(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
-        loads = json.loads
         # Plain dicts: wrapping 100k rows in Record costs a third of a large query's time.
         for (data,) in self.db.connection().execute(sql, params):
             yield loads(data)
@@ -212,7 +223,7 @@ class RecordStore:
     def all_of(self, sobject: str) -> list[Record]:
         rows = self.db.connection().execute(
             "SELECT data FROM records WHERE sobject = ? ORDER BY modstamp, id", (sobject,))
-        return [Record(json.loads(d)) for (d,) in rows]
+        return [Record(loads(d)) for (d,) in rows]
 
     def count(self) -> int:
         return self.db.connection().execute("SELECT COUNT(*) FROM records").fetchone()[0]
