@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
 from plx_desktop.store.health import FailingRecord
@@ -57,6 +58,6 @@ def show(data_dir: Path, *, as_json: bool, retry: str | None, include_skips: boo
             retry_mark = (" [retry requested]" if r.retry_requested else
                           f" [next try {r.next_try.astimezone():%Y-%m-%d %H:%M}]" if r.next_try
                           else "")
-            print(f"  {_when(r)}  {r.step_label}  {r.record_label or r.sf_id or r.plx_id}"
+            print(f"  {_when(r)}  {r.step_label}  {record_name(r)}"
                   f"  {r.error_code}{times}: {r.message}{retry_mark}")
     return 0

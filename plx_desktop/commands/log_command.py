@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
 
@@ -20,7 +21,7 @@ def show(data_dir: Path, *, limit: int, as_json: bool, outcome: str | None) -> i
             print(json.dumps(row, ensure_ascii=False))
         else:
             when = entry.time.strftime("%Y-%m-%d %H:%M:%S") if entry.time else ""
-            record = entry.record_label or entry.sf_id or entry.plx_id
+            record = record_name(entry)
             code = f" [{entry.error_code}]" if entry.error_code else ""
             print(f"{when}  {entry.outcome:<8} {entry.step_label}  {record}{code}  {entry.message}")
     return 0

@@ -16,10 +16,9 @@ from pathlib import Path
 
 from plx_desktop.commands.sandbox_session import sandbox_for
 from plx_desktop.connectors.errors import ConnectorError
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.logfile import DETAILS, log_file
-from plx_desktop.paths import database_path
-from plx_desktop.store import open_store
-from plx_desktop.sync.connections import Connections, sandbox_connections, saved_connections
+from plx_desktop.sync.connections import Connections, load_connections
 from plx_desktop.sync.service import CancelToken, RunSummary, run_sync
 
 EXIT_OK, EXIT_FAILED, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 3, 130
@@ -27,10 +26,7 @@ MINIMUM_INTERVAL = 30
 
 
 def _connections(data_dir: Path, sandbox: bool) -> Connections:
-    if sandbox:
-        return sandbox_connections(data_dir)
-    with open_store(database_path(data_dir)) as store:
-        return saved_connections(store)
+    return load_connections(data_dir, sandbox=sandbox)
 
 
 def _print_summary(summary: RunSummary) -> None:
@@ -53,7 +49,7 @@ def _exit_code(summary: RunSummary, data_dir: Path) -> int:
 
 def _print_preview(summary: RunSummary) -> None:
     for entry in summary.preview:
-        record = entry.record_label or entry.sf_id or entry.plx_id
+        record = record_name(entry)
         code = f" [{entry.error_code}]" if entry.error_code else ""
         print(f"{entry.outcome:<8} {entry.step_label}  {record}{code}  {entry.message}")
     print("Preview only: nothing was written to Salesforce, PeopleLinx or the local store.")

@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
@@ -49,6 +50,7 @@ __all__ = ["ApiUsage", "FieldDescription", "ObjectDescription", "ObjectSummary",
 
 T = TypeVar("T")
 COLLECTION_SIZE = 200
+IN_CHUNK = 200  # values per IN (...) list: a SOQL statement's length is limited (100,000 characters)
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _FIELD_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 _RECORD_ID = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
@@ -145,8 +147,10 @@ class SalesforceClient:
         self._server_time: datetime | None = None
         self._local = threading.local()
         self._refresh_lock = threading.Lock()
-        self.session = sf_auth.make_session(connection.ca_file, pool_size=8,
-                                            session_class=self._session_class())
+        session = sf_auth.make_session(connection.ca_file, pool_size=8,
+                                       session_class=self._session_class())
+        assert isinstance(session, _ApiSession)  # make_session builds the class it is given
+        self.session = session
         self.sf = Salesforce(instance_url=connection.instance_url, session_id=connection.access_token,
                              session=self.session, version=connection.api_version,
                              object_pairs_hook=dict)
@@ -201,7 +205,7 @@ class SalesforceClient:
     @property
     def calls_made(self) -> int:
         """HTTP calls sent so far, retries included (for benchmarks)."""
-        return self.session.calls_made  # type: ignore[attr-defined, no-any-return]
+        return self.session.calls_made
 
     def _check_usage(self) -> None:
         usage = self._usage
@@ -316,8 +320,19 @@ class SalesforceClient:
             next_url = result.get("nextRecordsUrl")
             if result.get("done", True) or not next_url:
                 return
-            result = self._call(lambda url=next_url: self.sf.query_more(
-                url, identifier_is_url=True, headers=headers))
+            result = self._call(partial(self.sf.query_more, next_url, identifier_is_url=True,
+                                        headers=headers))
+
+    def iter_query_in(self, soql: str, values: Sequence[str], *, include_deleted: bool = False,
+                      chunk: int = IN_CHUNK) -> Iterator[list[dict[str, Any]]]:
+        """The records of `soql` for these values, a page at a time, asked `chunk` values at a
+        time: every `{}` in `soql` is one IN list (format_soql quotes each value), e.g.
+        "SELECT Id FROM Lead WHERE Id IN {}". Nothing is asked for no values."""
+        values = list(values)
+        for start in range(0, len(values), chunk):
+            part = values[start:start + chunk]
+            yield from self.iter_query(format_soql(soql, *[part] * soql.count("{}")),
+                                       include_deleted=include_deleted)
 
     def changed_soql(self, sobject: str, fields: list[str], since: str | datetime | None,
                      where: str | None = None, after_id: str | None = None,
@@ -431,7 +446,7 @@ class SalesforceClient:
             attempt = 1
             while pending:
                 chunk = [items[i] for i in pending]
-                answer = self._call(lambda chunk=chunk: self._checked_answer(send(chunk), len(chunk)))
+                answer = self._call(partial(self._checked_answer, send, chunk))
                 locked = []
                 for index, data in zip(pending, answer, strict=True):
                     result = RecordResult.from_collection(data, created_default=created)
@@ -447,7 +462,8 @@ class SalesforceClient:
         return [r for r in results if r is not None]
 
     @staticmethod
-    def _checked_answer(answer: Any, expected: int) -> list[dict[str, Any]]:
+    def _checked_answer(send: Callable[[list[Any]], Any], chunk: list[Any]) -> list[dict[str, Any]]:
+        answer, expected = send(chunk), len(chunk)
         if not isinstance(answer, list) or len(answer) != expected:
             # A cut-off answer we could still parse; ask again.
             raise ValueError(f"expected {expected} results, got {type(answer).__name__}")

@@ -115,7 +115,8 @@ class RecordError:
 
     @classmethod
     def from_json(cls, e: dict[str, Any]) -> RecordError:
-        found = e.get("duplicateResult") if isinstance(e.get("duplicateResult"), dict) else {}
+        duplicates = e.get("duplicateResult")
+        found: dict[str, Any] = duplicates if isinstance(duplicates, dict) else {}
         matches = tuple(
             (str(m.get("entityType") or ""), str(r.get("record", {}).get("Id") or ""))
             for m in found.get("matchResults") or [] if isinstance(m, dict)
@@ -139,6 +140,11 @@ class RecordResult:
     @property
     def error_code(self) -> str | None:
         return self.errors[0].code if self.errors else None
+
+    @property
+    def message(self) -> str:
+        """What Salesforce said about the record, every error's message in order."""
+        return "; ".join(e.message for e in self.errors)
 
     @classmethod
     def from_collection(cls, data: dict[str, Any], *, created_default: bool) -> RecordResult:

@@ -54,8 +54,7 @@ def create_record(client: SalesforceClient, sobject: str, values: dict[str, Any]
     """Create one record; RequestError with Salesforce's reason when it is refused."""
     [result] = client.create(sobject, [values])
     if not result.success:
-        message = "; ".join(e.message for e in result.errors)
-        raise RequestError(f"Salesforce refused the {sobject}: {message}",
+        raise RequestError(f"Salesforce refused the {sobject}: {result.message}",
                            code=result.error_code)
     return str(result.id)
 
@@ -63,8 +62,7 @@ def create_record(client: SalesforceClient, sobject: str, values: dict[str, Any]
 def update_record(client: SalesforceClient, sobject: str, values: dict[str, Any]) -> None:
     [result] = client.update(sobject, [values])
     if not result.success:
-        message = "; ".join(e.message for e in result.errors)
-        raise RequestError(f"Salesforce refused the {sobject} change: {message}",
+        raise RequestError(f"Salesforce refused the {sobject} change: {result.message}",
                            code=result.error_code)
 
 

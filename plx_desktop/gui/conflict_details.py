@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from plx_desktop.domain.mapping import SyncRule
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.domain.sync_rules import sync_rule_label
 from plx_desktop.gui.list_table_model import ListTableModel
 from plx_desktop.store import Conflict, LogEntry, Store
@@ -87,7 +88,7 @@ class ConflictsModel(ListTableModel):
                 return font
         if role == Qt.ItemDataRole.ToolTipRole:
             kept = WINNERS.get(c.winner, c.winner)
-            return (f"{c.record_label or c.sf_id or c.plx_id}: {c.field} — kept {kept}'s value "
+            return (f"{record_name(c)}: {c.field} — kept {kept}'s value "
                     f"({rule_text(c.rule)}); recorded {when(c.time)}")
         return None
 
@@ -139,7 +140,7 @@ class ConflictDetailsDialog(QDialog):
 
     def __init__(self, store: Store, entry: LogEntry, parent: QWidget | None = None):
         super().__init__(parent)
-        record = entry.record_label or entry.sf_id or entry.plx_id
+        record = record_name(entry)
         self.setWindowTitle(f"Conflict — {record}")
         self.setMinimumSize(980, 260)
         heading = QLabel(f"<b>{html.escape(entry.step_label)}</b> · {html.escape(record)}", self)

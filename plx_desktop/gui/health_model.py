@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from plx_desktop.domain.error_words import explain, target_object
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.gui.log_query import entry_time_text
 from plx_desktop.store.health import CauseGroup, FailingRecord
 
@@ -227,7 +228,7 @@ class HealthModel(QAbstractItemModel):
     @staticmethod
     def _record_text(record: FailingRecord, column: int) -> str:
         if column == RECORD:
-            return record.record_label or record.sf_id or record.plx_id
+            return record_name(record)
         if column == STEP:
             return record.step_label
         if column == ERROR_CODE:

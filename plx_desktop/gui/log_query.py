@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from plx_desktop.domain.record_names import record_name
+
 OUTCOMES = ("created", "updated", "skipped", "failed", "conflict")
 
 # The attributes of a store log entry the Log tab reads (dataclass, Peewee row or dict).
@@ -38,10 +40,14 @@ def entry_time_text(entry: Any) -> str:
     return str(value or "")
 
 
-def record_text(entry: Any) -> str:
-    """The record as the admin knows it: its label, else its Salesforce or PeopleLinx id."""
-    return str(entry_value(entry, "record_label") or entry_value(entry, "sf_id")
-               or entry_value(entry, "plx_id") or "")
+record_text = record_name  # the Log tab's name for it (log_model reads it from here)
+
+
+def coded_message(code: str | None, message: str) -> str:
+    """An entry's message led by its error code ("CODE: message"), unless it names the code."""
+    if code and code not in message:
+        return f"{code}: {message}" if message else code
+    return message
 
 
 @dataclass(frozen=True)

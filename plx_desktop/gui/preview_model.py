@@ -7,7 +7,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.gui.list_table_model import ListTableModel
+from plx_desktop.gui.log_query import coded_message
 from plx_desktop.store import LogEntry
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -34,9 +36,7 @@ def why(entry: LogEntry) -> str:
     first, _, rest = message.partition(" ")
     if first in _CONDITIONAL:
         message = f"{_CONDITIONAL[first]} {rest}".rstrip()
-    if entry.error_code and entry.error_code not in message:
-        return f"{entry.error_code}: {message}" if message else entry.error_code
-    return message
+    return coded_message(entry.error_code, message)
 
 
 class PreviewModel(ListTableModel):
@@ -89,7 +89,7 @@ class PreviewModel(ListTableModel):
             return None
         entry, column = self._shown[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (entry.step_label, entry.record_label or entry.sf_id or entry.plx_id,
+            return (entry.step_label, record_name(entry),
                     OUTCOME_WORDS.get(entry.outcome, entry.outcome.capitalize()),
                     why(entry))[column]
         if role == Qt.ItemDataRole.ToolTipRole:

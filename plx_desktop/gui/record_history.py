@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plx_desktop.domain.record_names import record_name
 from plx_desktop.gui.conflict_details import ConflictDetails, when
 from plx_desktop.gui.links import open_url
+from plx_desktop.gui.log_query import coded_message
 from plx_desktop.store import LogEntry, RecordLink, Store
 from plx_desktop.store.history import RecordHistory, record_history
 
@@ -70,9 +72,9 @@ class EventsModel(QAbstractTableModel):
         e, column = self._entries[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             message = e.message or ""
-            if e.error_code and e.error_code not in message and e.outcome != "conflict":
-                message = f"{e.error_code}: {message}" if message else e.error_code
-            return (when(e.time), e.step_label, e.record_label or e.sf_id or e.plx_id,
+            if e.outcome != "conflict":
+                message = coded_message(e.error_code, message)
+            return (when(e.time), e.step_label, record_name(e),
                     e.outcome, message)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column in (RECORD, MESSAGE):
             ids = " · ".join(i for i in (e.sf_id, e.plx_id) if i)

@@ -8,11 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.connectors.salesforce import RecordResult, SalesforceClient
-
-_IN_CHUNK = 200
 
 
 class Accounts:
@@ -26,17 +22,17 @@ class Accounts:
         """{name: Account id or None} for the given names, querying those not yet known."""
         wanted = {n for n in (str(x).strip() for x in names) if n}
         unknown = sorted({n for n in wanted if n.lower() not in self._ids})
-        for start in range(0, len(unknown), _IN_CHUNK):
-            chunk = unknown[start:start + _IN_CHUNK]
-            for n in chunk:
-                self._ids[n.lower()] = None
-            soql = format_soql("SELECT Id, Name FROM Account WHERE Name IN {} ORDER BY CreatedDate",
-                               chunk)
-            for page in self._sf.iter_query(soql):
-                for record in page:
-                    self._ids.setdefault(record["Name"].lower(), record["Id"])
-                    if self._ids[record["Name"].lower()] is None:
-                        self._ids[record["Name"].lower()] = record["Id"]
+        found: dict[str, str] = {}
+        for page in self._sf.iter_query_in(
+                "SELECT Id, Name FROM Account WHERE Name IN {} ORDER BY CreatedDate", unknown):
+            for record in page:
+                found.setdefault(record["Name"].lower(), record["Id"])  # the oldest one wins
+        # Known only once every name was asked: a failed query leaves them to be asked again.
+        for n in unknown:
+            self._ids[n.lower()] = None
+        for name, account_id in found.items():
+            if self._ids.get(name) is None:
+                self._ids[name] = account_id
         return {n: self._ids.get(n.lower()) for n in wanted}
 
     def exists(self, name: str | None) -> bool:

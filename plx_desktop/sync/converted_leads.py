@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.domain import Step
 from plx_desktop.sync.context import FAILED, UPDATED, RunContext, StepReport
 from plx_desktop.sync.salesforce_matching import PersonWrite, sf_row
@@ -24,12 +22,10 @@ def follow_through(step: Step, ctx: RunContext, report: StepReport,
         return
     lead_ids = sorted({w.sf_id for w in writes if w.sf_id})
     contacts: dict[str, str] = {}
-    for start in range(0, len(lead_ids), 200):
-        soql = format_soql("SELECT Id, ConvertedContactId FROM Lead WHERE Id IN {}",
-                           lead_ids[start:start + 200])
-        for page in ctx.sf.iter_query(soql):
-            contacts.update((r["Id"], r["ConvertedContactId"]) for r in page
-                            if r.get("ConvertedContactId"))
+    for page in ctx.sf.iter_query_in("SELECT Id, ConvertedContactId FROM Lead WHERE Id IN {}",
+                                     lead_ids):
+        contacts.update((r["Id"], r["ConvertedContactId"]) for r in page
+                        if r.get("ConvertedContactId"))
     describe = ctx.describe("Contact")
     rows: list[dict[str, Any]] = []
     sent: list[tuple[PersonWrite, str]] = []
@@ -54,4 +50,4 @@ def follow_through(step: Step, ctx: RunContext, report: StepReport,
             ctx.log(report, FAILED, sf_id=contact_id, plx_id=write.person["id"],
                     label=write.label, code=result.error_code or "ERROR",
                     message="Salesforce refused the converted lead's update on its contact: "
-                            + "; ".join(e.message for e in result.errors))
+                            + result.message)

@@ -23,8 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.connectors.errors import RequestError
 from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import RecordResult
@@ -83,11 +81,9 @@ def gone_on_write(step: Step, ctx: RunContext, report: StepReport, sobject: str,
     merge names its survivor), and handle them as the read would have: a delete, never a
     failure that comes back at each change."""
     found: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(sf_ids), 200):
-        soql = format_soql(f"SELECT Id, IsDeleted, MasterRecordId FROM {sobject} WHERE Id IN {{}}",
-                           sf_ids[start:start + 200])
-        for page in ctx.sf.iter_query(soql, include_deleted=True):
-            found |= {r["Id"]: r for r in page}
+    for page in ctx.sf.iter_query_in(f"SELECT Id, IsDeleted, MasterRecordId FROM {sobject} "
+                                     "WHERE Id IN {}", sf_ids, include_deleted=True):
+        found |= {r["Id"]: r for r in page}
     # Not found at all: deleted for good (the Recycle Bin was emptied); a plain delete.
     gone = [found.get(sf_id) or {"Id": sf_id, "IsDeleted": True} for sf_id in sf_ids
             if found.get(sf_id, {"IsDeleted": True}).get("IsDeleted")]

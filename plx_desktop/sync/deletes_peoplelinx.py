@@ -103,7 +103,7 @@ def _delete_records(ctx: RunContext, report: StepReport,
                     code=CODE, message=f"Deleted in PeopleLinx, so the {link.sf_object} was "
                     "deleted in Salesforce (Sync settings)")
         else:
-            message = "; ".join(e.message for e in result.errors)
+            message = result.message
             ctx.log(report, FAILED, sf_id=link.sf_id, plx_id=link.plx_id, label=label,
                     code=result.error_code or "ERROR", message="Deleted in PeopleLinx, but "
                     f"Salesforce refused to delete the {link.sf_object}: {message}; it stays, "

@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 from itertools import count
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.connectors.peoplelinx import PeopleLinxClient
 from plx_desktop.connectors.peoplelinx_types import BatchItem, ItemResult, SequenceAddResult
 from plx_desktop.connectors.salesforce import SalesforceClient
@@ -48,11 +46,9 @@ class PreviewSalesforce:
                **_rules: Any) -> list[RecordResult]:
         values = [str(r.get(ext_field)) for r in records if r.get(ext_field)]
         existing: dict[str, str] = {}
-        for start in range(0, len(values), 200):
-            soql = format_soql(f"SELECT Id, {ext_field} FROM {sobject} WHERE {ext_field} IN {{}}",
-                               values[start:start + 200])
-            for page in self._sf.iter_query(soql):
-                existing.update((str(r[ext_field]), r["Id"]) for r in page)
+        for page in self._sf.iter_query_in(f"SELECT Id, {ext_field} FROM {sobject} "
+                                           f"WHERE {ext_field} IN {{}}", values):
+            existing.update((str(r[ext_field]), r["Id"]) for r in page)
         out = []
         for record in records:
             found = existing.get(str(record.get(ext_field)))

@@ -46,7 +46,7 @@ def tell_setup_once(ctx: RunContext, report: StepReport, sobject: str, field: st
     """One log line per run: the org lacks the key field, and what Set up would do about it."""
     if getattr(ctx, "setup_told", False):
         return
-    ctx.setup_told = True  # type: ignore[attr-defined] - once per run, whichever step is first
+    ctx.setup_told = True  # type: ignore[attr-defined]  # once per run, whichever step is first
     step = report.step
     report.pending_log.append(LogEntry(
         outcome=SKIPPED, step_uid=step.uid, step_label=step.label,
@@ -186,10 +186,10 @@ def find_created(client: Any, sobject: str, rows: Sequence[dict[str, Any]],
 
 def _pair(rows: Sequence[dict[str, Any]], candidates: list[dict[str, Any]],
           fields: list[str]) -> list[str | None]:
-    def identity(record: dict[str, Any]) -> tuple:
+    def identity(record: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(_norm(record.get(f)) for f in fields)
 
-    free: dict[tuple, list[str]] = {}
+    free: dict[tuple[Any, ...], list[str]] = {}
     for record in candidates:
         free.setdefault(identity(record), []).append(str(record["Id"]))
     out: list[str | None] = []

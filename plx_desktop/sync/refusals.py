@@ -33,5 +33,4 @@ def refusal(result: RecordResult, record_url: Callable[[str], str], what: str = 
                  else "; the rule blocks new duplicates")
         return (f"The duplicate rule{rule} refused the new {what}: it matches {matched}. "
                 f"{hint}{allow}")
-    message = "; ".join(e.message for e in errors)
-    return f"Salesforce refused the {what}: {message}"
+    return f"Salesforce refused the {what}: {result.message}"

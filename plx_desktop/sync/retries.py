@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.domain import Step
 from plx_desktop.store.retry_schedule import ScheduledRetry, record_key
 from plx_desktop.sync.context import RunContext
@@ -53,10 +51,8 @@ def salesforce_records(step: Step, ctx: RunContext, fields: list[str]) -> tuple[
     ids = wanted.keys(step.direction.value)
 
     def pages() -> Iterator[Batch]:
-        for start in range(0, len(ids), 200):
-            soql = format_soql(f"SELECT {', '.join(fields)} FROM {step.source.name} "
-                               "WHERE Id IN {} ORDER BY SystemModstamp, Id", ids[start:start + 200])
-            yield from ctx.sf.iter_query(soql)
+        yield from ctx.sf.iter_query_in(f"SELECT {', '.join(fields)} FROM {step.source.name} "
+                                        "WHERE Id IN {} ORDER BY SystemModstamp, Id", ids)
 
     return wanted, pages()
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.domain import FieldMapping, Step, SyncRule
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.sync.context import RunContext, StepReport
@@ -49,10 +47,8 @@ def _settle_with_salesforce(step: Step, ctx: RunContext, report: StepReport,
     select = ", ".join(dict.fromkeys(["Id", "LastModifiedDate", *fields]))
     current: dict[str, dict[str, Any]] = {}
     ids = sorted({w.sf_id for w in writes if w.sf_id})
-    for start in range(0, len(ids), 200):
-        soql = format_soql(f"SELECT {select} FROM {sobject} WHERE Id IN {{}}", ids[start:start + 200])
-        for page in ctx.sf.iter_query(soql):
-            current.update((r["Id"], r) for r in page)
+    for page in ctx.sf.iter_query_in(f"SELECT {select} FROM {sobject} WHERE Id IN {{}}", ids):
+        current.update((r["Id"], r) for r in page)
     for write in writes:
         record = current.get(write.sf_id or "")
         if record is None:

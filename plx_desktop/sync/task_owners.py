@@ -12,14 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
 from plx_desktop.domain import normalise_email
 from plx_desktop.store.settings import TASK_OWNER_MAP
 from plx_desktop.sync.context import RunContext
 
 _CACHE_KEY = "task_owners"  # {normalised email or username: user id or ""}
-_CHUNK = 200
 
 
 class TaskOwners:
@@ -34,19 +31,19 @@ class TaskOwners:
         """Look up the users of these activities that this run has not looked up yet."""
         wanted = {self._key(a) for a in activities} - {""}
         unknown = sorted(wanted - set(self._known))
-        for start in range(0, len(unknown), _CHUNK):
-            chunk = unknown[start:start + _CHUNK]
-            for key in chunk:
-                self._known[key] = ""
-            soql = format_soql("SELECT Id, Email, Username FROM User WHERE IsActive = true AND "
-                               "(Email IN {} OR Username IN {}) ORDER BY CreatedDate", chunk, chunk)
-            for page in self._ctx.sf.iter_query(soql):
-                for user in page:
-                    # A username is unique; an email may be shared: the oldest user keeps it.
-                    for key in (normalise_email(user.get("Username")),
-                                normalise_email(user.get("Email"))):
-                        if key in self._known and not self._known[key]:
-                            self._known[key] = user["Id"]
+        asked = set(unknown)
+        found: dict[str, str] = {}
+        for page in self._ctx.sf.iter_query_in(
+                "SELECT Id, Email, Username FROM User WHERE IsActive = true AND "
+                "(Email IN {} OR Username IN {}) ORDER BY CreatedDate", unknown):
+            for user in page:
+                # A username is unique; an email may be shared: the oldest user keeps it.
+                for key in (normalise_email(user.get("Username")),
+                            normalise_email(user.get("Email"))):
+                    if (key in asked or self._known.get(key) == "") and key not in found:
+                        found[key] = user["Id"]
+        # Known only once every key was asked: a failed query leaves them to be asked again.
+        self._known.update(dict.fromkeys(unknown, "") | found)
 
     def owner_field(self, activity: dict[str, Any]) -> dict[str, str]:
         """{"OwnerId": id} when the activity's user is an active Salesforce user, else {}."""

@@ -145,3 +145,24 @@ def test_userinfo_and_usage_after_a_call(sf_server: Any) -> None:
     assert info["organization_id"].startswith("00D") and "@" in info["email"]
     sf.describe("Contact")
     assert sf.api_usage is not None and 0 < sf.api_usage.used < sf.api_usage.limit
+
+
+def test_query_in_asks_a_long_list_in_chunks_and_each_brace_gets_the_chunk(sf_server: Any) -> None:
+    sf_server.reset(seed=None)
+    sf_server.app.seed(fake.bulk_population(450), demo=False)
+    sf = client(sf_server)
+    every = {r["Id"]: r for page in sf.iter_query("SELECT Id, Email FROM Contact") for r in page}
+    ids = sorted(every)
+    before = sf.calls_made
+    found = [r["Id"] for page in sf.iter_query_in("SELECT Id FROM Contact WHERE Id IN {}",
+                                                  [*ids, "003000000000000AAA"], chunk=200)
+             for r in page]
+    assert sorted(found) == ids
+    assert sf.calls_made - before == 3  # 451 values: 200 + 200 + 51
+    emails = [every[i]["Email"] for i in ids[:5]]
+    both = [r["Id"] for page in sf.iter_query_in(
+        "SELECT Id FROM Contact WHERE Id != null AND (Email IN {} OR Title IN {})", emails, chunk=2) for r in page]
+    assert sorted(both) == ids[:5]
+    before = sf.calls_made
+    assert list(sf.iter_query_in("SELECT Id FROM Contact WHERE Id IN {}", [])) == []
+    assert sf.calls_made == before  # nothing asked for nothing
