@@ -8,10 +8,11 @@ already in the sequence is not an error, so sending twice is harmless.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from plx_desktop.connectors.errors import RequestError
 from plx_desktop.domain import AddToSequence, Step
-from plx_desktop.store import LogEntry, OutboxItem
+from plx_desktop.store import OutboxItem, Store
 from plx_desktop.sync.context import FAILED, RunContext, StepReport
 
 OPERATION = "add_to_sequence"
@@ -33,59 +34,59 @@ def plan(step: Step, ctx: RunContext, created: list[str], updated: list[str]) ->
     return planned
 
 
-def enqueue(step: Step, ctx: RunContext, planned: list[PlannedAdd]) -> None:
-    """Put the planned adds in the outbox (call inside the batch's transaction)."""
-    if ctx.dry_run:
-        return
+def enqueue(step: Step, ctx: RunContext, planned: list[PlannedAdd], store: Store) -> None:
+    """Put the planned adds in the outbox (the batch's commit calls this, as `also`)."""
     items = [OutboxItem(step_uid=step.uid, target_system="peoplelinx", operation=OPERATION,
-                        idempotency_key=f"{step.uid}:seq:{p.action.sequence_id}:{ctx.run_id}:"
+                        idempotency_key=f"{step.uid}:seq:{p.action.sequence_id}:{ctx.run.run_id}:"
                                         f"{p.person_ids[0]}:{len(p.person_ids)}",
                         payload={"sequence_id": p.action.sequence_id,
                                  "sequence_name": p.action.sequence_name,
                                  "person_ids": list(p.person_ids)},
-                        run_id=ctx.run_id)
+                        run_id=ctx.run.run_id)
              for p in planned]
     if items:
-        ctx.store.outbox.enqueue_many(items)
+        store.outbox.enqueue_many(items)
 
 
 def send(step: Step, ctx: RunContext, report: StepReport, planned: list[PlannedAdd]) -> None:
-    """Send this batch's adds (they are in the outbox already); a dry run only says so."""
-    if ctx.dry_run:
-        for p in planned:
-            ctx.preview.append(LogEntry(
-                outcome="updated", step_uid=step.uid, step_label=step.label,
-                direction=step.direction.value, record_label=p.action.sequence_name,
-                message=f"Preview: would add {len(p.person_ids)} people to sequence "
-                        f"{p.action.sequence_name}"))
-        return
+    """Send this batch's adds (they are in the outbox already); a preview says what it would."""
+    for p in planned:
+        ctx.recorder.would(report, p.action.sequence_name,
+                           f"would add {len(p.person_ids)} people to sequence "
+                           f"{p.action.sequence_name}")
     if planned:
         resend_pending(step, ctx, report)
 
 
 def resend_pending(step: Step, ctx: RunContext, report: StepReport | None = None) -> None:
     """Send every add of this step still in the outbox, oldest first."""
-    if ctx.dry_run:
-        return
-    for item in ctx.store.outbox.pending(step.uid):
+    for item in ctx.services.store.outbox.pending(step.uid):
         if item.operation != OPERATION or item.id is None:
             continue
         payload = item.payload
         try:
-            results = ctx.plx.add_to_sequence(payload["sequence_id"], payload["person_ids"])
+            results = ctx.services.plx.add_to_sequence(payload["sequence_id"], payload["person_ids"])
         except RequestError as exc:
             # The sequence was archived or deleted: say so once, and do not retry forever.
-            ctx.store.outbox.mark_failed({item.id: exc.reason})
+            ctx.recorder.write(partial(_mark_failed, {item.id: exc.reason}), None)
             if report is not None:
-                ctx.log(report, FAILED, code=exc.code or "SEQUENCE", label=payload["sequence_name"],
+                ctx.recorder.log(report, FAILED, code=exc.code or "SEQUENCE", label=payload["sequence_name"],
                         message=f"Could not add {len(payload['person_ids'])} people to sequence "
                                 f"{payload['sequence_name']}: {exc.reason}")
             continue
         if report is not None:
             for result in results:
                 if not result.ok:
-                    ctx.log(report, FAILED, plx_id=result.person_id,
+                    ctx.recorder.log(report, FAILED, plx_id=result.person_id,
                             code=result.error.code if result.error else "SEQUENCE",
                             message=f"Not added to sequence {payload['sequence_name']}: "
                                     + (result.error.message if result.error else "refused"))
-        ctx.store.outbox.mark_done([item.id])
+        ctx.recorder.write(partial(_mark_done, [item.id]), None)
+
+
+def _mark_failed(failed: dict[int, str], store: Store) -> None:
+    store.outbox.mark_failed(failed)
+
+
+def _mark_done(ids: list[int], store: Store) -> None:
+    store.outbox.mark_done(ids)

@@ -41,19 +41,19 @@ def activity_kind(step: Step) -> str:
 
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     kind = activity_kind(step)
-    reader = {"email": ctx.plx.iter_emails, "task": ctx.plx.iter_tasks,
-              "call": ctx.plx.iter_calls}[kind]
+    reader = {"email": ctx.services.plx.iter_emails, "task": ctx.services.plx.iter_tasks,
+              "call": ctx.services.plx.iter_calls}[kind]
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
-    batch = ctx.tuning.salesforce_batch
+    batch = ctx.run.tuning.salesforce_batch
     wanted, again = retries.events(step, ctx, batch)
     retries.run_first(ctx, step, wanted, again, lambda page: _sync_batch(
         step, ctx, report, kind, page, in_flight, advance_cursor=False))
-    since = ctx.store.cursors.get(step.uid)
-    for page in after_cursor(reader(updated_since=since, page_size=ctx.tuning.page_size), since):
+    since = ctx.services.store.cursors.get(step.uid)
+    for page in after_cursor(reader(updated_since=since, page_size=ctx.run.tuning.page_size), since):
         for start in range(0, len(page), batch):
-            ctx.check_cancel()
+            ctx.run.check_cancel()
             _sync_batch(step, ctx, report, kind, page[start:start + batch], in_flight)
-            ctx.progress(report, message=f"{report.done} {kind}s read")
+            ctx.recorder.progress(report, message=f"{report.done} {kind}s read")
     in_flight.settle()
 
 
@@ -62,7 +62,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
                 advance_cursor: bool = True) -> None:
     cursor = activities[-1]["updated_at"] if activities and advance_cursor else None
     named = [BatchRecord(plx_id=a["id"], label=_subject(kind, a)) for a in activities]
-    ctx.keep_items(report, {a["id"]: a for a in activities})  # to send a failed one again
+    ctx.recorder.keep_items(report, {a["id"]: a for a in activities})  # to send a failed one again
     guarded(ctx, report, named, cursor,
             lambda: _write_batch(step, ctx, report, kind, activities, in_flight, cursor))
 
@@ -73,8 +73,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
     target = "Contact" if step.target.label == "Contact Tasks" else "Lead"
     contact_step = f"{kind}s_to_contact_tasks"
     lead_step = f"{kind}s_to_lead_tasks"
-    people = ctx.store.links.for_plx_ids(a["person_id"] for a in activities)
-    existing = ctx.store.links.for_plx_ids(f"{kind}:{a['id']}" for a in activities)
+    people = ctx.services.store.links.for_plx_ids(a["person_id"] for a in activities)
+    existing = ctx.services.store.links.for_plx_ids(f"{kind}:{a['id']}" for a in activities)
     rows, pending = [], []
     org: OrgPicklists | None = None
     owners = TaskOwners(ctx)
@@ -85,13 +85,13 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
         contact = next((k for k in links if k.sf_object == "Contact"), None)
         lead = next((k for k in links if k.sf_object == "Lead"), None)
         who = contact if target == "Contact" else lead
-        if target == "Lead" and contact is not None and ctx.step_enabled(contact_step):
+        if target == "Lead" and contact is not None and ctx.queries.step_enabled(contact_step):
             continue  # activities prefer the contact; the Contact Tasks step writes this one
         if who is None:
             other = lead if target == "Contact" else contact
-            if other is not None and ctx.step_enabled(lead_step if target == "Contact" else contact_step):
+            if other is not None and ctx.queries.step_enabled(lead_step if target == "Contact" else contact_step):
                 continue  # the other Tasks step writes it
-            ctx.log(report, SKIPPED, plx_id=activity["person_id"], code=f"NOT_A_{target.upper()}",
+            ctx.recorder.log(report, SKIPPED, plx_id=activity["person_id"], code=f"NOT_A_{target.upper()}",
                     message=f"The {kind} '{_subject(kind, activity)}' was not synced: this person "
                             f"is not linked to a Salesforce {target.lower()}")
             continue
@@ -104,7 +104,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
         rows.append(row)
         pending.append((activity, who, key, known is None))
     if not rows:
-        ctx.commit(report, cursor=cursor)
+        ctx.recorder.commit(report, cursor=cursor)
         return
     outbox_ids = record_intent(ctx, step.uid, "salesforce", OPERATION,
                                [(key, a["updated_at"], new) for a, _, key, new in pending])
@@ -116,20 +116,20 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, kind: str,
     for row, (activity, who, key, new), result in zip(rows, pending, results, strict=True):
         label = _subject(kind, activity)
         if not result.success:
-            ctx.log(report, FAILED, sf_id=who.sf_id, plx_id=activity["id"], label=label,
+            ctx.recorder.log(report, FAILED, sf_id=who.sf_id, plx_id=activity["id"], label=label,
                     code=result.error_code or "ERROR",
-                    message=refusal(result, ctx.record_url, "task"))
+                    message=refusal(result, ctx.queries.record_url, "task"))
             continue
         created = result.created or (new and in_flight.was_creating(key))
         new_links.append(RecordLink(sf_id=result.id or "", sf_object="Task", plx_id=key,
                                     plx_object=kind, step_uid=step.uid, sf_values=row,
                                     sf_fingerprint=fingerprint(row),
-                                    sf_url=ctx.record_url(result.id or "")))
-        ctx.log(report, CREATED if created else UPDATED, sf_id=result.id or "",
+                                    sf_url=ctx.queries.record_url(result.id or "")))
+        ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=result.id or "",
                 plx_id=activity["id"], label=label,
                 message=f"{'Logged' if created else 'Updated'} as a Task on {who.sf_object} "
                         f"{who.email or who.sf_id}")
-    ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
+    ctx.recorder.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
 
 
 def _upsert_tasks(ctx: RunContext, rows: list[dict[str, Any]], new: list[bool]) -> list:
@@ -139,11 +139,11 @@ def _upsert_tasks(ctx: RunContext, rows: list[dict[str, Any]], new: list[bool]) 
     upsert is refused for TaskSubtype, and is sent once more without it.
     """
     sent = [row if is_new else _without_subtype(row) for row, is_new in zip(rows, new, strict=True)]
-    results = ctx.sf.upsert("Task", EXTERNAL_ID, sent)
+    results = ctx.services.sf.upsert("Task", EXTERNAL_ID, sent)
     again = [i for i, (row, result) in enumerate(zip(sent, results, strict=True))
              if not result.success and result.error_code == _SUBTYPE_REFUSED and "TaskSubtype" in row]
     if again:
-        retried = ctx.sf.upsert("Task", EXTERNAL_ID, [_without_subtype(sent[i]) for i in again])
+        retried = ctx.services.sf.upsert("Task", EXTERNAL_ID, [_without_subtype(sent[i]) for i in again])
         for i, result in zip(again, retried, strict=True):
             results[i] = result
     return results

@@ -51,6 +51,6 @@ def guarded(ctx: RunContext, report: StepReport, records: Iterable[BatchRecord],
                   f"({type(exc).__name__}: {exc}); the rest of the run went on. Retry it from "
                   "Sync health; if it fails again, send the log file to support")
         for record in records:
-            ctx.log(report, FAILED, sf_id=record.sf_id, plx_id=record.plx_id, label=record.label,
+            ctx.recorder.log(report, FAILED, sf_id=record.sf_id, plx_id=record.plx_id, label=record.label,
                     code=UNEXPECTED, message=reason)
-        ctx.commit(report, cursor=cursor)
+        ctx.recorder.commit(report, cursor=cursor)

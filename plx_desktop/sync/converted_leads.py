@@ -12,7 +12,7 @@ from typing import Any
 
 from plx_desktop.domain import Step
 from plx_desktop.sync.context import FAILED, UPDATED, RunContext, StepReport
-from plx_desktop.sync.salesforce_matching import PersonWrite, sf_row
+from plx_desktop.sync.person_write import PersonWrite, contact_row
 
 
 def follow_through(step: Step, ctx: RunContext, report: StepReport,
@@ -22,32 +22,31 @@ def follow_through(step: Step, ctx: RunContext, report: StepReport,
         return
     lead_ids = sorted({w.sf_id for w in writes if w.sf_id})
     contacts: dict[str, str] = {}
-    for page in ctx.sf.iter_query_in("SELECT Id, ConvertedContactId FROM Lead WHERE Id IN {}",
-                                     lead_ids):
+    for page in ctx.services.sf.iter_query_in(
+            "SELECT Id, ConvertedContactId FROM Lead WHERE Id IN {}", lead_ids):
         contacts.update((r["Id"], r["ConvertedContactId"]) for r in page
                         if r.get("ConvertedContactId"))
-    describe = ctx.describe("Contact")
+    describe = ctx.queries.describe("Contact")
     rows: list[dict[str, Any]] = []
     sent: list[tuple[PersonWrite, str]] = []
     for write in writes:
         contact_id = contacts.get(write.sf_id or "")
         if not contact_id:
             continue
-        values = {k: v for k, v in sf_row(write.values).items()
-                  if (f := describe.field(k)) is not None and f.updateable}
-        if values:
-            rows.append({"Id": contact_id, **values})
+        row = contact_row(write, contact_id, describe)
+        if row is not None:
+            rows.append(row)
             sent.append((write, contact_id))
     if not rows:
         return
-    for (write, contact_id), result in zip(sent, ctx.sf.update("Contact", rows), strict=True):
+    for (write, contact_id), result in zip(sent, ctx.services.sf.update("Contact", rows), strict=True):
         if result.success:
-            ctx.log(report, UPDATED, sf_id=contact_id, plx_id=write.person["id"],
+            ctx.recorder.log(report, UPDATED, sf_id=contact_id, plx_id=write.person["id"],
                     label=write.label,
                     message=f"Lead {write.sf_id} was converted: its update went to contact "
                             f"{contact_id}, which it became")
         else:
-            ctx.log(report, FAILED, sf_id=contact_id, plx_id=write.person["id"],
+            ctx.recorder.log(report, FAILED, sf_id=contact_id, plx_id=write.person["id"],
                     label=write.label, code=result.error_code or "ERROR",
                     message="Salesforce refused the converted lead's update on its contact: "
                             + result.message)

@@ -27,7 +27,7 @@ from plx_desktop.connectors.errors import RequestError
 from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import RecordResult
 from plx_desktop.domain import Step
-from plx_desktop.store import RecordLink
+from plx_desktop.store import RecordLink, Store
 from plx_desktop.store.ended_links import (
     DELETED_IN_PEOPLELINX,
     DELETED_IN_SALESFORCE,
@@ -55,7 +55,7 @@ def from_salesforce(step: Step, ctx: RunContext, report: StepReport,
                     gone: list[dict[str, Any]], commit: bool = True) -> None:
     """Deleted records read by the step (queryAll rows with IsDeleted true). With `commit`
     false the log entries wait for the caller's commit (a batch's own)."""
-    links = ctx.store.links.for_sf_ids(r["Id"] for r in gone)
+    links = ctx.services.store.links.for_sf_ids(r["Id"] for r in gone)
     plain = [(r, links[r["Id"]]) for r in gone if r["Id"] in links and not r.get("MasterRecordId")]
     merged = [(r, links[r["Id"]]) for r in gone if r["Id"] in links and r.get("MasterRecordId")]
     ending = _Ending([], [])
@@ -81,8 +81,9 @@ def gone_on_write(step: Step, ctx: RunContext, report: StepReport, sobject: str,
     merge names its survivor), and handle them as the read would have: a delete, never a
     failure that comes back at each change."""
     found: dict[str, dict[str, Any]] = {}
-    for page in ctx.sf.iter_query_in(f"SELECT Id, IsDeleted, MasterRecordId FROM {sobject} "
-                                     "WHERE Id IN {}", sf_ids, include_deleted=True):
+    for page in ctx.services.sf.iter_query_in(
+            f"SELECT Id, IsDeleted, MasterRecordId FROM {sobject} WHERE Id IN {{}}", sf_ids,
+            include_deleted=True):
         found |= {r["Id"]: r for r in page}
     # Not found at all: deleted for good (the Recycle Bin was emptied); a plain delete.
     gone = [found.get(sf_id) or {"Id": sf_id, "IsDeleted": True} for sf_id in sf_ids
@@ -100,7 +101,7 @@ def relinks(ctx: RunContext, records: list[dict[str, Any]],
         return {}, {}
     again: dict[str, RecordLink] = {}
     refused: dict[str, EndedLink] = {}
-    for sf_id, ended in ctx.store.ended_links.for_sf_ids(unlinked).items():
+    for sf_id, ended in ctx.services.store.ended_links.for_sf_ids(unlinked).items():
         if ended.reason == DELETED_IN_SALESFORCE:
             # Empty values: everything the record holds counts as new, and is written.
             again[sf_id] = RecordLink(sf_id=sf_id, sf_object=ended.sf_object, plx_id=ended.plx_id,
@@ -115,29 +116,29 @@ def deleted_in_salesforce(ctx: RunContext, plx_ids: list[str],
                           links: dict[str, list[RecordLink]]) -> dict[str, EndedLink]:
     """People with no live link whose record was deleted in Salesforce: not created again."""
     unlinked = [p for p in plx_ids if not any(k.plx_object == "person" for k in links.get(p, []))]
-    found = ctx.store.ended_links.for_plx_ids(unlinked) if unlinked else {}
+    found = ctx.services.store.ended_links.for_plx_ids(unlinked) if unlinked else {}
     return {plx_id: ended for plx_id, items in found.items()
             for ended in items if ended.reason == DELETED_IN_SALESFORCE}
 
 
 def skip_deleted(ctx: RunContext, report: StepReport, ended: EndedLink, label: str) -> None:
-    ctx.log(report, SKIPPED, sf_id=ended.sf_id, plx_id=ended.plx_id, label=label, code=CODE,
+    ctx.recorder.log(report, SKIPPED, sf_id=ended.sf_id, plx_id=ended.plx_id, label=label, code=CODE,
             message=f"Not created again: its {ended.sf_object} was deleted in Salesforce. To "
                     "create it again, retry it from Sync health")
 
 
 def create_again(ctx: RunContext, plx_ids: list[str]) -> None:
     """Sync health's Retry of a person whose record was deleted: it may be created again."""
-    if plx_ids and not ctx.dry_run:
-        ctx.store.ended_links.forget(plx_ids=plx_ids)
+    if plx_ids:
+        ctx.recorder.write(lambda store: store.ended_links.forget(plx_ids=plx_ids), None)
 
 
 # -- deleted -------------------------------------------------------------------------------------
 
 def _deleted(ctx: RunContext, report: StepReport, links: list[RecordLink],
              ending: _Ending) -> None:
-    delete_people = ctx.store.settings.get(SALESFORCE_DELETES) == "delete"
-    others = ctx.store.links.for_plx_ids(link.plx_id for link in links)
+    delete_people = ctx.services.store.settings.get(SALESFORCE_DELETES) == "delete"
+    others = ctx.services.store.links.for_plx_ids(link.plx_id for link in links)
     gone_ids = {link.sf_id for link in links}
     unlink: list[BatchItem] = []
     for link in links:
@@ -145,21 +146,21 @@ def _deleted(ctx: RunContext, report: StepReport, links: list[RecordLink],
                      if k.sf_id not in gone_ids and k.plx_object == "person"]
         label = link.email or link.plx_id
         if delete_people and not remaining:
-            ctx.plx.delete_person(link.plx_id)
+            ctx.services.plx.delete_person(link.plx_id)
             ending.ended.append((link, "", ""))  # nobody to link again: no ended link kept
-            ctx.log(report, UPDATED, sf_id=link.sf_id, plx_id=link.plx_id, label=label,
+            ctx.recorder.log(report, UPDATED, sf_id=link.sf_id, plx_id=link.plx_id, label=label,
                     code=CODE, message=f"Deleted in Salesforce: the {link.sf_object} was deleted, "
                     "so the person was deleted in PeopleLinx (Sync settings)")
             continue
         unlink.append(BatchItem("update", _unlinked_fields(link, remaining), id=link.plx_id))
         ending.ended.append((link, DELETED_IN_SALESFORCE, ""))
-        ctx.log(report, UPDATED, sf_id=link.sf_id, plx_id=link.plx_id, label=label, code=CODE,
+        ctx.recorder.log(report, UPDATED, sf_id=link.sf_id, plx_id=link.plx_id, label=label, code=CODE,
                 message=f"Deleted in Salesforce: the {link.sf_object} was deleted; the person "
                 "stays in PeopleLinx, unlinked" + ("" if remaining else
                                                    " and marked Deleted in Salesforce"))
     if unlink:
         # A person deleted in PeopleLinx meanwhile answers 404: nothing left to unlink.
-        ctx.plx.batch_people(unlink)
+        ctx.services.plx.batch_people(unlink)
 
 
 def _unlinked_fields(link: RecordLink, remaining: list[RecordLink]) -> dict[str, Any]:
@@ -175,10 +176,10 @@ def _unlinked_fields(link: RecordLink, remaining: list[RecordLink]) -> dict[str,
 
 def _merged(ctx: RunContext, report: StepReport, link: RecordLink, master_id: str,
             ending: _Ending) -> None:
-    survivor = ctx.store.links.by_sf_id(master_id)
+    survivor = ctx.services.store.links.by_sf_id(master_id)
     label = link.email or link.plx_id
     if survivor is None:
-        moved = replace(link, sf_id=master_id, sf_url=ctx.record_url(master_id), id=None,
+        moved = replace(link, sf_id=master_id, sf_url=ctx.queries.record_url(master_id), id=None,
                         sf_fingerprint="", plx_fingerprint="")
         ending.moved.append(moved)
         ending.ended.append((link, MERGED_IN_SALESFORCE, master_id))
@@ -186,19 +187,19 @@ def _merged(ctx: RunContext, report: StepReport, link: RecordLink, master_id: st
         if link.sf_object == "Contact" or not _has_contact(ctx, link.plx_id, link.sf_id):
             body |= {"salesforce_id": master_id, "salesforce_object": link.sf_object,
                      "salesforce_url": moved.sf_url}
-        ctx.plx.batch_people([BatchItem("update", body, id=link.plx_id)])
-        ctx.log(report, UPDATED, sf_id=master_id, plx_id=link.plx_id, label=label,
+        ctx.services.plx.batch_people([BatchItem("update", body, id=link.plx_id)])
+        ctx.recorder.log(report, UPDATED, sf_id=master_id, plx_id=link.plx_id, label=label,
                 code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
                 f"{master_id}; the person's link moved to the surviving {link.sf_object}")
         return
     ending.ended.append((link, MERGED_IN_SALESFORCE, master_id))
     if survivor.plx_id == link.plx_id:
-        ctx.log(report, UPDATED, sf_id=master_id, plx_id=link.plx_id, label=label,
+        ctx.recorder.log(report, UPDATED, sf_id=master_id, plx_id=link.plx_id, label=label,
                 code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
                 f"{master_id}, already this person's record")
         return
     _merge_people(ctx, survivor.plx_id, link, ending)
-    ctx.log(report, UPDATED, sf_id=master_id, plx_id=survivor.plx_id, label=label,
+    ctx.recorder.log(report, UPDATED, sf_id=master_id, plx_id=survivor.plx_id, label=label,
             code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
             f"{master_id}, so person {link.plx_id} was merged into {survivor.plx_id} in "
             "PeopleLinx (memberships, activities and custom fields moved)")
@@ -206,15 +207,15 @@ def _merged(ctx: RunContext, report: StepReport, link: RecordLink, master_id: st
 
 def _merge_people(ctx: RunContext, master_plx: str, link: RecordLink, ending: _Ending) -> None:
     try:
-        ctx.plx.merge_people(master_plx, [link.plx_id])
+        ctx.services.plx.merge_people(master_plx, [link.plx_id])
     except RequestError as exc:
         if exc.code != "not_found":
             raise
         # Merged by an earlier try of this batch that was cut short: carry on.
-    master_links = {k.sf_object for k in ctx.store.links.by_plx_id(master_plx)
+    master_links = {k.sf_object for k in ctx.services.store.links.by_plx_id(master_plx)
                     if k.plx_object == "person"}
     repoint: list[BatchItem] = []
-    for other in ctx.store.links.by_plx_id(link.plx_id):
+    for other in ctx.services.store.links.by_plx_id(link.plx_id):
         if other.sf_id == link.sf_id or other.plx_object != "person":
             continue
         if other.sf_object in master_links:
@@ -224,26 +225,27 @@ def _merge_people(ctx: RunContext, master_plx: str, link: RecordLink, ending: _E
         repoint.append(BatchItem("update", {_SLOT.get(other.sf_object, "salesforce_lead_id"):
                                             other.sf_id}, id=master_plx))
     if repoint:
-        ctx.plx.batch_people(repoint)
+        ctx.services.plx.batch_people(repoint)
 
 
 def _has_contact(ctx: RunContext, plx_id: str, except_id: str) -> bool:
     return any(k.sf_object == "Contact" and k.sf_id != except_id
-               for k in ctx.store.links.by_plx_id(plx_id))
+               for k in ctx.services.store.links.by_plx_id(plx_id))
 
 
 def _record(ctx: RunContext, report: StepReport, ending: _Ending, commit: bool) -> None:
     """End and move the links, and log, in one transaction."""
-    if ctx.dry_run or not (ending.ended or ending.moved):
-        if commit:
-            ctx.commit(report)
-        return
-    with ctx.store.transaction():
+
+    def end(store: Store) -> None:
         for link, reason, master_id in ending.ended:
             if reason:
-                ctx.store.ended_links.end([link], reason, master_id)
+                store.ended_links.end([link], reason, master_id)
             else:
-                ctx.store.links.delete(link.sf_id)
-        ctx.store.links.upsert_many(ending.moved)
-        if commit:
-            ctx.commit(report)
+                store.links.delete(link.sf_id)
+        store.links.upsert_many(ending.moved)
+
+    changes = end if ending.ended or ending.moved else None
+    if commit:
+        ctx.recorder.commit(report, also=changes)
+    elif changes is not None:
+        ctx.recorder.write(changes, None)

@@ -16,8 +16,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from plx_desktop.connectors.errors import RequestError
-from plx_desktop.connectors.salesforce import parse_datetime, to_json_value
+from plx_desktop.connectors.salesforce import to_json_value
 from plx_desktop.domain import Step
+from plx_desktop.domain.datetimes import parse_datetime
 from plx_desktop.sync import deletes
 from plx_desktop.sync.context import RunContext, StepReport
 
@@ -31,24 +32,24 @@ def cursor_key(step: Step) -> str:
 
 def check(step: Step, ctx: RunContext, report: StepReport) -> None:
     sobject = step.source.name
-    now = ctx.sf.server_time or datetime.now(UTC)
-    last_text = ctx.store.cursors.get(cursor_key(step))
+    now = ctx.services.sf.server_time or datetime.now(UTC)
+    last_text = ctx.services.store.cursors.get(cursor_key(step))
     if last_text is not None:
         last = parse_datetime(last_text)
         if now - last < CHECK_EVERY:
             return
         try:
-            named = ctx.sf.deleted_ids(sobject, last, now)
+            named = ctx.services.sf.deleted_ids(sobject, last, now)
         except RequestError as exc:
             if exc.code != INVALID_REPLICATION_DATE:
                 raise
             named = None
-        linked = ctx.store.links.person_ids_of(sobject)
+        linked = ctx.services.store.links.person_ids_of(sobject)
         if named is not None:
             wanted = set(named)
             linked = [sf_id for sf_id in linked if sf_id in wanted]
         if linked:
-            ctx.check_cancel()
+            ctx.run.check_cancel()
             deletes.gone_on_write(step, ctx, report, sobject, linked, commit=True)
-    if not ctx.dry_run:
-        ctx.store.cursors.set(cursor_key(step), str(to_json_value(now)))
+    ctx.recorder.write(lambda store: store.cursors.set(cursor_key(step), str(to_json_value(now))),
+                       None)

@@ -1,10 +1,12 @@
 """Preview: the engine's clients with every write answered as the service would, without writing.
 
-Reads pass through (so a preview costs read calls only); each write is answered from one read
-where the answer depends on what exists (an upsert creates or updates, a PeopleLinx upsert by email
-matches someone or not), so the preview's created/updated/skipped are those of a real run as of
-now. Steps of one run preview independently: what an earlier step would have written is not there
-for the later ones to see.
+Deny by default: a preview client forwards only the reads it lists (`READS`), so a preview costs
+read calls only; each write it knows is answered from one read where the answer depends on what
+exists (an upsert creates or updates, a PeopleLinx upsert by email matches someone or not), so the
+preview's created/updated/skipped are those of a real run as of now. Any other method (a write
+added to a client later, say) is refused with `PreviewRefused`, never passed through. Steps of one
+run preview independently: what an earlier step would have written is not there for the later
+ones to see.
 """
 
 from __future__ import annotations
@@ -22,6 +24,19 @@ from plx_desktop.connectors.salesforce_models import RecordResult
 _NEW = count(1)
 
 
+class PreviewRefused(AttributeError):
+    """A preview was asked for a client method it does not know to be a read: refused, so that
+    a write nobody taught the preview about can never reach a service during a preview. (An
+    AttributeError, so that `hasattr` and `copy` treat the method as absent.)"""
+
+
+def _forward(client: object, name: str, reads: frozenset[str]) -> Any:
+    if name in reads:
+        return getattr(client, name)
+    raise PreviewRefused(f"A preview does not call {type(client).__name__}.{name}: only the reads "
+                         "it lists pass, and the writes it answers itself")
+
+
 def _new_id(kind: str) -> str:
     return f"(new {kind} {next(_NEW)})"
 
@@ -29,11 +44,18 @@ def _new_id(kind: str) -> str:
 class PreviewSalesforce:
     """A SalesforceClient whose writes are answered, not made."""
 
+    # What passes to the real client: reads, and the client's bookkeeping (`retry` is read by
+    # inflight.create_once, `connection` for record URLs).
+    READS = frozenset({"describe", "describe_global", "iter_query", "iter_query_in", "iter_changed",
+                       "changed_soql", "deleted_ids", "bulk_query", "userinfo", "limits",
+                       "api_usage", "server_time", "calls_made", "connection", "retry",
+                       "usage_cap", "close"})
+
     def __init__(self, sf: SalesforceClient):
         self._sf = sf
 
-    def __getattr__(self, name: str) -> Any:  # reads: describe, iter_query, iter_changed, ...
-        return getattr(self._sf, name)
+    def __getattr__(self, name: str) -> Any:  # only for what the class does not define
+        return _forward(self.__dict__.get("_sf"), name, self.READS)
 
     # The org-rule options (assign, allow_duplicates, assignment_rule_id) change nothing here.
     def create(self, sobject: str, records: list[dict[str, Any]], **_rules: Any) -> list[RecordResult]:
@@ -64,11 +86,21 @@ class PreviewSalesforce:
 class PreviewPeopleLinx:
     """A PeopleLinxClient whose writes are answered, not made."""
 
+    READS = frozenset({"me", "people_fields", "saved_filters", "saved_filter", "iter_people",
+                       "get_people", "find_people_by_email", "find_person_by_email",
+                       "get_person", "iter_deleted_people", "sequences", "get_sequence",
+                       "iter_sequence_people", "iter_sequence_memberships", "iter_inbox_states",
+                       "iter_emails", "iter_tasks", "iter_calls", "base_url", "calls_made",
+                       "close"})
+    # Writes the engine never makes (it writes people through batch_people): refused like any
+    # method not listed, and named here so that a new method is a decision (the preview tests).
+    REFUSED = frozenset({"create_person", "update_person"})
+
     def __init__(self, plx: PeopleLinxClient):
         self._plx = plx
 
-    def __getattr__(self, name: str) -> Any:  # reads: iter_people, get_people, people_fields, ...
-        return getattr(self._plx, name)
+    def __getattr__(self, name: str) -> Any:  # only for what the class does not define
+        return _forward(self.__dict__.get("_plx"), name, self.READS)
 
     def batch_people(self, items: Sequence[BatchItem]) -> list[ItemResult]:
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

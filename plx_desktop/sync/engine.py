@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 
 from plx_desktop.connectors.errors import (
     AccessError,
@@ -25,6 +26,7 @@ from plx_desktop.connectors.errors import (
 from plx_desktop.domain import DomainError, Step
 from plx_desktop.domain.error_words import explain
 from plx_desktop.logfile import DETAILS, short
+from plx_desktop.store import Store
 from plx_desktop.store.step_problems import StepProblem
 from plx_desktop.sync import (
     activity_steps,
@@ -72,11 +74,11 @@ class Outcome:
 
 
 def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome:
-    """Run every enabled step of ctx.profile (or only the steps whose uids are given); never
+    """Run every enabled step of the profile (or only the steps whose uids are given); never
     raises for what the admin can act on."""
     summaries: list[StepSummary] = []
     unexpected: list[str] = []  # labels of the steps an unexpected error stopped
-    for step in ctx.profile.enabled_steps():
+    for step in ctx.queries.enabled_steps():
         if only is not None and step.uid not in only:
             continue
         report = StepReport(step)
@@ -84,7 +86,7 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
         try:
             HANDLERS[step.kind.key](step, ctx, report)
         except Cancelled:
-            status, reason, code = ("stopped", getattr(ctx.cancel, "reason", None)
+            status, reason, code = ("stopped", ctx.run.cancel.reason
                                     or "Stopped by the user", "CANCELLED")
         except ApiLimitError as exc:
             status, reason, code = "stopped", exc.reason, exc.code or "API_LIMIT"
@@ -101,23 +103,22 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
         except ConnectorError as exc:
             status, reason, code = "failed", exc.reason, exc.code or "ERROR"
         except Exception as exc:  # noqa: BLE001 - a bug stops its step, never the whole run
-            log.exception("Run %s, step %s (%s): unexpected error", ctx.run_id, step.label,
+            log.exception("Run %s, step %s (%s): unexpected error", ctx.run.run_id, step.label,
                           step.uid)
-            ctx.log(report, FAILED, code=UNEXPECTED_ERROR,
+            ctx.recorder.log(report, FAILED, code=UNEXPECTED_ERROR,
                     message=f"The step stopped on an unexpected error ({short(exc)}); {DETAILS}")
             report.failed_to_run = True
         finally:
-            ctx.commit(report)  # whatever the step logged before it stopped
-            ctx.steps_run.add(step.uid)
+            ctx.recorder.commit(report)  # whatever the step logged before it stopped
+            ctx.run.steps_run.add(step.uid)
             summaries.append(report.summary())
             if report.unexpected and step.label not in unexpected:
                 unexpected.append(step.label)
         if status != "completed":
             return Outcome(status, summaries, reason, code)
         if not report.failed_to_run:
-            ctx.steps_completed.add(step.uid)
-            if not ctx.dry_run:
-                ctx.store.step_problems.clear(step.uid)
+            ctx.run.steps_completed.add(step.uid)
+            ctx.recorder.write(partial(_clear_problem, step.uid), None)
     if unexpected:
         return Outcome("failed", summaries, f"An unexpected error in {', '.join(unexpected)}; "
                        f"the rest of the run went on; {DETAILS}", UNEXPECTED_ERROR)
@@ -133,8 +134,11 @@ def _refused(ctx: RunContext, step: Step, report: StepReport,
     sobject = step.source.name if step.direction.value == "salesforce_to_peoplelinx" else \
         step.target.name
     words = explain(code, raw, sobject=sobject) if isinstance(exc, RequestError) else raw
-    ctx.log(report, FAILED, code=code, message=f"The step could not run: {words}")
+    ctx.recorder.log(report, FAILED, code=code, message=f"The step could not run: {words}")
     report.failed_to_run = True
-    if not ctx.dry_run:
-        ctx.store.step_problems.note(StepProblem(step.uid, step.label, code, words, raw, None,
-                                                 ctx.run_id))
+    problem = StepProblem(step.uid, step.label, code, words, raw, None, ctx.run.run_id)
+    ctx.recorder.write(lambda store: store.step_problems.note(problem), None)
+
+
+def _clear_problem(step_uid: str, store: Store) -> None:
+    store.step_problems.clear(step_uid)

@@ -24,11 +24,12 @@ from simple_salesforce.format import format_soql
 
 from plx_desktop.connectors.errors import TransientError
 from plx_desktop.connectors.salesforce import SalesforceClient
-from plx_desktop.connectors.salesforce_models import RecordResult
+from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import LogEntry
 from plx_desktop.sync.context import SKIPPED, RunContext, StepReport
 from plx_desktop.sync.outbox_flow import InFlight
+from plx_desktop.sync.person_write import PersonWrite, create_row
 
 # Fields that say who a record is, per object: a created record is recognised by these.
 IDENTITY = {"Contact": ("LastName", "FirstName", "Email"),
@@ -36,21 +37,22 @@ IDENTITY = {"Contact": ("LastName", "FirstName", "Email"),
             "Task": ("WhoId", "Subject", "ActivityDate", "CallDurationInSeconds", "Description")}
 # The sandbox's and Salesforce's clocks differ, and CreatedDate comparisons drop milliseconds.
 SKEW = timedelta(minutes=2)
+_SETUP_TOLD = "inflight.setup_told"
 
 
 def has_key_field(ctx: RunContext, sobject: str, field: str) -> bool:
-    return ctx.describe(sobject).field(field) is not None
+    return ctx.queries.describe(sobject).field(field) is not None
 
 
 def tell_setup_once(ctx: RunContext, report: StepReport, sobject: str, field: str) -> None:
     """One log line per run: the org lacks the key field, and what Set up would do about it."""
-    if getattr(ctx, "setup_told", False):
+    if ctx.run.cache.get(_SETUP_TOLD):
         return
-    ctx.setup_told = True  # type: ignore[attr-defined]  # once per run, whichever step is first
+    ctx.run.cache[_SETUP_TOLD] = True  # once per run, whichever step is first
     step = report.step
     report.pending_log.append(LogEntry(
         outcome=SKIPPED, step_uid=step.uid, step_label=step.label,
-        direction=step.direction.value, error_code="SETUP_NEEDED", run_id=ctx.run_id,
+        direction=step.direction.value, error_code="SETUP_NEEDED", run_id=ctx.run.run_id,
         message=f"This Salesforce org has no {sobject}.{field}: each record created here is "
                 "looked up before it is ever sent again, so nothing is created twice, at the cost "
                 "of a query. Set up (Check org, or `plx-desktop check --fix`) would create "
@@ -69,26 +71,28 @@ def adopt_created(ctx: RunContext, sobject: str, keys: Sequence[str],
     if not wanted:
         return out
     since = min(_sent_at(in_flight, keys[i]) for i in wanted)
-    found = find_created(ctx.sf, sobject, [rows[i] for i in wanted], since)
+    found = find_created(ctx.services.sf, sobject, [rows[i] for i in wanted], since)
     for i, sf_id in zip(wanted, found, strict=True):
         out[i] = sf_id
     return out
 
 
-def adopt_people(ctx: RunContext, report: StepReport, sobject: str, describe: Any,
-                 writes: list[Any], in_flight: InFlight) -> None:
-    """People about to be created whose create a crashed run sent: link them to what it made."""
-    from plx_desktop.sync.people_to_salesforce import EXTERNAL_ID
-    from plx_desktop.sync.salesforce_matching import create_row
-
-    tell_setup_once(ctx, report, sobject, EXTERNAL_ID)
-    if not writes:
-        return
-    rows = [create_row(w, sobject, describe) for w in writes]
-    found = adopt_created(ctx, sobject, [w.person["id"] for w in writes], rows, in_flight)
-    for write, sf_id in zip(writes, found, strict=True):
+def adopt_people(ctx: RunContext, report: StepReport, sobject: str,
+                 describe: ObjectDescription, writes: list[PersonWrite], in_flight: InFlight,
+                 external_id: str) -> list[PersonWrite]:
+    """People about to be created whose create a crashed run sent: linked to what it made (and
+    sent their values as an update); the writes in order."""
+    tell_setup_once(ctx, report, sobject, external_id)
+    creating = [i for i, w in enumerate(writes) if not w.sf_id]
+    if not creating:
+        return writes
+    rows = [create_row(writes[i], sobject, describe) for i in creating]
+    found = adopt_created(ctx, sobject, [writes[i].plx_id for i in creating], rows, in_flight)
+    out = list(writes)
+    for i, sf_id in zip(creating, found, strict=True):
         if sf_id is not None:
-            write.sf_id, write.known = sf_id, {}  # made by that run: send the values as an update
+            out[i] = replace(out[i], sf_id=sf_id, known={})  # made by that run: an update
+    return out
 
 
 def write_tasks(ctx: RunContext, report: StepReport, rows: list[dict[str, Any]],
@@ -113,7 +117,7 @@ def write_tasks(ctx: RunContext, report: StepReport, rows: list[dict[str, Any]],
         # TaskSubtype can be set only on create (INVALID_FIELD_FOR_INSERT_UPDATE after).
         sent = [{"Id": ids[i], **{k: v for k, v in plain[i].items() if k != "TaskSubtype"}}
                 for i in updates]
-        for i, result in zip(updates, ctx.sf.update("Task", sent), strict=True):
+        for i, result in zip(updates, ctx.services.sf.update("Task", sent), strict=True):
             results[i] = result
     creates = [i for i, sf_id in enumerate(ids) if sf_id is None]
     if creates:
@@ -132,9 +136,7 @@ def create_once(ctx: RunContext, sobject: str, rows: list[dict[str, Any]],
                 **headers: Any) -> list[RecordResult]:
     """Create the rows, never twice: a lost answer is reconciled by a query before a resend.
     `headers` go to the client's create as they are (assignment and duplicate rules)."""
-    if ctx.dry_run:
-        return ctx.sf.create(sobject, rows, **headers)
-    client: SalesforceClient = ctx.sf
+    client: SalesforceClient = ctx.services.sf
     policy = client.retry
     once = _without_retries(client)
     results: list[RecordResult | None] = [None] * len(rows)

@@ -80,9 +80,9 @@ def read_picklists(sf: SalesforceClient) -> OrgPicklists:
 
 def picklists(ctx: RunContext) -> OrgPicklists:
     """The org's picklists, read once a run."""
-    if _CACHE_KEY not in ctx.run_cache:
-        ctx.run_cache[_CACHE_KEY] = read_picklists(ctx.sf)
-    return ctx.run_cache[_CACHE_KEY]  # type: ignore[no-any-return]
+    if _CACHE_KEY not in ctx.run.cache:
+        ctx.run.cache[_CACHE_KEY] = read_picklists(ctx.services.sf)
+    return ctx.run.cache[_CACHE_KEY]  # type: ignore[no-any-return]
 
 
 def status_map_problems(step: Step, org: OrgPicklists) -> list[str]:

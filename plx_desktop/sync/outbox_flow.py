@@ -10,10 +10,8 @@ sequence with Exclude updated from action) still means created after a crash.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
 from plx_desktop.domain.convert import parse_datetime
-from plx_desktop.store import OutboxItem
 from plx_desktop.sync.context import RunContext
 
 
@@ -22,7 +20,7 @@ class InFlight:
 
     def __init__(self, ctx: RunContext, step_uid: str, operations: Sequence[str]):
         self._ctx = ctx
-        self.items = [i for i in ctx.store.outbox.pending(step_uid) if i.operation in operations]
+        self.items = [i for i in ctx.services.store.outbox.pending(step_uid) if i.operation in operations]
         self.creating: set[str] = {i.payload.get("key", "") for i in self.items
                                    if i.payload.get("create")}
         self._sent_at = {i.payload.get("key", ""): i.payload.get("at") for i in self.items
@@ -47,27 +45,15 @@ class InFlight:
         return parse_datetime(created_at) >= parse_datetime(sent_at)
 
     def settle(self) -> None:
-        """The step has read past these writes again: they are settled (not in a dry run)."""
-        if self.items and not self._ctx.dry_run:
-            self._ctx.store.outbox.mark_done([i.id for i in self.items if i.id is not None])
+        """The step has read past these writes again: they are settled."""
+        ids = [i.id for i in self.items if i.id is not None]
+        if ids:
+            self._ctx.recorder.write(lambda store: store.outbox.mark_done(ids), None)
 
 
 def record_intent(ctx: RunContext, step_uid: str, target: str, operation: str,
                   writes: Sequence[tuple[str, str, bool]]) -> list[int]:
-    """Enqueue one outbox item per write (key, version, create?) and mark them sent.
-
-    The version (a modstamp or updated_at) makes the idempotency key unique per change, so a
-    later change of the same record is a new item while a retry of this one is not.
-    """
-    if not writes or ctx.dry_run:
-        return []
-    store, run_id = ctx.store, ctx.run_id
-    at = datetime.now(UTC).isoformat()
-    items = store.outbox.enqueue_many(
-        OutboxItem(step_uid=step_uid, target_system=target, operation=operation,
-                   idempotency_key=f"{step_uid}:{key}:{version}",
-                   payload={"key": key, "create": create, "at": at}, run_id=run_id)
-        for key, version, create in writes)
-    ids = [i.id for i in items if i.id is not None]
-    store.outbox.mark_sent(ids)
-    return ids
+    """Enqueue one outbox item per write (key, version, create?) and mark them sent (see
+    Recorder.record_intent; a dry run's recorder enqueues nothing)."""
+    return ctx.recorder.record_intent(step_uid, target, operation, writes,
+                                      ctx.services.clock())

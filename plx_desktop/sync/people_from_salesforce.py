@@ -17,7 +17,7 @@ from typing import Any
 from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.domain import Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
-from plx_desktop.store import RecordLink
+from plx_desktop.store import RecordLink, Store
 from plx_desktop.sync import actions, deletes, deletes_reconcile, lookback, retries
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
@@ -81,25 +81,25 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
                                  *deletes.FIELDS, *(m.salesforce_field for m in mappings)]))
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
     actions.resend_pending(step, ctx)
-    reverse = ctx.reverse_step(step)
-    read_people_first = reverse is not None and reverse.uid not in ctx.steps_run
+    reverse = ctx.queries.reverse_step(step)
+    read_people_first = reverse is not None and reverse.uid not in ctx.run.steps_run
     requests, again = retries.salesforce_records(step, ctx, fields)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
         step, ctx, report, page, mappings, in_flight, read_people_first))
-    position = lookback.Cursor.parse(ctx.store.cursors.get(step.uid))
-    since = lookback.read_from(position, lookback.window_seconds(ctx.store.settings))
-    batch = ctx.tuning.peoplelinx_batch
+    position = lookback.Cursor.parse(ctx.services.store.cursors.get(step.uid))
+    since = lookback.read_from(position, lookback.window_seconds(ctx.services.store.settings))
+    batch = ctx.run.tuning.peoplelinx_batch
     # queryAll: deleted records come with the changes (IsDeleted, MasterRecordId after a merge).
-    pages = ctx.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
-                                page_size=ctx.tuning.salesforce_page_size, include_deleted=True)
+    pages = ctx.services.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
+                                page_size=ctx.run.tuning.salesforce_page_size, include_deleted=True)
     read = _Read(position)
     for page in pages:
-        read.read_at = read.read_at or ctx.sf.server_time
+        read.read_at = read.read_at or ctx.services.sf.server_time
         for start in range(0, len(page), batch):
-            ctx.check_cancel()
+            ctx.run.check_cancel()
             _sync_batch(step, ctx, report, page[start:start + batch], mappings, in_flight,
                         read_people_first, read=read)
-            ctx.progress(report, message=f"{report.done} {sobject} records read")
+            ctx.recorder.progress(report, message=f"{report.done} {sobject} records read")
     deletes_reconcile.check(step, ctx, report)
     in_flight.settle()
 
@@ -123,8 +123,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         report.done += len(gone)
         deletes.from_salesforce(step, ctx, report, gone)
         records = [r for r in records if not r.get("IsDeleted")]
-    people_fields = ctx.people_fields(m.peoplelinx_field for m in mappings)
-    links = ctx.store.links.for_sf_ids(r["Id"] for r in records)
+    people_fields = ctx.queries.people_fields(m.peoplelinx_field for m in mappings)
+    links = ctx.services.store.links.for_sf_ids(r["Id"] for r in records)
     again, refused = deletes.relinks(ctx, records, links)
     links |= again
     contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
@@ -139,17 +139,17 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         label = label_of(record)
         if record["Id"] in refused:
             if not (covered and covered.covers(record)):
-                ctx.log(report, SKIPPED, sf_id=record["Id"], plx_id=refused[record["Id"]].plx_id,
+                ctx.recorder.log(report, SKIPPED, sf_id=record["Id"], plx_id=refused[record["Id"]].plx_id,
                         label=label, code="DELETED_IN_PEOPLELINX", message="Not created again: "
                         "the person was deleted in PeopleLinx")
             continue
         if record["Id"] in one_each:
-            ctx.log(report, SKIPPED, sf_id=record["Id"], label=label, code="DUPLICATE_EMAIL",
+            ctx.recorder.log(report, SKIPPED, sf_id=record["Id"], label=label, code="DUPLICATE_EMAIL",
                     message=one_each[record["Id"]])
             continue
         mapped = to_peoplelinx(record, mappings, people_fields)
         if mapped.error:
-            ctx.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",
+            ctx.recorder.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",
                     message=f"Not synced: {mapped.error}")
             continue
         send = _to_send(record, mappings, mapped.values, link)
@@ -163,13 +163,13 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         _settle_conflicts(step, ctx, report, writes)
     writes = [w for w in writes if w.send]
     if not writes:
-        ctx.commit(report, cursor=cursor)
+        ctx.recorder.commit(report, cursor=cursor)
         return
     items = [_batch_item(ctx, w, sobject, contact_emails) for w in writes]
     outbox_ids = record_intent(
         ctx, step.uid, "peoplelinx", OPERATION,
         [(w.record["Id"], w.record["SystemModstamp"], w.link is None) for w in writes])
-    results = ctx.plx.batch_people(items)
+    results = ctx.services.plx.batch_people(items)
     new_links: list[RecordLink] = []
     created_ids: list[str] = []
     updated_ids: list[str] = []
@@ -177,7 +177,7 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         sf_id = write.record["Id"]
         if not result.ok or result.person is None:
             error = result.error
-            ctx.log(report, FAILED, sf_id=sf_id, label=write.label,
+            ctx.recorder.log(report, FAILED, sf_id=sf_id, label=write.label,
                     code=(error.code if error else str(result.status)),
                     message=f"PeopleLinx refused the person: {error.message if error else ''}")
             continue
@@ -187,18 +187,20 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         (created_ids if created else updated_ids).append(person["id"])
         new_links += _links_for(ctx, step, write, person)
         note = "; ".join(write.warnings)
-        ctx.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=person["id"],
+        ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=person["id"],
                 label=write.label,
                 message=("Created in PeopleLinx" if created else
                          f"Updated {', '.join(sorted(write.send))} in PeopleLinx")
                 + (f" ({note})" if note else ""))
     pending_actions = actions.plan(step, ctx, created_ids, updated_ids)
     relinked = [link.sf_id for link in new_links if link.sf_id in again]
-    with ctx.store.transaction():
-        ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
-        if relinked and not ctx.dry_run:
-            ctx.store.ended_links.forget(sf_ids=relinked)
-        actions.enqueue(step, ctx, pending_actions)
+
+    def also(store: Store) -> None:
+        if relinked:
+            store.ended_links.forget(sf_ids=relinked)
+        actions.enqueue(step, ctx, pending_actions, store)
+
+    ctx.recorder.commit(report, links=new_links, cursor=cursor, done=outbox_ids, also=also)
     actions.send(step, ctx, report, pending_actions)
 
 
@@ -218,7 +220,7 @@ def _to_send(record: dict[str, Any], mappings: list, values: dict[str, Any],
 
 
 def _emails_with_contact_links(ctx: RunContext, records: list[dict[str, Any]]) -> set[str]:
-    found = ctx.store.links.for_emails(r.get("Email") or "" for r in records)
+    found = ctx.services.store.links.for_emails(r.get("Email") or "" for r in records)
     return {email for email, links in found.items() if any(k.sf_object == "Contact" for k in links)}
 
 
@@ -228,18 +230,18 @@ def _batch_item(ctx: RunContext, write: _Write, sobject: str, contact_emails: se
     sf_id = record["Id"]
     if sobject == "Contact":
         body |= {"salesforce_id": sf_id, "salesforce_object": "Contact",
-                 "salesforce_url": ctx.record_url(sf_id), "salesforce_contact_id": sf_id}
+                 "salesforce_url": ctx.queries.record_url(sf_id), "salesforce_contact_id": sf_id}
     else:
         body["salesforce_lead_id"] = sf_id
         contact_id = record.get("ConvertedContactId") if record.get("IsConverted") else None
         if contact_id:
             body |= {"salesforce_id": contact_id, "salesforce_object": "Contact",
-                     "salesforce_url": ctx.record_url(contact_id),
+                     "salesforce_url": ctx.queries.record_url(contact_id),
                      "salesforce_contact_id": contact_id}
         elif normalise_email(record.get("Email")) not in contact_emails:
             # A person who is also a contact keeps pointing at the contact.
             body |= {"salesforce_id": sf_id, "salesforce_object": "Lead",
-                     "salesforce_url": ctx.record_url(sf_id)}
+                     "salesforce_url": ctx.queries.record_url(sf_id)}
     if write.link is not None:
         return BatchItem("update", body, id=write.link.plx_id)
     if record.get("Email"):
@@ -260,14 +262,14 @@ def _links_for(ctx: RunContext, step: Step, write: _Write, person: dict[str, Any
         sf_id=record["Id"], sf_object=sobject, plx_id=person["id"], plx_object="person",
         step_uid=step.uid, email=record.get("Email") or person.get("email") or "",
         sf_values=sf_values, plx_values=synced,
-        sf_url=ctx.record_url(record["Id"]))
+        sf_url=ctx.queries.record_url(record["Id"]))
     out = [link]
     contact_id = record.get("ConvertedContactId") if record.get("IsConverted") else None
-    if contact_id and ctx.store.links.by_sf_id(contact_id) is None:
+    if contact_id and ctx.services.store.links.by_sf_id(contact_id) is None:
         # The contact a lead became is the same person; its activities go there from now on.
         out.append(RecordLink(sf_id=contact_id, sf_object="Contact", plx_id=person["id"],
                               plx_object="person", step_uid=step.uid, email=link.email,
-                              sf_url=ctx.record_url(contact_id)))
+                              sf_url=ctx.queries.record_url(contact_id)))
     return out
 
 
@@ -284,7 +286,7 @@ def _settle_conflicts(step: Step, ctx: RunContext, report: StepReport,
     if not linked:
         return
     rules = {m.peoplelinx_field: m.sync_rule for m in step.mappings}
-    people = ctx.plx.get_people([w.link.plx_id for w in linked if w.link])
+    people = ctx.services.plx.get_people([w.link.plx_id for w in linked if w.link])
     for write in linked:
         assert write.link is not None
         person = people.get(write.link.plx_id)
@@ -299,7 +301,7 @@ def _settle_conflicts(step: Step, ctx: RunContext, report: StepReport,
                 continue
             rule = rules.get(key, SyncRule.TWO_WAY)
             salesforce_wins = salesforce_wins_conflict(rule, write.send[key], sf_time, plx_time)
-            ctx.conflict(report, sf_id=write.record["Id"], plx_id=person["id"], label=write.label,
+            ctx.recorder.conflict(report, sf_id=write.record["Id"], plx_id=person["id"], label=write.label,
                          field=key, salesforce_value=write.send[key], peoplelinx_value=current,
                          salesforce_time=sf_time, peoplelinx_time=plx_time,
                          salesforce_wins=salesforce_wins, rule=rule)

@@ -1,22 +1,39 @@
 """People → Contact and People → Lead: people changed since the cursor reach Salesforce.
 
-Per batch: skip people whose mapped values are what we last synced (echoes of our own writes);
-match the rest by link, then by email (our links, then one Salesforce query for the batch); update
-what matched with the changed fields and create the others through an upsert on the
-PeopleLinx_Id__c external id, so that a retried or replayed batch can never create twice.
+One batch of people walks seven stages, each a plain function from the values of the stage
+before to its own (`stage(batch, values) -> values`, where `batch` holds the step, the run and
+the batch's settings, like the `state` of Orange3's `run(inputs, state)`). Read top to bottom,
+`walk` is the way of one person from the PeopleLinx connector to the Log:
 
-Who is matched to what, and who becomes a contact or a lead: salesforce_matching.py.
+    read    the people's links and ended links, from the store                      -> Read
+    filter  drop echoes of our own writes, people the other People step has, people
+            whose record was deleted in Salesforce (logged)                          -> Candidates
+    map     the mapped values as Salesforce would hold them (bad values logged)      -> Mapped
+    match   by link, then by email (salesforce_matching.py); who is a Contact or a Lead
+                                                                                     -> writes
+    decide  sync rules and conflicts (salesforce_conflicts.py), Lead Status, Accounts,
+            creates a crashed run sent (inflight.py)                                -> Plan
+    write   the outbox intent, then updates, then creates: an upsert on the
+            PeopleLinx_Id__c external id, so a retried or replayed batch never
+            creates twice                                                            -> Answers
+    settle  each answer logged and linked, converted leads followed (converted_leads.py),
+            the batch committed, and PeopleLinx told each person's new Salesforce link
+
+Each stage returns new values (PersonWrite is frozen); the rows sent are shaped in
+person_write.py only.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
-from plx_desktop.domain import Step, is_valid_email
+from plx_desktop.domain import FieldMapping, Step, is_valid_email
 from plx_desktop.store import RecordLink
 from plx_desktop.store.duplicate_actions import create_anyway_ids
+from plx_desktop.store.ended_links import EndedLink
 from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, retries
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
@@ -32,13 +49,12 @@ from plx_desktop.sync.context import (
 from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.person_write import PersonWrite, create_row, label_of, sf_row, update_row
 from plx_desktop.sync.refusals import refusal
 from plx_desktop.sync.salesforce_conflicts import apply_rules
 from plx_desktop.sync.salesforce_matching import (
     EmailIndex,
-    PersonWrite,
     all_records_linked,
-    create_row,
     decide_creations,
     email_index,
     keep_org_lead_statuses,
@@ -46,7 +62,6 @@ from plx_desktop.sync.salesforce_matching import (
     link_to,
     match_by_email,
     resolve_accounts,
-    sf_row,
 )
 from plx_desktop.sync.values import active, changed, plx_get, to_salesforce
 from plx_desktop.sync.write_rules import bulk_assignment_rule, create_rules
@@ -56,18 +71,18 @@ OPERATION = "salesforce_upsert"
 
 
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
-    accounts = ctx.accounts
+    accounts = ctx.queries.accounts
     in_flight = InFlight(ctx, step.uid, (OPERATION,))
     requests, again = retries.people(step, ctx)
     deletes.create_again(ctx, [plx_id for _, plx_id in requests.requests if plx_id])
     deletes_peoplelinx.run(step, ctx, report)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
         step, ctx, report, page, accounts, in_flight, advance_cursor=False))
-    since = ctx.store.cursors.get(step.uid)
+    since = ctx.services.store.cursors.get(step.uid)
     filter_id = step.saved_filter.id if step.saved_filter else None
-    batch, threshold = ctx.tuning.salesforce_batch, ctx.tuning.bulk_threshold
-    pages = ctx.plx.iter_people(updated_since=since, filter_id=filter_id,
-                                page_size=ctx.tuning.page_size)
+    batch, threshold = ctx.run.tuning.salesforce_batch, ctx.run.tuning.bulk_threshold
+    pages = ctx.services.plx.iter_people(updated_since=since, filter_id=filter_id,
+                                         page_size=ctx.run.tuning.page_size)
     # People are gathered until the step is known to be large: past the threshold they go to
     # Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
     # instead of one per 200); a smaller step is written through Collections, 200 a call.
@@ -76,16 +91,16 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     for page in after_cursor(pages, since):
         waiting.extend(page)
         if len(waiting) >= threshold:
-            ctx.check_cancel()
+            ctx.run.check_cancel()
             if index is None and not all_records_linked(ctx, step):
                 index = email_index(ctx, step, active(step.mappings, to_salesforce=True))
             _sync_batch(step, ctx, report, waiting, accounts, in_flight, bulk=True, index=index)
-            ctx.progress(report, message=f"{report.done} people read")
+            ctx.recorder.progress(report, message=f"{report.done} people read")
             waiting = []
     for start in range(0, len(waiting), batch):
-        ctx.check_cancel()
+        ctx.run.check_cancel()
         _sync_batch(step, ctx, report, waiting[start:start + batch], accounts, in_flight)
-        ctx.progress(report, message=f"{report.done} people read")
+        ctx.recorder.progress(report, message=f"{report.done} people read")
     in_flight.settle()
 
 
@@ -93,172 +108,343 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
                 accounts: Accounts, in_flight: InFlight, advance_cursor: bool = True,
                 bulk: bool = False, index: EmailIndex | None = None) -> None:
     cursor = people[-1]["updated_at"] if people and advance_cursor else None
-    named = [BatchRecord(plx_id=p["id"], label=PersonWrite(p, {}, {}).label) for p in people]
-    guarded(ctx, report, named, cursor, lambda: _write_batch(
-        step, ctx, report, people, accounts, in_flight, cursor, bulk, index))
+    batch = Batch(step, ctx, report, accounts, in_flight,
+                  active(step.mappings, to_salesforce=True), cursor, bulk, index)
+    named = [BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people]
+    guarded(ctx, report, named, cursor, lambda: walk(batch, people))
 
 
-def _write_batch(step: Step, ctx: RunContext, report: StepReport, people: list[dict[str, Any]],
-                 accounts: Accounts, in_flight: InFlight, cursor: str | None, bulk: bool,
-                 index: EmailIndex | None) -> None:
-    sobject = step.target.name
-    mappings = active(step.mappings, to_salesforce=True)
-    keys = [m.peoplelinx_field for m in mappings]
-    links = ctx.store.links.for_plx_ids(p["id"] for p in people)
-    deleted = deletes.deleted_in_salesforce(ctx, [p["id"] for p in people], links)
-    todo: list[PersonWrite] = []
-    describe: ObjectDescription | None = None
-    for person in people:
-        report.done += 1
+# -- the values that pass from stage to stage -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What every stage of one batch may use: the step, the run, and the batch's settings."""
+
+    step: Step
+    ctx: RunContext
+    report: StepReport
+    accounts: Accounts
+    in_flight: InFlight
+    mappings: list[FieldMapping]  # those that carry values to Salesforce
+    cursor: str | None  # where the step's cursor goes once the batch is committed
+    bulk: bool = False  # a large step: creates go through Bulk API 2.0
+    index: EmailIndex | None = None  # a large step's emails of the object, read once
+
+    @property
+    def sobject(self) -> str:
+        return self.step.target.name
+
+
+@dataclass(frozen=True)
+class Read:
+    """The batch's people, their links, and the ended links of those deleted in Salesforce."""
+
+    people: list[dict[str, Any]]
+    links: dict[str, list[RecordLink]]
+    deleted: dict[str, EndedLink]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person with a mapped change to carry, and their link to this step's object, if any."""
+
+    person: dict[str, Any]
+    plx_values: dict[str, Any]
+    link: RecordLink | None
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """The people whose values convert, and the describe they were converted by."""
+
+    writes: list[PersonWrite]
+    describe: ObjectDescription | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What is sent: updates (changed fields), creates, and matches already equal (a link)."""
+
+    updates: list[PersonWrite]
+    creates: list[PersonWrite]
+    unchanged: list[PersonWrite]
+    describe: ObjectDescription
+    ext: str | None  # the external-id field, when the org has it (else inflight.py)
+    lead_default: str | None  # the org's default Lead Status, for new leads
+
+
+class Answer(NamedTuple):
+    """Salesforce's answer for one write."""
+
+    write: PersonWrite
+    result: RecordResult
+    creating: bool
+
+
+class Written(NamedTuple):
+    write: PersonWrite
+    sf_id: str
+    created: bool
+
+
+@dataclass(frozen=True)
+class Settled:
+    """The links the batch commits, and the people written (to tell PeopleLinx)."""
+
+    links: list[RecordLink]
+    written: list[Written]
+
+
+# -- the walk -------------------------------------------------------------------------------------
+
+
+def walk(batch: Batch, people: list[dict[str, Any]]) -> None:
+    """One batch, stage by stage."""
+    mapped = map_people(batch, filter_people(batch, read(batch, people)))
+    if not mapped.writes or mapped.describe is None:
+        batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
+        return
+    plan = decide(batch, match(batch, mapped.writes), mapped.describe)
+    outbox_ids = intend(batch, plan)
+    settled = settle(batch, write_updates(batch, plan), already_equal(batch, plan))
+    settled = settle(batch, write_creates(batch, plan), settled)
+    commit(batch, settled, outbox_ids)
+
+
+def read(batch: Batch, people: list[dict[str, Any]]) -> Read:
+    links = batch.ctx.services.store.links.for_plx_ids(p["id"] for p in people)
+    deleted = deletes.deleted_in_salesforce(batch.ctx, [p["id"] for p in people], links)
+    return Read(people, links, deleted)
+
+
+def filter_people(batch: Batch, read: Read) -> list[Candidate]:
+    """The people with something to carry: not an echo of what we last synced (or no mapped
+    change), not left to the other People step, not deleted in Salesforce (that is logged)."""
+    keys = [m.peoplelinx_field for m in batch.mappings]
+    out = []
+    for person in read.people:
+        batch.report.done += 1
         plx_now = {k: plx_get(person, k) for k in keys}
-        link = link_to(links.get(person["id"], []), sobject)
+        links = read.links.get(person["id"], [])
+        link = link_to(links, batch.sobject)
         if link is not None and not changed(plx_now, link.plx_values):
             continue  # what we last synced: an echo of our own write, or no mapped change
-        if link is None and left_to_other_step(ctx, step, links.get(person["id"], [])):
+        if link is None and left_to_other_step(batch.ctx, batch.step, links):
             continue
-        if link is None and person["id"] in deleted:  # never created again by itself
-            deletes.skip_deleted(ctx, report, deleted[person["id"]], PersonWrite(person, {}, {}).label)
+        if link is None and person["id"] in read.deleted:  # never created again by itself
+            deletes.skip_deleted(batch.ctx, batch.report, read.deleted[person["id"]],
+                                 label_of(person))
             continue
-        describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
-        mapped = to_salesforce(person, mappings, describe)
-        write = PersonWrite(person, plx_now, mapped.values, warnings=mapped.warnings)
-        if mapped.error:
-            ctx.log(report, FAILED, plx_id=person["id"], label=write.label, code="BAD_VALUE",
-                    message=f"Not synced: {mapped.error}")
-            continue
+        out.append(Candidate(person, plx_now, link))
+    return out
+
+
+def map_people(batch: Batch, candidates: list[Candidate]) -> Mapped:
+    """Each person's values as Salesforce would hold them; a value that does not convert, or an
+    email Salesforce would refuse, fails the person here."""
+    if not candidates:
+        return Mapped([], None)
+    ctx, report = batch.ctx, batch.report
+    describe = ctx.queries.describe(batch.sobject, (m.salesforce_field for m in batch.mappings))
+    writes = []
+    for candidate in candidates:
+        person = candidate.person
+        mapped = to_salesforce(person, batch.mappings, describe)
+        write = PersonWrite(person, candidate.plx_values, mapped.values,
+                            warnings=tuple(mapped.warnings))
         email = mapped.values.get("Email")
-        if email and not is_valid_email(str(email)):
-            ctx.log(report, FAILED, plx_id=person["id"], label=write.label,
-                    code="INVALID_EMAIL_ADDRESS",
-                    message=f"Refused: '{email}' is not a valid email address; fix it in PeopleLinx")
-            continue
-        if link is not None:
-            write.sf_id, write.known = link.sf_id, link.sf_values
-        todo.append(write)
-    if not todo:
-        ctx.commit(report, cursor=cursor)
-        return
-    match_by_email(ctx, step, [w for w in todo if w.sf_id is None], mappings, index)
-    creating = [w for w in todo if w.sf_id is None]
-    if creating:
-        decide_creations(step, ctx, report, creating, accounts)
-    todo = [w for w in todo if w.sf_id is not None or not w.leave]
-    apply_rules(step, ctx, report, todo, mappings)
+        if mapped.error:
+            ctx.recorder.log(report, FAILED, plx_id=write.plx_id, label=write.label,
+                             code="BAD_VALUE", message=f"Not synced: {mapped.error}")
+        elif email and not is_valid_email(str(email)):
+            ctx.recorder.log(report, FAILED, plx_id=write.plx_id, label=write.label,
+                             code="INVALID_EMAIL_ADDRESS",
+                             message=f"Refused: '{email}' is not a valid email address; fix it "
+                                     "in PeopleLinx")
+        elif candidate.link is not None:
+            writes.append(replace(write, sf_id=candidate.link.sf_id,
+                                  known=candidate.link.sf_values))
+        else:
+            writes.append(write)
+    return Mapped(writes, describe)
+
+
+def match(batch: Batch, writes: list[PersonWrite]) -> list[PersonWrite]:
+    """The unlinked people matched by email; of those still without a record, the ones the other
+    People step creates are left to it."""
+    ctx, step = batch.ctx, batch.step
+    unlinked = [i for i, w in enumerate(writes) if w.sf_id is None]
+    matched = match_by_email(ctx, step, [writes[i] for i in unlinked], batch.mappings,
+                             batch.index)
+    writes = list(writes)
+    for i, write in zip(unlinked, matched, strict=True):
+        writes[i] = write
+    left = decide_creations(step, ctx, [w for w in writes if w.sf_id is None], batch.accounts)
+    return [w for w in writes if w.sf_id is not None or w.plx_id not in left]
+
+
+def decide(batch: Batch, writes: list[PersonWrite], describe: ObjectDescription) -> Plan:
+    """The values each write sends, by the sync rules, the org's Lead Status values and the
+    contacts' Accounts; and which writes update, create, or only link."""
+    ctx, report, sobject = batch.ctx, batch.report, batch.sobject
+    writes = apply_rules(batch.step, ctx, report, writes, batch.mappings)
     lead_default = None
-    if sobject == "Lead" and any(not w.sf_id or w.values.get("Status") for w in todo):
+    if sobject == "Lead" and any(not w.sf_id or w.values.get("Status") for w in writes):
         org = picklists(ctx)
-        keep_org_lead_statuses(todo, org.lead_statuses)
+        writes = keep_org_lead_statuses(writes, org.lead_statuses)
         lead_default = org.lead_default
-    todo = resolve_accounts(ctx, report, todo, accounts, sobject)
-    describe = describe or ctx.describe(sobject, (m.salesforce_field for m in mappings))
+    writes = resolve_accounts(ctx, report, writes, batch.accounts, sobject)
     ext = EXTERNAL_ID if describe.field(EXTERNAL_ID) else None
     if ext is None:  # a fresh org: what a crashed run created is looked up first (inflight.py)
-        inflight.adopt_people(ctx, report, sobject, describe, [w for w in todo if not w.sf_id],
-                              in_flight)
-    updates = [w for w in todo if w.sf_id and changed(w.values, w.known)]
-    creates = [w for w in todo if not w.sf_id]
-    unchanged = [w for w in todo if w.sf_id and not changed(w.values, w.known)]
-    outbox_ids = record_intent(
-        ctx, step.uid, "salesforce", OPERATION,
-        [(w.person["id"], w.person["updated_at"], w.sf_id is None) for w in updates + creates])
-    new_links = [_link(ctx, step, w, w.sf_id) for w in unchanged if w.sf_id]
-    # Matched by email and already equal: nothing to write, but the person still gets the link.
-    written: list[tuple[PersonWrite, str, bool]] = [(w, w.sf_id, False) for w in unchanged if w.sf_id]
-    if updates:
-        rows = [{"Id": w.sf_id, **sf_row(changed(w.values, w.known))}
-                | ({ext: w.person["id"]} if ext else {}) for w in updates]
-        converted: list[PersonWrite] = []
-        answers = ctx.sf.update(sobject, rows)
-        for write, result in zip(updates, answers, strict=True):
-            if result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD" and ctx.follow_converted_leads:
-                converted.append(write)
-                continue
-            _settle(ctx, report, step, write, result, False, written, new_links, in_flight)
-        follow_through(step, ctx, report, converted)
-        deletes.refused_as_deleted(step, ctx, report, sobject,
-                                   [(w.sf_id, r) for w, r in zip(updates, answers, strict=True)])
-    if creates:
-        rows = [create_row(w, sobject, describe, lead_default)
-                | ({ext: w.person["id"]} if ext else {}) for w in creates]
-        # "Create anyway" (Sync health) people go with allowSave=true, in a call of their own.
-        anyway = create_anyway_ids(ctx.store.settings, step.uid)
-        results: list[RecordResult | None] = [None] * len(rows)
-        for allow in (False, True):
-            picked = [i for i, w in enumerate(creates) if (w.person["id"] in anyway) == allow]
-            if picked:
-                sent = _send_creates(ctx, sobject, ext, [rows[i] for i in picked], bulk, allow)
-                for i, result in zip(picked, sent, strict=True):
-                    results[i] = result
-        for write, result in zip(creates, results, strict=True):
-            assert result is not None
-            _settle(ctx, report, step, write, result, True, written, new_links, in_flight)
-    ctx.commit(report, links=new_links, cursor=cursor, done=outbox_ids)
-    _tell_peoplelinx(ctx, step, written)
+        writes = inflight.adopt_people(ctx, report, sobject, describe, writes, batch.in_flight,
+                                       EXTERNAL_ID)
+    return Plan(updates=[w for w in writes if w.sf_id and w.changes],
+                creates=[w for w in writes if not w.sf_id],
+                unchanged=[w for w in writes if w.sf_id and not w.changes],
+                describe=describe, ext=ext, lead_default=lead_default)
 
 
-def _send_creates(ctx: RunContext, sobject: str, ext: str | None, rows: list[dict[str, Any]],
-                  bulk: bool, allow: bool) -> list[RecordResult]:
+def intend(batch: Batch, plan: Plan) -> list[int]:
+    """The outbox items of the writes about to be sent (creates are remembered as such)."""
+    return record_intent(batch.ctx, batch.step.uid, "salesforce", OPERATION,
+                         [(w.plx_id, w.person["updated_at"], w.sf_id is None)
+                          for w in plan.updates + plan.creates])
+
+
+def write_updates(batch: Batch, plan: Plan) -> list[Answer]:
+    if not plan.updates:
+        return []
+    answers = batch.ctx.services.sf.update(batch.sobject,
+                                           [update_row(w, plan.ext) for w in plan.updates])
+    return [Answer(w, r, False) for w, r in zip(plan.updates, answers, strict=True)]
+
+
+def write_creates(batch: Batch, plan: Plan) -> list[Answer]:
+    """Create (upsert on the external id); "Create anyway" people (Sync health) go with
+    allowSave=true, in a call of their own."""
+    if not plan.creates:
+        return []
+    rows = [create_row(w, batch.sobject, plan.describe, plan.lead_default, plan.ext)
+            for w in plan.creates]
+    anyway = create_anyway_ids(batch.ctx.services.store.settings, batch.step.uid)
+    results: list[RecordResult | None] = [None] * len(rows)
+    for allow in (False, True):
+        picked = [i for i, w in enumerate(plan.creates) if (w.plx_id in anyway) == allow]
+        if picked:
+            sent = _send_creates(batch, plan.ext, [rows[i] for i in picked], allow)
+            for i, answer in zip(picked, sent, strict=True):
+                results[i] = answer
+    out = []
+    for write, result in zip(plan.creates, results, strict=True):
+        assert result is not None  # every create was in one of the two calls
+        out.append(Answer(write, result, True))
+    return out
+
+
+def _send_creates(batch: Batch, ext: str | None, rows: list[dict[str, Any]],
+                  allow: bool) -> list[RecordResult]:
     """Create (upsert on the external id) with the org-rule headers the settings ask for."""
+    ctx, sobject = batch.ctx, batch.sobject
     rules = create_rules(ctx, sobject)
     allow = allow or rules.allow_duplicates
-    if ext and bulk and not allow and len(rows) > ctx.tuning.salesforce_batch:
-        return ctx.sf.bulk_upsert(sobject, ext, rows,
-                                  assignment_rule_id=bulk_assignment_rule(ctx, sobject))
+    if ext and batch.bulk and not allow and len(rows) > ctx.run.tuning.salesforce_batch:
+        return ctx.services.sf.bulk_upsert(sobject, ext, rows,
+                                           assignment_rule_id=bulk_assignment_rule(ctx, sobject))
     if ext:
-        return ctx.sf.upsert(sobject, ext, rows, assign=rules.assign, allow_duplicates=allow)
+        return ctx.services.sf.upsert(sobject, ext, rows, assign=rules.assign,
+                                      allow_duplicates=allow)
     # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
     return inflight.create_once(ctx, sobject, rows, assign=rules.assign, allow_duplicates=allow)
 
 
-def _settle(ctx: RunContext, report: StepReport, step: Step, write: PersonWrite, result: RecordResult,
-            creating: bool, written: list, new_links: list, in_flight: InFlight) -> None:
-    person_id = write.person["id"]
+def already_equal(batch: Batch, plan: Plan) -> Settled:
+    """Matched by email and already equal: nothing to write, but the person still gets the link."""
+    return Settled([_link(batch, w, w.sf_id) for w in plan.unchanged if w.sf_id],
+                   [Written(w, w.sf_id, False) for w in plan.unchanged if w.sf_id])
+
+
+def settle(batch: Batch, answers: list[Answer], settled: Settled) -> Settled:
+    """Each answer logged, and linked when written; a converted lead's update goes to its
+    contact (when Sync settings say so); a record deleted meanwhile is handled as a delete."""
+    ctx, follow = batch.ctx, batch.ctx.run.follow_converted_leads
+    converted: list[PersonWrite] = []
+    links, written = list(settled.links), list(settled.written)
+    for answer in answers:
+        if (not answer.creating and follow
+                and answer.result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD"):
+            converted.append(answer.write)
+            continue
+        done = _settle_one(batch, answer)
+        if done is not None:
+            links.append(_link(batch, done.write, done.sf_id))
+            written.append(done)
+    follow_through(batch.step, ctx, batch.report, converted)
+    deletes.refused_as_deleted(batch.step, ctx, batch.report, batch.sobject,
+                               [(a.write.sf_id, a.result) for a in answers if not a.creating])
+    return Settled(links, written)
+
+
+def _settle_one(batch: Batch, answer: Answer) -> Written | None:
+    ctx, report = batch.ctx, batch.report
+    write, result = answer.write, answer.result
     if not result.success:
         code = result.error_code or "ERROR"
         if code == "ENTITY_IS_DELETED":  # a delete arriving late (deletes.refused_as_deleted)
-            ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
-                    code=deletes.CODE, message="Not updated: the record was deleted in Salesforce")
+            ctx.recorder.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=write.plx_id,
+                             label=write.label, code=deletes.CODE,
+                             message="Not updated: the record was deleted in Salesforce")
         elif code == "CANNOT_UPDATE_CONVERTED_LEAD":
-            ctx.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
-                    code=code, message="Not updated: this lead was converted, and Salesforce "
-                    "does not allow changes to converted leads; the contact it became is synced "
-                    "instead")
+            ctx.recorder.log(report, SKIPPED, sf_id=write.sf_id or "", plx_id=write.plx_id,
+                             label=write.label, code=code,
+                             message="Not updated: this lead was converted, and Salesforce does "
+                                     "not allow changes to converted leads; the contact it "
+                                     "became is synced instead")
         else:
-            ctx.log(report, FAILED, sf_id=write.sf_id or "", plx_id=person_id, label=write.label,
-                    code=code, message=refusal(result, ctx.record_url))
-        return
+            ctx.recorder.log(report, FAILED, sf_id=write.sf_id or "", plx_id=write.plx_id,
+                             label=write.label, code=code,
+                             message=refusal(result, ctx.queries.record_url))
+        return None
     sf_id = result.id or write.sf_id or ""
-    created = creating and (result.created or in_flight.was_creating(person_id) or not write.sf_id)
-    write.sf_id = sf_id
-    new_links.append(_link(ctx, step, write, sf_id))
-    written.append((write, sf_id, created))
+    created = answer.creating and (result.created or batch.in_flight.was_creating(write.plx_id)
+                                   or not write.sf_id)
     note = "; ".join(write.warnings)
-    what = "Created" if created else f"Updated {', '.join(sorted(sf_row(changed(write.values, write.known))) or ['links'])} in"
-    ctx.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=person_id,
-            label=write.label, message=f"{what} Salesforce" + (f" ({note})" if note else ""))
+    fields = ", ".join(sorted(sf_row(write.changes)) or ["links"])
+    what = "Created" if created else f"Updated {fields} in"
+    ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=write.plx_id,
+                     label=write.label,
+                     message=f"{what} Salesforce" + (f" ({note})" if note else ""))
+    return Written(replace(write, sf_id=sf_id), sf_id, created)
 
 
-def _link(ctx: RunContext, step: Step, write: PersonWrite, sf_id: str) -> RecordLink:
+def commit(batch: Batch, settled: Settled, outbox_ids: list[int]) -> None:
+    """The batch in one transaction (links, log, cursor, outbox); then PeopleLinx is told."""
+    batch.ctx.recorder.commit(batch.report, links=settled.links, cursor=batch.cursor,
+                              done=outbox_ids)
+    _tell_peoplelinx(batch, settled.written)
+
+
+def _link(batch: Batch, write: PersonWrite, sf_id: str) -> RecordLink:
     sf_values = {k: v for k, v in write.values.items() if k != "AccountId"}
-    return RecordLink(sf_id=sf_id, sf_object=step.target.name, plx_id=write.person["id"],
-                      plx_object="person", step_uid=step.uid, email=write.person.get("email") or "",
-                      sf_values=sf_values, plx_values=write.plx_values,
-                      sf_url=ctx.record_url(sf_id))
+    return RecordLink(sf_id=sf_id, sf_object=batch.sobject, plx_id=write.plx_id,
+                      plx_object="person", step_uid=batch.step.uid,
+                      email=write.person.get("email") or "", sf_values=sf_values,
+                      plx_values=write.plx_values, sf_url=batch.ctx.queries.record_url(sf_id))
 
 
-def _tell_peoplelinx(ctx: RunContext, step: Step, written: list[tuple[PersonWrite, str, bool]]) -> None:
+def _tell_peoplelinx(batch: Batch, written: list[Written]) -> None:
     """Give each person their Salesforce link (and URL) where it is new."""
-    sobject = step.target.name
+    sobject = batch.sobject
+    slot = "salesforce_contact_id" if sobject == "Contact" else "salesforce_lead_id"
     items = []
     for write, sf_id, _created in written:
         person = write.person
-        slot = "salesforce_contact_id" if sobject == "Contact" else "salesforce_lead_id"
         if person.get(slot) == sf_id:
             continue
         body: dict[str, Any] = {slot: sf_id}
         if sobject == "Contact" or not person.get("salesforce_contact_id"):
             body |= {"salesforce_id": sf_id, "salesforce_object": sobject,
-                     "salesforce_url": ctx.record_url(sf_id)}
-        items.append(BatchItem("update", body, id=person["id"]))
+                     "salesforce_url": batch.ctx.queries.record_url(sf_id)}
+        items.append(BatchItem("update", body, id=write.plx_id))
     if items:
-        ctx.plx.batch_people(items)
+        batch.ctx.services.plx.batch_people(items)

@@ -40,9 +40,9 @@ class Asked:
 
 
 def asked(step: Step, ctx: RunContext) -> Asked:
-    if ctx.dry_run:
+    if ctx.run.dry_run:  # a preview shows what the next run reads, not what Sync health asked
         return Asked()
-    return Asked(ctx.store.health.retry_requests(step.uid), ctx.store.retry_schedule.due(step.uid))
+    return Asked(ctx.services.store.health.retry_requests(step.uid), ctx.services.store.retry_schedule.due(step.uid))
 
 
 def salesforce_records(step: Step, ctx: RunContext, fields: list[str]) -> tuple[Asked, Iterator[Batch]]:
@@ -51,8 +51,9 @@ def salesforce_records(step: Step, ctx: RunContext, fields: list[str]) -> tuple[
     ids = wanted.keys(step.direction.value)
 
     def pages() -> Iterator[Batch]:
-        yield from ctx.sf.iter_query_in(f"SELECT {', '.join(fields)} FROM {step.source.name} "
-                                        "WHERE Id IN {} ORDER BY SystemModstamp, Id", ids)
+        yield from ctx.services.sf.iter_query_in(
+            f"SELECT {', '.join(fields)} FROM {step.source.name} "
+            "WHERE Id IN {} ORDER BY SystemModstamp, Id", ids)
 
     return wanted, pages()
 
@@ -64,7 +65,7 @@ def people(step: Step, ctx: RunContext) -> tuple[Asked, Iterator[Batch]]:
 
     def pages() -> Iterator[Batch]:
         if ids:
-            found = ctx.plx.get_people(ids)
+            found = ctx.services.plx.get_people(ids)
             yield sorted(found.values(), key=lambda p: (p["updated_at"], p["id"]))
 
     return wanted, pages()
@@ -74,7 +75,7 @@ def events(step: Step, ctx: RunContext, batch: int) -> tuple[Asked, Iterator[Bat
     """What a PeopleLinx event step retries, and the events kept when they failed (a request for
     a failure logged before events were kept has nothing to send, and is forgotten)."""
     wanted = asked(step, ctx)
-    kept = {r.record_key: r.item for r in ctx.store.retry_schedule.of_step(step.uid) if r.item}
+    kept = {r.record_key: r.item for r in ctx.services.store.retry_schedule.of_step(step.uid) if r.item}
     items = sorted((kept[k] for k in wanted.keys(step.direction.value) if k in kept),
                    key=lambda e: (str(e.get("updated_at", "")), str(e.get("id", ""))))
 
@@ -92,9 +93,9 @@ def run_first(ctx: RunContext, step: Step, wanted: Asked, pages: Iterator[Batch]
         return
     for page in pages:
         if page:
-            ctx.check_cancel()
+            ctx.run.check_cancel()
             sync_batch(page)
-    ctx.store.health.retried(step.uid, wanted.requests)
+    ctx.services.store.health.retried(step.uid, wanted.requests)
     # Due records whose try logged nothing (not read back, or nothing to write): done with.
-    untouched = {r.record_key for r in ctx.store.retry_schedule.due(step.uid, now=wanted.since)}
-    ctx.store.retry_schedule.forget(step.uid, untouched & {r.record_key for r in wanted.due})
+    untouched = {r.record_key for r in ctx.services.store.retry_schedule.due(step.uid, now=wanted.since)}
+    ctx.services.store.retry_schedule.forget(step.uid, untouched & {r.record_key for r in wanted.due})

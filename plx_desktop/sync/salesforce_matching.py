@@ -1,4 +1,4 @@
-"""Matching people to Salesforce records, and preparing the records a People step writes.
+"""Matching people to Salesforce records, and deciding what a People step writes for them.
 
 Who is who: by link, then by email (the store's links, then one Salesforce query per batch). Real
 orgs hold many records with one email; a person is linked to one of them, by this rule:
@@ -10,42 +10,26 @@ orgs hold many records with one email; a person is linked to one of them, by thi
    are not candidates).
 
 The others are named in the log entry of the person (People → Salesforce) or logged as skipped
-(Salesforce → People), so the admin can merge them in Salesforce. Who becomes what: with both People → Contact and People → Lead in a profile, a person Salesforce does
-not know is created once, as a Contact when an Account with their company name exists, else as a
-Lead. And a contact's company name becomes its AccountId, creating the Account once.
+(Salesforce → People), so the admin can merge them in Salesforce. Who becomes what: with both
+People → Contact and People → Lead in a profile, a person Salesforce does not know is created
+once, as a Contact when an Account with their company name exists, else as a Lead. And a
+contact's company name becomes its AccountId, creating the Account once.
+
+Each function here takes the batch's `PersonWrite`s and returns new ones (person_write.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
-from simple_salesforce.format import format_soql
-
-from plx_desktop.connectors.salesforce_models import ObjectDescription
-from plx_desktop.domain import LEAD_COMPANY_PLACEHOLDER, Step, normalise_email
+from plx_desktop.domain import FieldMapping, Step, normalise_email
 from plx_desktop.store import RecordLink
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.context import FAILED, RunContext, StepReport
+from plx_desktop.sync.person_write import PersonWrite
 from plx_desktop.sync.refusals import refusal
-from plx_desktop.sync.values import ACCOUNT_NAME
-
-
-@dataclass
-class PersonWrite:
-    person: dict[str, Any]
-    plx_values: dict[str, Any]  # the mapped values as PeopleLinx holds them
-    values: dict[str, Any]  # the same, as Salesforce would hold them
-    sf_id: str | None = None  # known counterpart (linked or matched by email)
-    known: dict[str, Any] = field(default_factory=dict)  # what Salesforce holds, as far as known
-    warnings: list[str] = field(default_factory=list)
-    leave: bool = False  # the other People step creates this person
-
-    @property
-    def label(self) -> str:
-        name = " ".join(p for p in (self.person.get("first_name"), self.person.get("last_name")) if p)
-        email = self.person.get("email")
-        return f"{name} <{email}>" if name and email else (name or email or self.person["id"])
+from plx_desktop.sync.values import ACCOUNT_NAME, sf_get
 
 
 def left_to_other_step(ctx: RunContext, step: Step, links: list[RecordLink]) -> bool:
@@ -55,7 +39,7 @@ def left_to_other_step(ctx: RunContext, step: Step, links: list[RecordLink]) -> 
     with their email would have been linked to them by that step.)"""
     other = "Lead" if step.target.name == "Contact" else "Contact"
     return (link_to(links, other) is not None and link_to(links, step.target.name) is None
-            and ctx.step_enabled(f"people_to_{other.lower()}"))
+            and ctx.queries.step_enabled(f"people_to_{other.lower()}"))
 
 
 def all_records_linked(ctx: RunContext, step: Step) -> bool:
@@ -63,8 +47,8 @@ def all_records_linked(ctx: RunContext, step: Step) -> bool:
     unlinked person can have no counterpart to find by email: true when the object's own
     → People step, with no filtering rules, ran to completion earlier in this run (it upserts
     every record into People by email, linking whoever had that email)."""
-    reverse = ctx.reverse_step(step)
-    return (reverse is not None and reverse.uid in ctx.steps_completed
+    reverse = ctx.queries.reverse_step(step)
+    return (reverse is not None and reverse.uid in ctx.run.steps_completed
             and not reverse.filter_rules)
 
 
@@ -82,16 +66,16 @@ class EmailIndex:
     modified one's Id and mapped fields' values, in a scratch table of the store (flat memory at
     any N), and the ids of the older ones sharing its email (few, kept in memory)."""
 
-    def __init__(self, ctx: RunContext, step: Step, mappings: list):
+    def __init__(self, ctx: RunContext, step: Step, mappings: list[FieldMapping]) -> None:
         self.fields = list(dict.fromkeys(m.salesforce_field for m in mappings))
-        self._table = ctx.store.scratch(f"emails_{step.target.name.lower()}")
+        self._table = ctx.services.store.scratch(f"emails_{step.target.name.lower()}")
         self.others: dict[str, list[str]] = {}
         select = ", ".join(dict.fromkeys(["Id", "Email", *self.fields]))
         soql = (f"SELECT {select} FROM {step.target.name} WHERE Email != null "
                 "ORDER BY LastModifiedDate, Id")
-        for page in ctx.sf.iter_query(soql):  # read once, 2,000 a page; the newest record wins
-            rows = [(normalise_email(r.get("Email")), [r["Id"], *(sf_value(r, f) for f in self.fields)])
-                    for r in page]
+        for page in ctx.services.sf.iter_query(soql):  # read once, 2,000 a page; the newest record wins
+            rows = [(normalise_email(r.get("Email")),
+                     [r["Id"], *(sf_get(r, f) for f in self.fields)]) for r in page]
             seen = self._table.get_many(email for email, _ in rows)
             for email, row in rows:
                 if email in seen:
@@ -105,74 +89,97 @@ class EmailIndex:
                 for email, row in self._table.get_many(emails).items()}
 
 
-def email_index(ctx: RunContext, step: Step, mappings: list) -> EmailIndex:
+def email_index(ctx: RunContext, step: Step, mappings: list[FieldMapping]) -> EmailIndex:
     """Read once (2,000 a page) for a large step, instead of one query per 200 people."""
     return EmailIndex(ctx, step, mappings)
 
 
-def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite], mappings: list,
-                   index: EmailIndex | None = None) -> None:
+def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite],
+                   mappings: list[FieldMapping], index: EmailIndex | None = None
+                   ) -> list[PersonWrite]:
     """Unlinked people whose email a Salesforce record of this object has: that record (our
     links first; then the step's email index when it has one, else one query per 200 people,
-    unless every record is linked already)."""
+    unless every record is linked already). Returns `writes`, in order, the matched ones with
+    their record's Id (and, when read from Salesforce, its values)."""
     sobject = step.target.name
-    by_email = {normalise_email(w.values.get("Email")): w for w in writes if w.values.get("Email")}
+    out = list(writes)
+    # The last of the batch's people with an email is the one matched to it.
+    by_email = {normalise_email(w.values.get("Email")): i for i, w in enumerate(writes)
+                if w.values.get("Email")}
     if not by_email:
-        return
-    for email, links in ctx.store.links.for_emails(by_email).items():
+        return out
+    for email, links in ctx.services.store.links.for_emails(by_email).items():
         link = link_to(links, sobject)
         if link is not None and email in by_email:
-            by_email.pop(email).sf_id = link.sf_id
+            i = by_email.pop(email)
+            out[i] = replace(out[i], sf_id=link.sf_id)
     if not by_email or all_records_linked(ctx, step):
-        return
-    if index is not None:
-        found = index.get_many(list(by_email))
-        taken = _linked_to_others(ctx, {e: [sf_id] for e, (sf_id, _) in found.items()}, by_email)
-        for email, (sf_id, values) in found.items():
-            if sf_id in taken:
-                continue
-            write = by_email[email]
-            write.sf_id = sf_id
-            write.known = {k: values.get(k) for k in write.values}
-            _name_others(write, sobject, index.others.get(email, []))
-        return
+        return out
+    wanted = {email: out[i] for email, i in by_email.items()}
+    found = (_from_index(ctx, index, wanted) if index is not None
+             else _query_emails(ctx, sobject, wanted, mappings))
+    for email, sf_id, values, others in found:
+        i = by_email[email]
+        out[i] = _matched(out[i], sf_id, values, sobject, others)
+    return out
+
+
+# A match: (email, the record's Id, its values of the mapped fields, the other Ids with the email)
+_Found = tuple[str, str, dict[str, Any], list[str]]
+
+
+def _from_index(ctx: RunContext, index: EmailIndex, wanted: dict[str, PersonWrite]) -> list[_Found]:
+    """The newest record of each email from the step's index, unless linked to someone else."""
+    found = index.get_many(list(wanted))
+    taken = _linked_to_others(ctx, {e: [sf_id] for e, (sf_id, _) in found.items()}, wanted)
+    return [(email, sf_id, values, index.others.get(email, []))
+            for email, (sf_id, values) in found.items() if sf_id not in taken]
+
+
+def _query_emails(ctx: RunContext, sobject: str, wanted: dict[str, PersonWrite],
+                  mappings: list[FieldMapping]) -> list[_Found]:
+    """(email, Id, record, other Ids with the email) of the newest record free for each email,
+    by one query per 200 emails (each email's records come from one of them, newest first)."""
     fields = list(dict.fromkeys(["Id", "Email", *(m.salesforce_field for m in mappings)]))
-    emails = sorted(by_email)
-    for start in range(0, len(emails), _EMAILS_PER_QUERY):
-        soql = format_soql(f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
-                           "ORDER BY LastModifiedDate DESC, Id DESC",
-                           emails[start:start + _EMAILS_PER_QUERY])
-        candidates: dict[str, list[dict[str, Any]]] = {}
-        for page in ctx.sf.iter_query(soql):
-            for record in page:  # newest first
-                candidates.setdefault(normalise_email(record.get("Email")), []).append(record)
-        taken = _linked_to_others(
-            ctx, {e: [r["Id"] for r in rs] for e, rs in candidates.items()}, by_email)
-        for email, records in candidates.items():
-            write = by_email.get(email)
-            free = [r for r in records if r["Id"] not in taken]
-            if write is None or not free:
-                continue
-            chosen = free[0]
-            write.sf_id = chosen["Id"]
-            write.known = {k: sf_value(chosen, k) for k in write.values}
-            _name_others(write, sobject, [r["Id"] for r in records if r is not chosen])
+    candidates: dict[str, list[dict[str, Any]]] = {}
+    for page in ctx.services.sf.iter_query_in(
+            f"SELECT {', '.join(fields)} FROM {sobject} WHERE Email IN {{}} "
+            "ORDER BY LastModifiedDate DESC, Id DESC", sorted(wanted), chunk=_EMAILS_PER_QUERY):
+        for record in page:
+            candidates.setdefault(normalise_email(record.get("Email")), []).append(record)
+    taken = _linked_to_others(
+        ctx, {e: [r["Id"] for r in rs] for e, rs in candidates.items()}, wanted)
+    out: list[_Found] = []
+    for email, records in candidates.items():
+        free = [r for r in records if r["Id"] not in taken]
+        if email not in wanted or not free:
+            continue
+        chosen = free[0]
+        values = {k: sf_get(chosen, k) for k in wanted[email].values}
+        out.append((email, str(chosen["Id"]), values,
+                    [r["Id"] for r in records if r is not chosen]))
+    return out
+
+
+def _matched(write: PersonWrite, sf_id: str, values: dict[str, Any], sobject: str,
+             others: list[str]) -> PersonWrite:
+    """The write matched to a record: its Id, what it holds, and the records left unlinked."""
+    warnings = write.warnings
+    if others:
+        warnings += (f"{len(others)} other {sobject}{'s' if len(others) > 1 else ''} with this "
+                     f"email ({', '.join(others)}) left unlinked: the most recently modified one "
+                     "is linked",)
+    return replace(write, sf_id=sf_id, known={k: values.get(k) for k in write.values},
+                   warnings=warnings)
 
 
 def _linked_to_others(ctx: RunContext, ids_by_email: dict[str, list[str]],
                       writes: dict[str, PersonWrite]) -> set[str]:
     """The candidate records already linked to a person other than the one with that email."""
-    links = ctx.store.links.for_sf_ids(i for ids in ids_by_email.values() for i in ids)
+    links = ctx.services.store.links.for_sf_ids(i for ids in ids_by_email.values() for i in ids)
     return {sf_id for email, ids in ids_by_email.items() for sf_id in ids
             if sf_id in links and (email not in writes
-                                   or links[sf_id].plx_id != writes[email].person["id"])}
-
-
-def _name_others(write: PersonWrite, sobject: str, others: list[str]) -> None:
-    if others:
-        write.warnings.append(
-            f"{len(others)} other {sobject}{'s' if len(others) > 1 else ''} with this email "
-            f"({', '.join(others)}) left unlinked: the most recently modified one is linked")
+                                   or links[sf_id].plx_id != writes[email].plx_id)}
 
 
 def one_record_per_person(ctx: RunContext, sobject: str, records: list[dict[str, Any]],
@@ -183,7 +190,7 @@ def one_record_per_person(ctx: RunContext, sobject: str, records: list[dict[str,
     unlinked = [r for r in records if r["Id"] not in links and normalise_email(r.get("Email"))]
     if not unlinked:
         return {}
-    by_email = ctx.store.links.for_emails(r.get("Email") or "" for r in unlinked)
+    by_email = ctx.services.store.links.for_emails(r.get("Email") or "" for r in unlinked)
     newest: dict[str, str] = {normalise_email(r.get("Email")): r["Id"] for r in unlinked}
     skip: dict[str, str] = {}
     for record in unlinked:
@@ -200,35 +207,31 @@ def one_record_per_person(ctx: RunContext, sobject: str, records: list[dict[str,
     return skip
 
 
-def sf_value(record: dict[str, Any], key: str) -> Any:
-    if key == ACCOUNT_NAME:
-        account = record.get("Account")
-        return account.get("Name") if isinstance(account, dict) else None
-    return record.get(key)
-
-
-def decide_creations(step: Step, ctx: RunContext, report: StepReport, writes: list[PersonWrite],
-                      accounts: Accounts) -> None:
+def decide_creations(step: Step, ctx: RunContext, writes: list[PersonWrite],
+                     accounts: Accounts) -> set[str]:
     """With both People → Contact and People → Lead in the profile, create each new person once:
     a Contact when their company is an Account already, else a Lead; someone Salesforce already
-    has as the other object is left to the other step."""
+    has as the other object is left to the other step. Returns the ids of the people left."""
     sobject = step.target.name
     other_object = "Lead" if sobject == "Contact" else "Contact"
-    if not ctx.step_enabled(f"people_to_{other_object.lower()}"):
-        return
+    if not writes or not ctx.queries.step_enabled(f"people_to_{other_object.lower()}"):
+        return set()
     companies = {str(w.person.get("account") or "").strip() for w in writes} - {""}
     accounts.lookup(companies)
-    links = ctx.store.links.for_plx_ids(w.person["id"] for w in writes)
+    links = ctx.services.store.links.for_plx_ids(w.plx_id for w in writes)
+    left = set()
     for write in writes:
-        if link_to(links.get(write.person["id"], []), other_object) is not None:
-            write.leave = True
+        if link_to(links.get(write.plx_id, []), other_object) is not None:
+            left.add(write.plx_id)
             continue
         has_account = accounts.exists(write.person.get("account"))
-        write.leave = not has_account if sobject == "Contact" else has_account
+        if (not has_account if sobject == "Contact" else has_account):
+            left.add(write.plx_id)
+    return left
 
 
 def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWrite],
-                      accounts: Accounts, sobject: str) -> list[PersonWrite]:
+                     accounts: Accounts, sobject: str) -> list[PersonWrite]:
     """Turn the mapped company name into an AccountId (contacts only), creating the account.
 
     When Salesforce refuses to create the Account (a duplicate or validation rule), its people
@@ -247,42 +250,29 @@ def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWri
     for write in writes:
         name = write.values.get(ACCOUNT_NAME)
         if name in ids:
-            write.values["AccountId"] = ids[name]
+            write = replace(write, values={**write.values, "AccountId": ids[name]})
         refused = accounts.refused.get(str(name or "").strip().lower())
         if name in needed and name not in ids and refused is not None:
-            ctx.log(report, FAILED, sf_id=write.sf_id or "", plx_id=write.person["id"],
-                    label=write.label, code=ACCOUNT_NOT_CREATED,
-                    message=f"Waiting for its Account: Salesforce did not create the Account "
-                            f"'{name}', and the contact is not synced without it. "
-                            + refusal(refused, ctx.record_url, "Account"))
+            ctx.recorder.log(report, FAILED, sf_id=write.sf_id or "", plx_id=write.plx_id,
+                             label=write.label, code=ACCOUNT_NOT_CREATED,
+                             message=f"Waiting for its Account: Salesforce did not create the "
+                                     f"Account '{name}', and the contact is not synced without "
+                                     "it. " + refusal(refused, ctx.queries.record_url, "Account"))
             continue
         kept.append(write)
     return kept
 
 
-def keep_org_lead_statuses(writes: list[PersonWrite], statuses: tuple[str, ...]) -> None:
+def keep_org_lead_statuses(writes: list[PersonWrite], statuses: tuple[str, ...]
+                           ) -> list[PersonWrite]:
     """A mapped Lead Status the org's picklist lacks is not written (Salesforce would save it
     silently, Lead Status being unrestricted): the lead keeps its status, or gets the default."""
+    out = []
     for write in writes:
         value = write.values.get("Status")
         if value and value not in statuses:
-            write.values.pop("Status")
-            write.warnings.append(f"Lead Status '{value}' is not in this org's picklist, so it "
-                                  "was left out")
-
-
-def sf_row(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if k != ACCOUNT_NAME}
-
-
-def create_row(write: PersonWrite, sobject: str, describe: ObjectDescription,
-               lead_default: str | None = None) -> dict[str, Any]:
-    row = sf_row(write.values)
-    if sobject == "Lead":
-        if not row.get("Company"):
-            row["Company"] = LEAD_COMPANY_PLACEHOLDER
-        status = describe.field("Status")
-        default = lead_default or (status.default_value if status is not None else None)
-        if not row.get("Status") and default:
-            row["Status"] = default
-    return {k: v for k, v in row.items() if v is not None}
+            write = replace(write, values={k: v for k, v in write.values.items() if k != "Status"},
+                            warnings=(*write.warnings, f"Lead Status '{value}' is not in this "
+                                      "org's picklist, so it was left out"))
+        out.append(write)
+    return out

@@ -37,12 +37,11 @@ from plx_desktop.sync.context import UNEXPECTED_ERROR as UNEXPECTED
 from plx_desktop.sync.context import (
     CancelToken,
     Progress,
-    RunContext,
     StepSummary,
     SyncEvents,
     Tuning,
+    open_run,
 )
-from plx_desktop.sync.dry_run import PreviewPeopleLinx, PreviewSalesforce
 from plx_desktop.sync.engine import Outcome, run_profile
 
 __all__ = ["CancelToken", "Connections", "PeopleLinxSettings", "Progress", "RunSummary",
@@ -125,10 +124,8 @@ def _run(store: Store, run_id: int, chosen: Profile, connections: Connections, *
     clients += [sf, plx]
     describes = _DESCRIBES.setdefault(connections.salesforce.instance_url
                                       if connections.salesforce else "", {})
-    ctx = RunContext(
-        store=store, profile=chosen, run_id=run_id, events=events, cancel=cancel,
-        sf=PreviewSalesforce(sf) if dry_run else sf,  # type: ignore[arg-type]
-        plx=PreviewPeopleLinx(plx) if dry_run else plx,  # type: ignore[arg-type]
+    ctx = open_run(
+        store=store, profile=chosen, run_id=run_id, events=events, cancel=cancel, sf=sf, plx=plx,
         tuning=tuning, describe_cache=describes, dry_run=dry_run,
         people_fields_cache=_PEOPLE_FIELDS.setdefault(
             connections.peoplelinx.base_url if connections.peoplelinx else "", {}),
@@ -136,7 +133,7 @@ def _run(store: Store, run_id: int, chosen: Profile, connections: Connections, *
     outcome = run_profile(ctx, only=set(steps) if steps is not None else None)
     usage = sf.api_usage
     return _finish(store, run_id, outcome, (usage.used, usage.limit) if usage else None,
-                   ctx.preview, events)
+                   ctx.recorder.preview, events)
 
 
 def _finish(store: Store, run_id: int, outcome: Outcome, usage: tuple[int, int] | None,

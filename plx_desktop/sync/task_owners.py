@@ -22,10 +22,10 @@ _CACHE_KEY = "task_owners"  # {normalised email or username: user id or ""}
 class TaskOwners:
     def __init__(self, ctx: RunContext):
         self._ctx = ctx
-        raw = ctx.store.settings.get(TASK_OWNER_MAP) or {}
+        raw = ctx.services.store.settings.get(TASK_OWNER_MAP) or {}
         self._map = {normalise_email(k): normalise_email(str(v)) for k, v in raw.items()
                      if normalise_email(k) and v}
-        self._known: dict[str, str] = ctx.run_cache.setdefault(_CACHE_KEY, {})
+        self._known: dict[str, str] = ctx.run.cache.setdefault(_CACHE_KEY, {})
 
     def resolve(self, activities: Iterable[dict[str, Any]]) -> None:
         """Look up the users of these activities that this run has not looked up yet."""
@@ -33,7 +33,7 @@ class TaskOwners:
         unknown = sorted(wanted - set(self._known))
         asked = set(unknown)
         found: dict[str, str] = {}
-        for page in self._ctx.sf.iter_query_in(
+        for page in self._ctx.services.sf.iter_query_in(
                 "SELECT Id, Email, Username FROM User WHERE IsActive = true AND "
                 "(Email IN {} OR Username IN {}) ORDER BY CreatedDate", unknown):
             for user in page:

@@ -25,7 +25,7 @@ class CreateRules:
 
 
 def create_rules(ctx: RunContext, sobject: str) -> CreateRules:
-    settings = ctx.store.settings
+    settings = ctx.services.store.settings
     return CreateRules(
         assign=sobject == "Lead" and bool(settings.get(RUN_LEAD_ASSIGNMENT_RULES)),
         allow_duplicates=bool(settings.get(DUPLICATE_RULES_ALLOW_SAVE)))
@@ -36,9 +36,9 @@ def bulk_assignment_rule(ctx: RunContext, sobject: str) -> str | None:
     no rule to run, or the setting is off). Read once a run."""
     if not create_rules(ctx, sobject).assign:
         return None
-    cache = ctx.run_cache
+    cache = ctx.run.cache
     if "lead_assignment_rule" not in cache:
-        records = [r for page in ctx.sf.iter_query(
+        records = [r for page in ctx.services.sf.iter_query(
             "SELECT Id FROM AssignmentRule WHERE SobjectType = 'Lead' AND Active = true LIMIT 1")
             for r in page]
         cache["lead_assignment_rule"] = records[0]["Id"] if records else _NO_RULE

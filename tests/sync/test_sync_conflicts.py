@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from sync_helpers import custom_with, emptied, log_of, move_clock_past, plx_client, sf_create
 
-from plx_desktop.connectors.peoplelinx_types import parse_timestamp
 from plx_desktop.domain import FieldMapping, SyncRule
 from plx_desktop.domain.convert import parse_datetime
 
@@ -55,7 +54,7 @@ def test_salesforce_changed_last_wins_and_the_conflict_is_logged(sandbox, sync, 
     with plx_client(sandbox) as client:
         changed = client.update_person(person["id"], {"last_name": "Wilkins"})
     # Salesforce keeps milliseconds: make sure its change is in a later millisecond.
-    plx_time = parse_timestamp(changed["updated_at"])
+    plx_time = parse_datetime(changed["updated_at"])
     move_clock_past(sandbox, plx_time)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     run = sync()
@@ -113,7 +112,7 @@ def test_people_step_first_in_the_profile_still_lets_a_newer_salesforce_change_w
     contact_id, person = _linked_pair(sandbox, sync, control)
     with plx_client(sandbox) as client:
         changed = client.update_person(person["id"], {"last_name": "Wilkins"})
-    plx_time = parse_timestamp(changed["updated_at"])
+    plx_time = parse_datetime(changed["updated_at"])
     move_clock_past(sandbox, plx_time)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     run = sync()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from sync_helpers import custom_with, emptied, move_clock_past, plx_client, sf_create
 
-from plx_desktop.connectors.peoplelinx_types import parse_timestamp
 from plx_desktop.domain.convert import parse_datetime
 
 ORDERS = {
@@ -41,7 +40,7 @@ def test_a_duplicate_step_never_writes_over_the_winner(sandbox, sync, store, con
     def change_peoplelinx():
         with plx_client(sandbox) as client:
             changed = client.update_person(person["id"], {"last_name": "Wilkins"})
-        stamp = parse_timestamp(changed["updated_at"])
+        stamp = parse_datetime(changed["updated_at"])
         move_clock_past(sandbox, stamp)
 
     # The later change wins: make the winner's change last.
