@@ -19,7 +19,7 @@ from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.domain import Profile
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
-from plx_desktop.sync.connections import Connections, sandbox_connections, saved_connections
+from plx_desktop.sync.connections import Connections, load_connections
 from plx_desktop.sync.org_check import CheckReport, open_salesforce, run_check
 from plx_desktop.sync.org_setup import SetupResult, set_up
 
@@ -30,7 +30,7 @@ _MARKS = {"ok": "ok", "missing": "MISSING", "warning": "warning"}
 def _load(data_dir: Path, sandbox: bool) -> tuple[Connections, Profile | None]:
     with open_store(database_path(data_dir)) as store:
         profile = store.profiles.load_active()
-        return (sandbox_connections(data_dir) if sandbox else saved_connections(store)), profile
+        return load_connections(data_dir, sandbox=sandbox, store=store), profile
 
 
 def print_report(report: CheckReport) -> None:

@@ -107,8 +107,8 @@ def _save_salesforce(data_dir: Path, login_url: str, client_id: str, port: int,
     # The secret first: settings that point at a login the keyring lacks would confuse `sync`.
     SecretStore().save_login(account, SavedSalesforceLogin(
         tokens.instance_url, username, tokens.refresh_token, tokens.access_token, account))
-    details = {"instance_url": tokens.instance_url, "username": username,
-               "org_id": str(info.get("organization_id") or ""),
+    org_id = str(info.get("organization_id") or "")
+    details = {"instance_url": tokens.instance_url, "username": username, "org_id": org_id,
                "display_name": str(info.get("name") or ""), "login_url": login_url,
                "account": account, "client_id": client_id, "ca_file": ca_file}
     with open_store(database_path(data_dir)) as store:
@@ -118,7 +118,7 @@ def _save_salesforce(data_dir: Path, login_url: str, client_id: str, port: int,
         oauth["callback_port"] = port
         store.settings.set(SALESFORCE_OAUTH, oauth)
         # One org's state stays with that org (store/org_state.py): a new org starts its own.
-        previous = store.org_state.connected(details["org_id"], username)
+        previous = store.org_state.connected(org_id, username)
     return {**details, "previous_org": previous} if previous else details
 
 

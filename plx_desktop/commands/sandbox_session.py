@@ -7,7 +7,6 @@ command runs.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 from collections.abc import Iterator
@@ -16,13 +15,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from plx_desktop.paths import sandbox_dir
+from plx_desktop.sync.connections import read_sandbox
 
 
-def _running(state_dir: Path) -> bool:
+def _running(data_dir: Path) -> bool:
+    info = read_sandbox(data_dir)
+    if info is None:
+        return False
     try:
-        info = json.loads((state_dir / "sandbox.json").read_text())
-        os.kill(int(info["pid"]), 0)
-        url = urlsplit(info["salesforce_instance_url"])
+        os.kill(int(info.pid), 0)
+        url = urlsplit(info.salesforce_instance_url)
         with socket.create_connection((url.hostname or "localhost", url.port or 443), timeout=2):
             return True
     except (OSError, ValueError, KeyError, TypeError):
@@ -33,7 +35,7 @@ def _running(state_dir: Path) -> bool:
 def sandbox_for(data_dir: Path, *, seed_if_empty: bool = True) -> Iterator[None]:
     """Make sure a sandbox serves `data_dir` while the block runs."""
     state = sandbox_dir(data_dir)
-    if _running(state):
+    if _running(data_dir):
         yield
         return
     from plx_desktop.sandbox.runner import start_sandbox

@@ -18,9 +18,7 @@ from plx_desktop.commands.sandbox_session import sandbox_for
 from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.domain.record_names import record_name
 from plx_desktop.logfile import DETAILS, log_file
-from plx_desktop.paths import database_path
-from plx_desktop.store import open_store
-from plx_desktop.sync.connections import Connections, sandbox_connections, saved_connections
+from plx_desktop.sync.connections import Connections, load_connections
 from plx_desktop.sync.service import CancelToken, RunSummary, run_sync
 
 EXIT_OK, EXIT_FAILED, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 3, 130
@@ -28,10 +26,7 @@ MINIMUM_INTERVAL = 30
 
 
 def _connections(data_dir: Path, sandbox: bool) -> Connections:
-    if sandbox:
-        return sandbox_connections(data_dir)
-    with open_store(database_path(data_dir)) as store:
-        return saved_connections(store)
+    return load_connections(data_dir, sandbox=sandbox)
 
 
 def _print_summary(summary: RunSummary) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
@@ -146,8 +147,10 @@ class SalesforceClient:
         self._server_time: datetime | None = None
         self._local = threading.local()
         self._refresh_lock = threading.Lock()
-        self.session = sf_auth.make_session(connection.ca_file, pool_size=8,
-                                            session_class=self._session_class())
+        session = sf_auth.make_session(connection.ca_file, pool_size=8,
+                                       session_class=self._session_class())
+        assert isinstance(session, _ApiSession)  # make_session builds the class it is given
+        self.session = session
         self.sf = Salesforce(instance_url=connection.instance_url, session_id=connection.access_token,
                              session=self.session, version=connection.api_version,
                              object_pairs_hook=dict)
@@ -202,7 +205,7 @@ class SalesforceClient:
     @property
     def calls_made(self) -> int:
         """HTTP calls sent so far, retries included (for benchmarks)."""
-        return self.session.calls_made  # type: ignore[attr-defined, no-any-return]
+        return self.session.calls_made
 
     def _check_usage(self) -> None:
         usage = self._usage
@@ -317,8 +320,8 @@ class SalesforceClient:
             next_url = result.get("nextRecordsUrl")
             if result.get("done", True) or not next_url:
                 return
-            result = self._call(lambda url=next_url: self.sf.query_more(
-                url, identifier_is_url=True, headers=headers))
+            result = self._call(partial(self.sf.query_more, next_url, identifier_is_url=True,
+                                        headers=headers))
 
     def iter_query_in(self, soql: str, values: Sequence[str], *, include_deleted: bool = False,
                       chunk: int = IN_CHUNK) -> Iterator[list[dict[str, Any]]]:
@@ -443,7 +446,7 @@ class SalesforceClient:
             attempt = 1
             while pending:
                 chunk = [items[i] for i in pending]
-                answer = self._call(lambda chunk=chunk: self._checked_answer(send(chunk), len(chunk)))
+                answer = self._call(partial(self._checked_answer, send, chunk))
                 locked = []
                 for index, data in zip(pending, answer, strict=True):
                     result = RecordResult.from_collection(data, created_default=created)
@@ -459,7 +462,8 @@ class SalesforceClient:
         return [r for r in results if r is not None]
 
     @staticmethod
-    def _checked_answer(answer: Any, expected: int) -> list[dict[str, Any]]:
+    def _checked_answer(send: Callable[[list[Any]], Any], chunk: list[Any]) -> list[dict[str, Any]]:
+        answer, expected = send(chunk), len(chunk)
         if not isinstance(answer, list) or len(answer) != expected:
             # A cut-off answer we could still parse; ask again.
             raise ValueError(f"expected {expected} results, got {type(answer).__name__}")

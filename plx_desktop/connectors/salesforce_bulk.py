@@ -17,7 +17,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from simple_salesforce.bulk2 import JobState, Operation, ResultsType, _Bulk2Client
+from simple_salesforce.bulk2 import JobState, Operation, ResultsType, SFBulk2Handler, _Bulk2Client
 from simple_salesforce.util import call_salesforce
 
 from plx_desktop.connectors.errors import RequestError, TransientError
@@ -33,6 +33,7 @@ _ERROR_FIELDS = re.compile(r"^(?P<message>.*?):(?P<fields>[A-Za-z0-9_, ]*) --\s*
 def _job_client(client: SalesforceClient, sobject: str = "") -> _Bulk2Client:
     # A fresh client per step: it picks up a session renewed since the previous step.
     bulk2 = client.sf.bulk2
+    assert isinstance(bulk2, SFBulk2Handler)  # simple-salesforce types its attribute lookup loosely
     return _Bulk2Client(sobject, bulk2.bulk2_url, bulk2.headers, client.session)
 
 

@@ -115,7 +115,8 @@ class RecordError:
 
     @classmethod
     def from_json(cls, e: dict[str, Any]) -> RecordError:
-        found = e.get("duplicateResult") if isinstance(e.get("duplicateResult"), dict) else {}
+        duplicates = e.get("duplicateResult")
+        found: dict[str, Any] = duplicates if isinstance(duplicates, dict) else {}
         matches = tuple(
             (str(m.get("entityType") or ""), str(r.get("record", {}).get("Id") or ""))
             for m in found.get("matchResults") or [] if isinstance(m, dict)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TypeVar
 
 from plx_desktop.domain.actions import AddToSequence
 from plx_desktop.domain.catalog import STEP_KINDS, StepKind, step_kind
@@ -325,14 +326,17 @@ class Profile:
             listener(change)
 
 
-def _at(items: tuple, index: int, what: str):
+_Item = TypeVar("_Item")
+
+
+def _at(items: tuple[_Item, ...], index: int, what: str) -> _Item:
     if not 0 <= index < len(items):
         error = InvalidAction if what == "action" else InvalidFilter if "rule" in what else InvalidMapping
         raise error(f"there is no {what} number {index + 1}")
     return items[index]
 
 
-def _replaced(items: tuple, index: int, item: object) -> tuple:
+def _replaced(items: tuple[_Item, ...], index: int, item: _Item) -> tuple[_Item, ...]:
     return items[:index] + (item,) + items[index + 1:]
 
 

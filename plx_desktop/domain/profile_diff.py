@@ -9,7 +9,7 @@ as every other step moving.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from plx_desktop.domain.filters import FilterRule, Operator
 from plx_desktop.domain.mapping import FieldMapping
@@ -78,9 +78,10 @@ def _step_changes(name: str, old: Step, new: Step, *, ignore_mappings: bool = Fa
                                                                        new.filter_rules)]
     out += [f"{name}: filter rule {_rule(r)} added" for r in _minus(new.filter_rules,
                                                                      old.filter_rules)]
-    if old.saved_filter != new.saved_filter:
-        out.append(f"{name}: saved filter {new.saved_filter.name} loaded" if new.saved_filter
-                   else f"{name}: saved filter {old.saved_filter.name} cleared")
+    if new.saved_filter and new.saved_filter != old.saved_filter:
+        out.append(f"{name}: saved filter {new.saved_filter.name} loaded")
+    elif old.saved_filter and not new.saved_filter:
+        out.append(f"{name}: saved filter {old.saved_filter.name} cleared")
     old_actions = {a.sequence_id: a for a in old.actions}
     new_actions = {a.sequence_id: a for a in new.actions}
     for key, action in old_actions.items():
@@ -136,9 +137,12 @@ def _rule(rule: FilterRule) -> str:
     return f"{rule.field} {rule.operator.label} {rule.value}"
 
 
-def _minus(items: tuple, others: tuple) -> list:
+_Item = TypeVar("_Item")
+
+
+def _minus(items: tuple[_Item, ...], others: tuple[_Item, ...]) -> list[_Item]:
     rest = list(others)
-    out = []
+    out: list[_Item] = []
     for item in items:
         if item in rest:
             rest.remove(item)

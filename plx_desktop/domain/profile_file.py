@@ -8,6 +8,7 @@ because nothing is applied at all until the caller saves the returned profile.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +22,9 @@ from plx_desktop.domain.step import Step, new_uid
 
 FORMAT = "plx-desktop-profile"
 FORMAT_VERSION = 1
+
+# A JSON object as json.loads gives it: its values are whatever the file holds until checked.
+JsonObject = dict[str, Any]
 
 _DOCUMENT_KEYS = {"format": True, "format_version": True, "profile": False, "steps": True}
 _STEP_KEYS = {"uid": False, "kind": True, "direction": False, "enabled": False, "mappings": False,
@@ -149,7 +153,8 @@ def _check_keys(data: Any, keys: dict[str, bool], path: str, problems: list[str]
     return ok
 
 
-def _text(data: dict, key: str, path: str, problems: list[str], default: str | None = "") -> Any:
+def _text(data: JsonObject, key: str, path: str, problems: list[str],
+          default: str | None = "") -> str | None:
     value = data.get(key, default)
     if value is None and default is None:
         return None
@@ -159,7 +164,7 @@ def _text(data: dict, key: str, path: str, problems: list[str], default: str | N
     return value
 
 
-def _flag(data: dict, key: str, path: str, problems: list[str], default: bool) -> bool:
+def _flag(data: JsonObject, key: str, path: str, problems: list[str], default: bool) -> bool:
     value = data.get(key, default)
     if not isinstance(value, bool):
         problems.append(f"{path}.{key}: expected true or false, found {value!r}")
@@ -184,21 +189,23 @@ def _parse_step(item: Any, path: str, problems: list[str]) -> Step | None:
             problems.append(f"{path}.direction: {kind.label} runs {kind.direction.value}, "
                             f"not {item['direction']}")
     uid = _text(item, "uid", path, problems, default=None) or new_uid()
-    mappings = [_parse_mapping(m, f"{path}.mappings[{i}]", problems)
-                for i, m in enumerate(_list(item, "mappings", path, problems))]
+    # A part that does not parse is None and has added its problem, so no step is built from it.
+    mappings = [m for i, raw in enumerate(_list(item, "mappings", path, problems))
+                if (m := _parse_mapping(raw, f"{path}.mappings[{i}]", problems)) is not None]
     if "mappings" not in item:  # a hand-written step without mappings gets the kind's own
         mappings = list(kind.default_mappings)
-    rules = [_parse_rule(r, f"{path}.filter_rules[{i}]", problems)
-             for i, r in enumerate(_list(item, "filter_rules", path, problems))]
-    actions = [_parse_action(a, f"{path}.actions[{i}]", problems)
-               for i, a in enumerate(_list(item, "actions", path, problems))]
+    rules = [r for i, raw in enumerate(_list(item, "filter_rules", path, problems))
+             if (r := _parse_rule(raw, f"{path}.filter_rules[{i}]", problems)) is not None]
+    actions = [a for i, raw in enumerate(_list(item, "actions", path, problems))
+               if (a := _parse_action(raw, f"{path}.actions[{i}]", problems)) is not None]
     saved = None
     if item.get("saved_filter") is not None:
         sub = f"{path}.saved_filter"
         if _check_keys(item["saved_filter"], _SAVED_FILTER_KEYS, sub, problems):
-            ids = (_text(item["saved_filter"], "id", sub, problems),
-                   _text(item["saved_filter"], "name", sub, problems))
-            saved = SavedFilter(*ids) if None not in ids else None
+            filter_id = _text(item["saved_filter"], "id", sub, problems)
+            filter_name = _text(item["saved_filter"], "name", sub, problems)
+            if filter_id is not None and filter_name is not None:
+                saved = SavedFilter(filter_id, filter_name)
     status_map = item.get("status_map", dict(kind.preset_status_map))
     if not isinstance(status_map, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in status_map.items()):
@@ -209,7 +216,7 @@ def _parse_step(item: Any, path: str, problems: list[str]) -> Step | None:
     step = Step(uid=uid, kind=kind, enabled=_flag(item, "enabled", path, problems, True))
     # Each part is checked against the kind apart, so the message names the part.
     name = _text(item, "name", path, problems) or ""
-    for part, apply in (
+    parts: tuple[tuple[str, Callable[[Step], Step]], ...] = (
         ("name", lambda s: s.with_name(name)),
         ("mappings", lambda s: s.with_mappings(mappings)),
         ("filter_rules", lambda s: s.with_filter_rules(rules)),
@@ -217,7 +224,8 @@ def _parse_step(item: Any, path: str, problems: list[str]) -> Step | None:
         ("actions", lambda s: s.with_actions(actions)),
         ("status_map", lambda s: s.with_status_map(status_map) if kind.is_status_step or status_map
          else s),
-    ):
+    )
+    for part, apply in parts:
         try:
             step = apply(step)
         except DomainError as exc:
@@ -225,7 +233,7 @@ def _parse_step(item: Any, path: str, problems: list[str]) -> Step | None:
     return step if len(problems) == before else None
 
 
-def _list(item: dict, key: str, path: str, problems: list[str]) -> list:
+def _list(item: JsonObject, key: str, path: str, problems: list[str]) -> list[Any]:
     value = item.get(key, [])
     if not isinstance(value, list):
         problems.append(f"{path}.{key}: expected a list")
@@ -250,12 +258,11 @@ def _parse_mapping(data: Any, path: str, problems: list[str]) -> FieldMapping | 
         problems.append(f"{path}.sync_rule: unknown sync rule {rule!r}")
         return None
     # Field by field, so the message names the field at fault.
-    for key, value in (("salesforce_field", mapping.salesforce_field),
-                       ("peoplelinx_field", mapping.peoplelinx_field),
-                       ("salesforce_type", mapping.salesforce_type),
-                       ("peoplelinx_type", mapping.peoplelinx_type)):
-        probe = FieldMapping(**{"salesforce_field": "Name", "peoplelinx_field": "email",
-                                key: value})
+    for key, probe in (
+            ("salesforce_field", FieldMapping(mapping.salesforce_field, "email")),
+            ("peoplelinx_field", FieldMapping("Name", mapping.peoplelinx_field)),
+            ("salesforce_type", FieldMapping("Name", "email", salesforce_type=mapping.salesforce_type)),
+            ("peoplelinx_type", FieldMapping("Name", "email", peoplelinx_type=mapping.peoplelinx_type))):
         try:
             probe.validate()
         except DomainError as exc:

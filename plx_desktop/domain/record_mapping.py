@@ -16,7 +16,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def is_valid_email(email: str | None) -> bool:
-    return bool(email) and bool(_EMAIL.match(email.strip()))
+    return bool(email and _EMAIL.match(email.strip()))
 
 
 def read_value(record: Mapping[str, Any], path: str) -> Any:

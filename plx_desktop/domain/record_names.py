@@ -11,6 +11,7 @@ def record_name(item: Any) -> str:
     `item` is anything with record_label, sf_id and plx_id: a log entry, a Sync health record, a
     conflict (a dataclass, a Peewee row), or a dict with those keys (the Log tab's live entries).
     """
+    values: tuple[Any, ...]
     if isinstance(item, dict):
         values = (item.get("record_label"), item.get("sf_id"), item.get("plx_id"))
     else:

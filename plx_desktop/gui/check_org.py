@@ -60,9 +60,9 @@ class CheckOrgController(QObject):
 
     # -- what the panel runs ----------------------------------------------------------------
     def _work(self) -> tuple[Any, Any]:
-        from plx_desktop.gui.sync_controller import engine_connections
-
-        return engine_connections(self.window.state), self.window.session.profile
+        # What the cards show, no I/O here: the check opens the client (reading the saved
+        # login) on the executor's thread.
+        return self.window.state.connections(), self.window.session.profile
 
     def open_panel(self, run: bool = True) -> CheckOrgPanel:
         """The panel (made, or raised if open), checking the org again when `run`."""

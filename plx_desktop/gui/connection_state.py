@@ -1,23 +1,37 @@
 """What the app is connected to: the Salesforce sign-in and the PeopleLinx key the cards show.
 
-Secrets stay in memory here and in the keyring (connectors.secrets); never in QSettings. With
---sandbox, everything comes from data_dir/sandbox/sandbox.json and nothing touches the keyring,
-because sandbox credentials are throwaway.
+Loaded once, at start, by the one loader (sync/connections.load_connections); the cards change
+it as the admin connects and disconnects, and `connections()` hands the engine what they show,
+with no I/O: a Run never reads the keyring on the GUI thread (the process that opens the clients
+re-reads the saved login itself). Secrets stay in memory here and in the keyring
+(connectors.secrets); never in QSettings. With --sandbox, everything comes from
+data_dir/sandbox/sandbox.json and nothing touches the keyring, because sandbox credentials are
+throwaway.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from plx_desktop.connectors.salesforce_models import SalesforceConnection
 from plx_desktop.connectors.sf_auth import DEFAULT_CALLBACK_PORT, PLX_DESKTOP_CLIENT_ID
 from plx_desktop.paths import sandbox_dir
+from plx_desktop.sync.connections import (
+    Connections,
+    PeopleLinxSettings,
+    SalesforceUser,
+    SandboxDetails,
+    load_connections,
+    login_ref,
+    sandbox_connections,
+)
 
-SANDBOX_JSON = "sandbox.json"
+__all__ = ["ConnectionState", "PeopleLinxAccount", "SalesforceAccount", "SandboxDetails",
+           "remember", "restore_saved"]
 
 # No consumer key ships with PLX Desktop: each org brings its own External Client App's key,
 # entered under Advanced on the Salesforce card and remembered per login URL.
@@ -41,6 +55,8 @@ class SalesforceAccount:
     standing: bool = False
     client_id: str = ""  # the consumer key it was made with (renewals need the same one)
     account: str = ""  # the name the login is saved under (keyring, or the sandbox's file)
+    api_version: str = ""  # "": the sandbox's, else the engine's default
+    ca_file: str | None = None  # a corporate CA saved with the login (None: the usual one)
 
 
 @dataclass
@@ -48,27 +64,7 @@ class PeopleLinxAccount:
     base_url: str
     api_key: str = field(repr=False)
     account_name: str = ""
-
-
-@dataclass(frozen=True)
-class SandboxDetails:
-    """The parts of sandbox.json the GUI needs (the file itself belongs to the sandbox runner)."""
-
-    salesforce_login_url: str
-    salesforce_instance_url: str
-    salesforce_client_id: str
-    salesforce_username: str
-    salesforce_access_token: str
-    salesforce_refresh_token: str
-    peoplelinx_base_url: str
-    peoplelinx_api_key: str
-    ca_file: str
-    pid: int
-
-    @classmethod
-    def read(cls, data_dir: Path) -> SandboxDetails:
-        raw: dict[str, Any] = json.loads((sandbox_dir(data_dir) / SANDBOX_JSON).read_text())
-        return cls(**{name: raw[name] for name in cls.__dataclass_fields__})
+    ca_file: str | None = None
 
 
 class ConnectionState(QObject):
@@ -89,15 +85,7 @@ class ConnectionState(QObject):
         self.salesforce_problem = ""
         self.salesforce_problem_raw = ""
         if sandbox is not None:
-            self.salesforce = SalesforceAccount(
-                instance_url=sandbox.salesforce_instance_url,
-                username=sandbox.salesforce_username,
-                login_url=sandbox.salesforce_login_url,
-                access_token=sandbox.salesforce_access_token,
-                refresh_token=sandbox.salesforce_refresh_token, standing=True,
-                client_id=sandbox.salesforce_client_id)
-            self.peoplelinx = PeopleLinxAccount(sandbox.peoplelinx_base_url, sandbox.peoplelinx_api_key)
-            self._restore_sandbox_login()
+            self.show_connections(sandbox_connections(data_dir, sandbox))
 
     def sandbox_login_file(self) -> Any:
         """Where a login made through Connect against the sandbox is kept (never the keyring)."""
@@ -109,16 +97,44 @@ class ConnectionState(QObject):
         """Where this window's Salesforce login is saved: the sandbox's file, else the keyring."""
         return self.sandbox_login_file() if self.sandbox is not None else secrets
 
-    def _restore_sandbox_login(self) -> None:
-        """A login made through Connect against the sandbox in an earlier session, if any."""
-        store = self.sandbox_login_file()
-        account = next(iter(store._read()), None)
-        saved = store.load_login(account) if account else None
-        if saved is not None and self.sandbox is not None:
-            self.salesforce = SalesforceAccount(
-                saved.instance_url, saved.username, login_url=self.sandbox.salesforce_login_url,
-                access_token=saved.access_token or "", refresh_token=saved.refresh_token,
-                client_id=self.sandbox.salesforce_client_id, account=saved.account)
+    def show_connections(self, connections: Connections) -> None:
+        """Show what the loader found (at start); `changed` is the caller's to emit."""
+        sf, user, login = connections.salesforce, connections.salesforce_user, \
+            connections.salesforce_login
+        self.salesforce = None if sf is None else SalesforceAccount(
+            sf.instance_url, user.username if user else "", user.org_id if user else "",
+            user.display_name if user else "", sf.login_url, sf.access_token, sf.refresh_token,
+            standing=connections.sandbox and login is None, client_id=sf.client_id,
+            account=login.account if login else "", api_version=sf.api_version,
+            ca_file=sf.ca_file)
+        plx = connections.peoplelinx
+        self.peoplelinx = None if plx is None else PeopleLinxAccount(
+            plx.base_url, plx.api_key, plx.account_name, plx.ca_file)
+
+    def connections(self) -> Connections:
+        """The engine's Connections for what the cards show now; no I/O (GUI thread, at Run).
+
+        The Salesforce tokens here may be stale (a sync process may have rotated them): the
+        login's place goes with them, and whoever opens the clients reads it there first.
+        """
+        sandbox = self.sandbox is not None
+        sf_conn = login = user = None
+        sf = self.salesforce
+        if sf is not None:
+            default_version = self.sandbox.salesforce_api_version if self.sandbox else "62.0"
+            sf_conn = SalesforceConnection(
+                instance_url=sf.instance_url, access_token=sf.access_token,
+                refresh_token=sf.refresh_token, client_id=sf.client_id or self.client_id,
+                login_url=sf.login_url or "https://login.salesforce.com",
+                api_version=sf.api_version or default_version, ca_file=sf.ca_file or self.ca_file)
+            if sf.account and not sf.standing:
+                login = login_ref(self.data_dir, sf.account, sandbox)
+            user = SalesforceUser(sf.username, sf.org_id, sf.display_name)
+        plx = self.peoplelinx
+        plx_settings = None if plx is None else PeopleLinxSettings(
+            plx.base_url, plx.api_key, plx.ca_file or self.ca_file, plx.account_name)
+        return Connections(sf_conn, plx_settings, sandbox=sandbox, salesforce_login=login,
+                           salesforce_user=user)
 
     @property
     def ca_file(self) -> str | None:
@@ -172,37 +188,20 @@ class ConnectionState(QObject):
 
 
 def restore_saved(state: ConnectionState, store: Any, secrets: Any) -> None:
-    """Outside the sandbox: what was connected last time (details from the store, secrets from
-    the keyring). A keyring that cannot be read leaves the card disconnected, never crashes."""
+    """Outside the sandbox: what was connected last time, through the one loader (details from
+    the store, secrets from the keyring). A keyring that cannot be read leaves the card
+    disconnected, never crashes."""
     from plx_desktop.connectors.errors import ConnectorError
-    from plx_desktop.connectors.secrets import salesforce_account
-    from plx_desktop.store.settings import (
-        PEOPLELINX_CONNECTION,
-        SALESFORCE_CONNECTION,
-        SALESFORCE_OAUTH,
-    )
+    from plx_desktop.store.settings import SALESFORCE_OAUTH
 
     oauth = store.settings.get(SALESFORCE_OAUTH) or {}
     state.client_ids = dict(oauth.get("client_ids") or {})
     state.callback_port = int(oauth.get("callback_port") or state.callback_port)
     if state.sandbox is not None or secrets is None:
         return
-    sf = store.settings.get(SALESFORCE_CONNECTION) or {}
-    plx = store.settings.get(PEOPLELINX_CONNECTION) or {}
     try:
-        if sf.get("instance_url") and sf.get("username"):
-            account = sf.get("account") or salesforce_account(sf["instance_url"], sf["username"])
-            saved = secrets.load_login(account, sf["instance_url"], sf["username"])
-            if saved is not None:
-                state.salesforce = SalesforceAccount(
-                    saved.instance_url, sf["username"], sf.get("org_id", ""),
-                    sf.get("display_name", ""), sf.get("login_url", ""),
-                    saved.access_token or "", saved.refresh_token,
-                    client_id=sf.get("client_id", ""), account=account)
-        if plx.get("base_url"):
-            key = secrets.load_peoplelinx_api_key(plx["base_url"])
-            if key:
-                state.peoplelinx = PeopleLinxAccount(plx["base_url"], key, plx.get("account_name", ""))
+        state.show_connections(load_connections(state.data_dir, sandbox=False, store=store,
+                                                secrets=secrets))
     except ConnectorError:
         pass
     state.changed.emit()
@@ -227,10 +226,13 @@ def remember(state: ConnectionState, store: Any) -> None:
         store.settings.set(SALESFORCE_CONNECTION, {
             "instance_url": sf.instance_url, "username": sf.username, "org_id": sf.org_id,
             "display_name": sf.display_name, "login_url": sf.login_url, "account": sf.account,
-            "client_id": sf.client_id or state.client_id})  # `sync` renews the session with it
+            "client_id": sf.client_id or state.client_id,  # `sync` renews the session with it
+            **({"ca_file": sf.ca_file} if sf.ca_file else {})})
     plx = state.peoplelinx
     if plx is None:
         store.settings.delete(PEOPLELINX_CONNECTION)
     else:
         store.settings.set(PEOPLELINX_CONNECTION, {"base_url": plx.base_url,
-                                                   "account_name": plx.account_name})
+                                                   "account_name": plx.account_name,
+                                                   **({"ca_file": plx.ca_file} if plx.ca_file
+                                                      else {})})

@@ -37,7 +37,7 @@ from plx_desktop.gui.run_controls import RunControls, SyncStatusBar
 from plx_desktop.gui.scheduler import SyncScheduler
 from plx_desktop.gui.steps_model import StepsModel
 from plx_desktop.gui.steps_tab import StepsTab
-from plx_desktop.gui.sync_controller import SyncController, engine_connections
+from plx_desktop.gui.sync_controller import SyncController
 from plx_desktop.gui.window_dialogs import open_conflict_details, open_record_history
 from plx_desktop.gui.worker import SyncRunner
 from plx_desktop.paths import database_path
@@ -124,8 +124,7 @@ class MainWindow(QMainWindow):
         self.run_controls.interval_changed.connect(
             lambda seconds: self.store.settings.set(POLL_INTERVAL_SECONDS, int(seconds)))
         self.sync = SyncController(self.runner, self.scheduler, self.run_controls, self.status,
-                                   self.state, lambda: self.session.kind.value, self,
-                                   connections=engine_connections)
+                                   self.state, lambda: self.session.kind.value, self)
         if hasattr(self.log_tab, "append_entries"):
             self.runner.log_entries.connect(self.log_tab.append_entries)
         # After every run, whatever its end: what is failing now, and why the run stopped.

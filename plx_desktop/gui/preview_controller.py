@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 from plx_desktop.gui.connection_state import ConnectionState
 from plx_desktop.gui.dialog_sizes import fit_and_remember
 from plx_desktop.gui.preview_dialog import PreviewDialog
-from plx_desktop.gui.sync_controller import SyncController, engine_connections
+from plx_desktop.gui.sync_controller import SyncController
 from plx_desktop.gui.worker import SyncRunner
 
 SYNC_RUNNING = "A sync is running; preview when it has ended."
@@ -39,7 +39,7 @@ class PreviewController(QObject):
         super().__init__(window)
         self.sync, self.state, self.window, self.status_bar = sync, state, window, status_bar
         self._profile_kind = profile_kind
-        self._connections = connections or engine_connections
+        self._connections = connections or ConnectionState.connections
         self.runner = SyncRunner(data_dir, self)
         self._scope = ""
         self._parent: QWidget | None = None

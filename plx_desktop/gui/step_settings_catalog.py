@@ -1,5 +1,5 @@
 """The step settings dialog's catalog (field lists, saved filters, sequences) for the current
-connections. Clients are made on first use, on the dialog's background thread."""
+connections. Clients are opened on first use, on the dialog's background thread."""
 
 from __future__ import annotations
 
@@ -14,31 +14,22 @@ class LazyCatalog:
     """A ConnectorCatalog whose clients are created only when the dialog first asks."""
 
     def __init__(self, state: ConnectionState):
-        from plx_desktop.gui.sync_controller import engine_connections
-
         self._lock = threading.Lock()
         self._catalog: Any = None
-        # Read on the GUI thread (ConnectionState is a GUI object); used on the worker thread.
+        # Taken on the GUI thread (ConnectionState is a GUI object, and this reads no keyring);
+        # the clients are opened, reading the saved login, on the dialog's background thread.
         self._missing = state.missing()
-        self._plx = state.peoplelinx
-        self._ca_file = state.ca_file
-        try:
-            self._salesforce = engine_connections(state).salesforce if not self._missing else None
-        except Exception as exc:  # noqa: BLE001 - reported when the dialog loads
-            self._salesforce, self._missing = None, str(exc)
+        self._connections = state.connections()
 
     def _get(self) -> Any:
         with self._lock:
             if self._catalog is None:
-                if self._missing or self._salesforce is None or self._plx is None:
+                if self._missing or self._connections.missing():
                     raise AuthError(self._missing or "Connect Salesforce and PeopleLinx first.")
-                from plx_desktop.connectors.peoplelinx import PeopleLinxClient
-                from plx_desktop.connectors.salesforce import SalesforceClient
                 from plx_desktop.gui.step_settings.catalog import ConnectorCatalog
+                from plx_desktop.sync.connections import open_clients
 
-                self._catalog = ConnectorCatalog(
-                    SalesforceClient(self._salesforce),
-                    PeopleLinxClient(self._plx.base_url, self._plx.api_key, ca_file=self._ca_file))
+                self._catalog = ConnectorCatalog(*open_clients(self._connections))
             return self._catalog
 
     def salesforce_fields(self, sobject: str) -> list:
@@ -54,7 +45,7 @@ class LazyCatalog:
         return self._get().sequences()
 
     def lead_statuses(self) -> list[str]:
-        return self._get().lead_statuses()  # type: ignore[no-any-return]
+        return self._get().lead_statuses()
 
 
 def catalog_for(state: ConnectionState) -> LazyCatalog:

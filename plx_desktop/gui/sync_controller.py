@@ -1,12 +1,11 @@
 """Ties the run controls, the scheduler, the worker bridge and the status bar together.
 
-Also turns what the cards show (ConnectionState) into the engine's Connections for a run.
-GUI thread only.
+A run gets what the cards show (ConnectionState.connections(): no keyring read here; the sync's
+child re-reads the saved login itself). GUI thread only.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -16,34 +15,6 @@ from plx_desktop.gui.connection_state import ConnectionState
 from plx_desktop.gui.run_controls import RunControls, SyncStatusBar
 from plx_desktop.gui.scheduler import SyncScheduler
 from plx_desktop.gui.worker import SyncRunner
-
-
-def engine_connections(state: ConnectionState) -> Any:
-    """The engine's Connections for what is connected now (sync.service's types).
-
-    The Salesforce login always comes from where it is saved (the keyring, or the sandbox's file
-    for a login made in the window), never from this window's memory: a sync process may have
-    rotated the refresh token since the window read it.
-    """
-    from plx_desktop.sync import service
-
-    if state.sandbox is not None:
-        base = service.sandbox_connections(state.data_dir)
-    else:
-        from plx_desktop.paths import database_path
-        from plx_desktop.store import open_store
-
-        # A short-lived connection of our own: saved_connections reads the settings table.
-        with open_store(database_path(state.data_dir)) as store:
-            base = service.saved_connections(store, state.data_dir)
-    salesforce = base.salesforce if state.salesforce is not None else None
-    peoplelinx = base.peoplelinx if state.peoplelinx is not None else None
-    if peoplelinx is not None and state.peoplelinx is not None and \
-            hasattr(peoplelinx, "api_key") and peoplelinx.api_key != state.peoplelinx.api_key:
-        peoplelinx = dataclasses.replace(peoplelinx, api_key=state.peoplelinx.api_key)
-    login = base.salesforce_login if salesforce is not None else None
-    return dataclasses.replace(base, salesforce=salesforce, peoplelinx=peoplelinx,
-                               salesforce_login=login)
 
 
 def _time(when: QDateTime) -> str:
@@ -67,7 +38,7 @@ class SyncController(QObject):
     def __init__(self, runner: SyncRunner, scheduler: SyncScheduler, controls: RunControls,
                  status: SyncStatusBar, state: ConnectionState, profile_kind: Callable[[], str],
                  parent: QObject | None = None,
-                 connections: Callable[[ConnectionState], Any] = engine_connections):
+                 connections: Callable[[ConnectionState], Any] = ConnectionState.connections):
         super().__init__(parent)
         self.runner, self.scheduler, self.controls, self.status = runner, scheduler, controls, status
         self.state = state

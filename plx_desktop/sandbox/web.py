@@ -11,6 +11,7 @@ import json
 import random
 import re
 import socket
+import ssl
 import threading
 import time
 import urllib.parse
@@ -24,6 +25,8 @@ CONTROL_PREFIX = "/__sandbox__/"
 
 # Fault kinds: the app renders the service-specific ones; the server does "drop" and "truncate".
 FAULT_KINDS = ("500", "503", "lock", "429", "drop", "truncate")
+# A client that has not finished its TLS handshake by then is dropped (its thread freed).
+HANDSHAKE_SECONDS = 10.0
 
 
 @dataclass
@@ -169,23 +172,59 @@ class Faults:
 
 
 class CallCounter:
-    """Counts API calls by route name (control endpoints are not counted)."""
+    """Counts API calls by route name and times the sandbox's own work on each (control endpoints
+    are neither counted nor timed).
+
+    The time is the handler's, from after the injected latency to the answer ready to send: what
+    the stand-in itself costs, so that a benchmark can tell a slow sandbox from a slow client.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
+        self._seconds: Counter[str] = Counter()
+        self._longest: dict[str, float] = {}
 
     def add(self, name: str) -> None:
         with self._lock:
             self._counts[name] += 1
 
+    def timed(self, name: str, seconds: float) -> None:
+        with self._lock:
+            self._seconds[name] += seconds
+            self._longest[name] = max(self._longest.get(name, 0.0), seconds)
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {"total": sum(self._counts.values()), "by_route": dict(self._counts)}
 
+    def stats(self) -> dict[str, Any]:
+        """Calls and handler milliseconds, in all and by route (GET /__sandbox__/stats)."""
+        with self._lock:
+            by_route = {name: {"calls": n, "ms": round(self._seconds[name] * 1000, 3),
+                               "max_ms": round(self._longest.get(name, 0.0) * 1000, 3)}
+                        for name, n in self._counts.items()}
+            return {"calls": sum(self._counts.values()),
+                    "ms": round(sum(self._seconds.values()) * 1000, 3), "by_route": by_route}
+
     def reset(self) -> None:
         with self._lock:
             self._counts.clear()
+            self._seconds.clear()
+            self._longest.clear()
+
+    def register(self, router: Router) -> None:
+        """GET and DELETE /__sandbox__/calls, GET /__sandbox__/stats: the same for both services."""
+        def clear(request: Request) -> Response:
+            self.reset()
+            return Response.json(self.snapshot())
+
+        base = CONTROL_PREFIX.rstrip("/")
+        router.add("GET", f"{base}/calls", lambda request: Response.json(self.snapshot()),
+                   "control/calls")
+        router.add("DELETE", f"{base}/calls", clear, "control/calls")
+        router.add("GET", f"{base}/stats", lambda request: Response.json(self.stats()),
+                   "control/stats")
 
 
 class App(Protocol):
@@ -266,9 +305,16 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 raise _DropConnection  # before the work: nothing happened
             if fault in ("500", "503", "lock", "429"):
                 return app.fault_response(fault, request)
-            app.before_call(request)
-            response = handler(request)
-            app.after_call(request, response)
+            started = time.perf_counter()
+            try:
+                app.before_call(request)
+                response = handler(request)
+                app.after_call(request, response)
+            finally:
+                spent = time.perf_counter() - started
+                app.calls.timed(name, spent)
+            # Server-Timing (W3C): the stand-in's own time, so a client can set it beside its own.
+            response.headers["Server-Timing"] = f"app;dur={spent * 1000:.3f}"
             if fault == "drop":
                 raise _DropConnection  # after the work: it happened, but the client never hears
             if fault == "truncate" and len(response.body) > 1:
@@ -292,20 +338,35 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], app: App, ssl_context: Any):
+    def __init__(self, address: tuple[str, int], app: App, ssl_context: ssl.SSLContext):
         super().__init__(address, _RequestHandler)
         self.app = app
-        self.socket = ssl_context.wrap_socket(self.socket, server_side=True)
+        self.ssl_context = ssl_context
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        # TLS per accepted connection, on that connection's own thread: wrapping the listening
+        # socket instead made accept() do the handshake, so one client that connected and said
+        # nothing held up every other one.
+        request.settimeout(HANDSHAKE_SECONDS)
+        try:
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (OSError, ValueError):
+            return  # a failed or stalled handshake: wrap_socket has closed the socket
+        tls.settimeout(None)  # after the handshake, a kept-alive connection may idle
+        try:
+            super().finish_request(tls, client_address)
+        finally:
+            self.shutdown_request(tls)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients that hang up mid-request (or fail the TLS handshake) are normal here.
+        # Clients that hang up mid-request are normal here.
         pass
 
 
 class RunningServer:
     """A server answering on its own thread until stop()."""
 
-    def __init__(self, app: App, host: str, port: int, ssl_context: Any):
+    def __init__(self, app: App, host: str, port: int, ssl_context: ssl.SSLContext):
         self._server = _Server((host, port), app, ssl_context)
         self.host = host
         self.port = self._server.server_address[1]
@@ -326,6 +387,6 @@ class RunningServer:
         self._thread.join()
 
 
-def serve(app: App, host: str = "127.0.0.1", port: int = 0, *, ssl_context: Any) -> RunningServer:
+def serve(app: App, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext) -> RunningServer:
     """Start serving `app` over TLS on a background thread; port 0 picks a free port."""
     return RunningServer(app, host, port, ssl_context).start()

@@ -8,6 +8,7 @@ already in the sequence is not an error, so sending twice is harmless.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from plx_desktop.connectors.errors import RequestError
 from plx_desktop.domain import AddToSequence, Step
@@ -67,8 +68,7 @@ def resend_pending(step: Step, ctx: RunContext, report: StepReport | None = None
             results = ctx.services.plx.add_to_sequence(payload["sequence_id"], payload["person_ids"])
         except RequestError as exc:
             # The sequence was archived or deleted: say so once, and do not retry forever.
-            ctx.recorder.write(lambda store, failed={item.id: exc.reason}:
-                               store.outbox.mark_failed(failed), None)
+            ctx.recorder.write(partial(_mark_failed, {item.id: exc.reason}), None)
             if report is not None:
                 ctx.recorder.log(report, FAILED, code=exc.code or "SEQUENCE", label=payload["sequence_name"],
                                  message=f"Could not add {len(payload['person_ids'])} people to sequence "
@@ -81,4 +81,12 @@ def resend_pending(step: Step, ctx: RunContext, report: StepReport | None = None
                                      code=result.error.code if result.error else "SEQUENCE",
                                      message=f"Not added to sequence {payload['sequence_name']}: "
                                              + (result.error.message if result.error else "refused"))
-        ctx.recorder.write(lambda store, done=[item.id]: store.outbox.mark_done(done), None)
+        ctx.recorder.write(partial(_mark_done, [item.id]), None)
+
+
+def _mark_failed(failed: dict[int, str], store: Store) -> None:
+    store.outbox.mark_failed(failed)
+
+
+def _mark_done(ids: list[int], store: Store) -> None:
+    store.outbox.mark_done(ids)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 
 from plx_desktop.connectors.errors import (
     AccessError,
@@ -25,6 +26,7 @@ from plx_desktop.connectors.errors import (
 from plx_desktop.domain import DomainError, Step
 from plx_desktop.domain.error_words import explain
 from plx_desktop.logfile import DETAILS, short
+from plx_desktop.store import Store
 from plx_desktop.store.step_problems import StepProblem
 from plx_desktop.sync import (
     activity_steps,
@@ -116,7 +118,7 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             return Outcome(status, summaries, reason, code)
         if not report.failed_to_run:
             ctx.run.steps_completed.add(step.uid)
-            ctx.recorder.write(lambda store, uid=step.uid: store.step_problems.clear(uid), None)
+            ctx.recorder.write(partial(_clear_problem, step.uid), None)
     if unexpected:
         return Outcome("failed", summaries, f"An unexpected error in {', '.join(unexpected)}; "
                        f"the rest of the run went on; {DETAILS}", UNEXPECTED_ERROR)
@@ -136,3 +138,7 @@ def _refused(ctx: RunContext, step: Step, report: StepReport,
     report.failed_to_run = True
     problem = StepProblem(step.uid, step.label, code, words, raw, None, ctx.run.run_id)
     ctx.recorder.write(lambda store: store.step_problems.note(problem), None)
+
+
+def _clear_problem(step_uid: str, store: Store) -> None:
+    store.step_problems.clear(step_uid)

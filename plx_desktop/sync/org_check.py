@@ -220,7 +220,7 @@ def _salesforce_object(step: Step) -> str:
 
 def _check_mapped_fields(client: SalesforceClient, report: CheckReport, profile: Profile,
                          describes: dict[str, ObjectDescription]) -> None:
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, bool]] = set()
     for step in (s for s in profile.steps if s.enabled):
         sobject = _salesforce_object(step)
         described = describes.get(sobject)

@@ -13,14 +13,14 @@ from pathlib import Path
 
 from plx_desktop.store import Store
 from plx_desktop.store.settings import SALESFORCE_CONNECTION
-from plx_desktop.sync.connections import Connections, sandbox_info
+from plx_desktop.sync.connections import Connections, read_sandbox
 
 
 def connected_org(data_dir: Path, store: Store, connections: Connections) -> tuple[str, str]:
     """(org id, a label for it) of the org these connections reach; ("", "") when unknown."""
     if connections.sandbox:
-        info = sandbox_info(data_dir) or {}
-        return str(info.get("salesforce_org_id") or ""), "the sandbox org"
+        info = read_sandbox(data_dir)
+        return (info.salesforce_org_id if info else ""), "the sandbox org"
     saved = store.settings.get(SALESFORCE_CONNECTION) or {}
     label = str(saved.get("org_name") or saved.get("username") or saved.get("instance_url") or "")
     return str(saved.get("org_id") or ""), label

@@ -13,6 +13,7 @@ Salesforce itself would save an off-list value silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from plx_desktop.connectors.salesforce import SalesforceClient
 from plx_desktop.domain import Step
@@ -60,7 +61,7 @@ class OrgPicklists:
 
 def read_picklists(sf: SalesforceClient) -> OrgPicklists:
     """Three small queries: the org's Lead Status, Task Status and Task Priority values."""
-    def rows(soql: str) -> list[dict]:
+    def rows(soql: str) -> list[dict[str, Any]]:
         return [r for page in sf.iter_query(soql) for r in page]
 
     leads = rows("SELECT ApiName, IsDefault, IsConverted FROM LeadStatus ORDER BY SortOrder")

@@ -28,6 +28,7 @@ from plx_desktop.sync import org_guard
 from plx_desktop.sync.connections import (
     Connections,
     PeopleLinxSettings,
+    load_connections,
     open_clients,
     sandbox_connections,
     saved_connections,
@@ -44,8 +45,8 @@ from plx_desktop.sync.context import (
 from plx_desktop.sync.engine import Outcome, run_profile
 
 __all__ = ["CancelToken", "Connections", "PeopleLinxSettings", "Progress", "RunSummary",
-           "StepSummary", "SyncEvents", "Tuning", "run_sync", "sandbox_connections",
-           "saved_connections"]
+           "StepSummary", "SyncEvents", "Tuning", "load_connections", "run_sync",
+           "sandbox_connections", "saved_connections"]
 
 log = logging.getLogger(__name__)
 

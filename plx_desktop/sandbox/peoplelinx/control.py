@@ -74,8 +74,7 @@ class Control:
         p = "/__sandbox__"
         router.add("GET", f"{p}/faults", self.get_faults)
         router.add("POST", f"{p}/faults", self.set_faults)
-        router.add("GET", f"{p}/calls", self.get_calls)
-        router.add("DELETE", f"{p}/calls", self.clear_calls)
+        self.app.calls.register(router)
         router.add("POST", f"{p}/reset", self.reset)
         router.add("POST", f"{p}/seed", self.seed)
         router.add("POST", f"{p}/activity", self.activity)
@@ -98,13 +97,6 @@ class Control:
         except (ValueError, TypeError) as exc:
             raise fail(400, "invalid_request", str(exc)) from None
         return Response.json(self.app.faults.as_dict())
-
-    def get_calls(self, request: Request) -> Response:
-        return Response.json(self.app.calls.snapshot())
-
-    def clear_calls(self, request: Request) -> Response:
-        self.app.calls.reset()
-        return Response.json(self.app.calls.snapshot())
 
     def reset(self, request: Request) -> Response:
         self.app.reset()

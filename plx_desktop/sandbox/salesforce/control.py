@@ -64,13 +64,6 @@ def register(router: Router, app: SalesforceApp) -> None:
         org.tokens.session_seconds = seconds
         return Response.json({"seconds": org.tokens.session_seconds})
 
-    def calls(request: Request) -> Response:
-        return Response.json(app.calls.snapshot())
-
-    def clear_calls(request: Request) -> Response:
-        app.calls.reset()
-        return Response.json(app.calls.snapshot())
-
     def reset(request: Request) -> Response:
         preset = _body(request).get("org")
         if preset is not None and preset not in ORG_PRESETS:
@@ -177,8 +170,7 @@ def register(router: Router, app: SalesforceApp) -> None:
     for method, path, handler in (
         ("POST", "/convert-lead", convert), ("GET", "/faults", get_faults),
         ("POST", "/faults", set_faults), ("POST", "/expire-sessions", expire_sessions),
-        ("POST", "/session-lifetime", session_lifetime), ("GET", "/calls", calls),
-        ("DELETE", "/calls", clear_calls), ("POST", "/reset", reset), ("POST", "/seed", seed),
+        ("POST", "/session-lifetime", session_lifetime), ("POST", "/reset", reset), ("POST", "/seed", seed),
         ("GET", "/limits", get_limits), ("POST", "/limits", set_limits),
         ("POST", "/fields", add_field), ("POST", "/field-security", field_security), ("GET", "/records/{sobject}", records),
         ("GET", "/credentials", credentials), ("POST", "/users", add_user),
@@ -192,4 +184,5 @@ def register(router: Router, app: SalesforceApp) -> None:
         ("POST", "/picklist", set_picklist),
     ):
         router.add(method, base + path, handler, "control" + path)
+    app.calls.register(router)
     record_events.register(router, org)
