@@ -6,10 +6,8 @@ words and never carry the API key (it only ever lives in the session's Authoriza
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import threading
-import time
 import uuid
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,27 +23,12 @@ from plx_desktop.connectors.errors import (
     RequestError,
     TransientError,
 )
-from plx_desktop.connectors.retry import RetryPolicy
+from plx_desktop.connectors.retry import RetryPolicy, parse_retry_after
 
 log = logging.getLogger("plx_desktop.connectors.peoplelinx")
 
 DEFAULT_TIMEOUT = (10.0, 120.0)  # (connect, read) seconds; a 500-item batch can take a while
 USER_AGENT = "plx-desktop/0.1 (+PeopleLinx client)"
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 class Transport:

@@ -18,11 +18,6 @@ def format_timestamp(value: str | dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def parse_timestamp(value: str) -> dt.datetime:
-    """An aware datetime from a PeopleLinx timestamp."""
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 @dataclass(frozen=True)
 class BatchItem:
     """One write in POST /v1/people/batch.

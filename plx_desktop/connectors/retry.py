@@ -6,6 +6,7 @@ over the computed delay (capped, so a bad header cannot stall a sync for an hour
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -13,8 +14,25 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from plx_desktop.connectors.errors import TransientError
+from plx_desktop.domain.datetimes import parse_datetime
 
 T = TypeVar("T")
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """A Retry-After header (RFC 9110) as seconds from now: a number of seconds, or an HTTP date
+    (`now`: the time.time() to count from). None when absent or unreadable; never negative."""
+    if not value or not value.strip():
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parse_datetime(value)
+        except ValueError:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 @dataclass

@@ -25,7 +25,6 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from functools import partial
 from typing import Any, TypeVar
 
@@ -33,7 +32,7 @@ import requests
 from simple_salesforce import Salesforce, format_soql
 
 from plx_desktop.connectors import sf_auth
-from plx_desktop.connectors.errors import ApiLimitError, AuthError
+from plx_desktop.connectors.errors import ApiLimitError, AuthError, TransientError
 from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.connectors.salesforce_errors import SessionExpired, map_exception
 from plx_desktop.connectors.salesforce_models import (
@@ -44,9 +43,10 @@ from plx_desktop.connectors.salesforce_models import (
     RecordResult,
     SalesforceConnection,
 )
+from plx_desktop.domain.datetimes import parse_datetime
 
 __all__ = ["ApiUsage", "FieldDescription", "ObjectDescription", "ObjectSummary", "RecordResult",
-           "SalesforceClient", "SalesforceConnection", "parse_datetime"]
+           "SalesforceClient", "SalesforceConnection"]
 
 T = TypeVar("T")
 COLLECTION_SIZE = 200
@@ -60,18 +60,6 @@ def _check_name(name: str, what: str = "object") -> str:
     if not _NAME.match(name):
         raise ValueError(f"Not a Salesforce {what} name: {name!r}")
     return name
-
-
-def parse_datetime(value: str | datetime) -> datetime:
-    """A Salesforce datetime ("2026-01-31T12:00:00.000+0000", or any ISO 8601) as an aware datetime."""
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"Not a Salesforce datetime: {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def soql_datetime(value: str | datetime) -> str:
@@ -107,6 +95,21 @@ def _clean(record: Any) -> Any:
     if isinstance(record, list):
         return [_clean(v) for v in record]
     return record
+
+
+class _Renewal:
+    """Whether one call has renewed the session already (it renews at most once)."""
+
+    done = False
+
+
+class _RowsLocked(TransientError):
+    """Some records of a batch came back UNABLE_TO_LOCK_ROW: they go again, the others are done."""
+
+
+def _refused_after_renewal() -> AuthError:
+    return AuthError("Salesforce refused the session even after renewing it; connect again",
+                     code="INVALID_SESSION_ID", status=401)
 
 
 class _ApiSession(sf_auth.TimeoutSession):
@@ -183,8 +186,8 @@ class SalesforceClient:
         stamp = response.headers.get("Date")
         if stamp:
             try:
-                self._server_time = parsedate_to_datetime(stamp)
-            except (TypeError, ValueError):
+                self._server_time = parse_datetime(stamp)
+            except ValueError:
                 pass  # a proxy's odd header: keep the last good one
         info = response.headers.get("Sforce-Limit-Info")
         if info:
@@ -228,28 +231,30 @@ class SalesforceClient:
             raise mapped from exc
 
     def _call(self, work: Callable[[], T]) -> T:
-        """Run `work` (simple-salesforce calls) with the cap, error mapping, renewal and retries."""
-        renewed = False
+        """Run `work` (simple-salesforce calls) with the cap, error mapping, renewal and retries.
 
-        def attempt() -> T:
-            nonlocal renewed
-            self._check_usage()
-            token_used = self.sf.session_id
-            try:
-                return self._run(work)
-            except SessionExpired:
-                if renewed:
-                    raise AuthError("Salesforce refused the session even after renewing it; "
-                                    "connect again", code="INVALID_SESSION_ID", status=401) from None
-                self._renew_session(token_used)
-                renewed = True
-            try:
-                return self._run(work)
-            except SessionExpired:
-                raise AuthError("Salesforce refused the session even after renewing it; "
-                                "connect again", code="INVALID_SESSION_ID", status=401) from None
+        Retries are one level: the policy's tries are the only loop, and everything that goes
+        again within one call (a transient failure, a failed renewal of the session, locked
+        rows in _in_batches) spends the same budget."""
+        renewal = _Renewal()
+        return self.retry.call(lambda: self._try(work, renewal))
 
-        return self.retry.call(attempt)
+    def _try(self, work: Callable[[], T], renewal: _Renewal) -> T:
+        """One try of a call. A refused session is renewed (once per call) and the work sent
+        again at once, within this try; a renewal that fails transiently is the try's failure."""
+        self._check_usage()
+        token_used = self.sf.session_id
+        try:
+            return self._run(work)
+        except SessionExpired:
+            if renewal.done:
+                raise _refused_after_renewal() from None
+        self._renew_session(token_used)
+        renewal.done = True
+        try:
+            return self._run(work)
+        except SessionExpired:
+            raise _refused_after_renewal() from None
 
     def _renew_session(self, token_used: str) -> None:
         with self._refresh_lock:
@@ -442,24 +447,34 @@ class SalesforceClient:
                     created: bool) -> list[RecordResult]:
         results: list[RecordResult | None] = [None] * len(items)
         for start in range(0, len(items), COLLECTION_SIZE):
-            pending = list(range(start, min(len(items), start + COLLECTION_SIZE)))
-            attempt = 1
-            while pending:
-                chunk = [items[i] for i in pending]
-                answer = self._call(partial(self._checked_answer, send, chunk))
-                locked = []
-                for index, data in zip(pending, answer, strict=True):
-                    result = RecordResult.from_collection(data, created_default=created)
-                    results[index] = result
-                    if result.error_code == "UNABLE_TO_LOCK_ROW":
-                        locked.append(index)
-                # Only the locked records go again, after a pause, while the policy allows.
-                if not locked or attempt >= self.retry.attempts:
-                    break
-                self.retry.sleep(self.retry.delay(attempt))
-                attempt += 1
-                pending = locked
+            chunk = list(range(start, min(len(items), start + COLLECTION_SIZE)))
+            try:
+                self.retry.call(self._batch_sender(items, chunk, send, created, results))
+            except _RowsLocked:
+                pass  # out of tries: the locked records keep Salesforce's refusal
         return [r for r in results if r is not None]
+
+    def _batch_sender(self, items: list[Any], chunk: list[int], send: Callable[[list[Any]], Any],
+                      created: bool, results: list[RecordResult | None]) -> Callable[[], None]:
+        """One try of one batch: sends the records still pending and records their results.
+        Only locked records are pending again, after a pause, on the call's one retry budget."""
+        pending, renewal = chunk, _Renewal()
+
+        def send_pending() -> None:
+            nonlocal pending
+            records = [items[i] for i in pending]
+            answer = self._try(partial(self._checked_answer, send, records), renewal)
+            locked = []
+            for index, data in zip(pending, answer, strict=True):
+                results[index] = result = RecordResult.from_collection(data, created_default=created)
+                if result.error_code == "UNABLE_TO_LOCK_ROW":
+                    locked.append(index)
+            pending = locked
+            if locked:
+                raise _RowsLocked(f"Salesforce could not lock {len(locked)} records just now",
+                                  code="UNABLE_TO_LOCK_ROW")
+
+        return send_pending
 
     @staticmethod
     def _checked_answer(send: Callable[[list[Any]], Any], chunk: list[Any]) -> list[dict[str, Any]]:

@@ -17,10 +17,19 @@ from plx_desktop.connectors.errors import (
     RequestError,
     TransientError,
 )
+from plx_desktop.connectors.retry import parse_retry_after
 
-# Request-level error codes that go away by themselves.
-TRANSIENT_CODES = frozenset({"SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW", "QUERY_TIMEOUT",
-                             "TXN_SECURITY_METERING_ERROR"})
+# Salesforce is busy: error codes that go away by themselves, from the REST API and from the
+# OAuth endpoints alike (a locked row while renewing the session is no refused login).
+BUSY_CODES = frozenset({"SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW", "QUERY_TIMEOUT",
+                        "TXN_SECURITY_METERING_ERROR"})
+
+
+def busy(code: str, message: str) -> bool:
+    """True when Salesforce's answer means it is busy, not that it refuses: a busy code, or the
+    org's limit of concurrent long requests (REQUEST_LIMIT_EXCEEDED that says "concurrent"; the
+    daily limit says the same code without it)."""
+    return code in BUSY_CODES or (code == "REQUEST_LIMIT_EXCEEDED" and "concurrent" in message.lower())
 
 
 class SessionExpired(AuthError):
@@ -40,13 +49,7 @@ def first_error(content: Any) -> tuple[str, str, list[str]]:
 
 
 def _retry_after(response: requests.Response | None) -> float | None:
-    if response is None:
-        return None
-    value = response.headers.get("Retry-After")
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
+    return parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
 
 
 # What a Salesforce admin must do about an org or user that may not use the API.
@@ -89,12 +92,12 @@ def from_status(status: int, content: Any, response: requests.Response | None = 
         return SessionExpired(f"Salesforce session expired or invalid: {message}",
                               code=code or "INVALID_SESSION_ID", status=status)
     if code == "REQUEST_LIMIT_EXCEEDED":
-        if "concurrent" in message.lower():
+        if busy(code, message):
             return TransientError(f"Salesforce is busy with too many long requests: {message}",
                                   code=code, status=status, retry_after=_retry_after(response))
         return ApiLimitError(f"Salesforce's daily API limit is used up ({message}); the sync stops "
                              "until the limit resets", code=code, status=status)
-    if status >= 500 or status == 429 or code in TRANSIENT_CODES:
+    if status >= 500 or status == 429 or code in BUSY_CODES:
         what = message or f"HTTP {status}"
         return TransientError(f"Salesforce could not answer just now: {what}", code=code or None,
                               status=status, retry_after=_retry_after(response))

@@ -31,6 +31,7 @@ from plx_desktop.connectors.errors import (
     RequestError,
     TransientError,
 )
+from plx_desktop.connectors.salesforce_errors import busy as salesforce_busy
 from plx_desktop.connectors.sf_auth_errors import redirect_error, token_error
 
 LOGIN_URLS = {
@@ -151,10 +152,6 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, challenge
 
 
-_BUSY_CODES = frozenset({"SERVER_UNAVAILABLE", "UNABLE_TO_LOCK_ROW", "QUERY_TIMEOUT",
-                         "TXN_SECURITY_METERING_ERROR"})
-
-
 def _oauth_error(response: requests.Response, doing: str) -> ConnectorError:
     """Map an OAuth endpoint's error answer to the project's exceptions."""
     try:
@@ -173,9 +170,7 @@ def _oauth_error(response: requests.Response, doing: str) -> ConnectorError:
     raw = f"{code}: {description}" if code else description
     # A locked row or the org's concurrency limit while renewing is Salesforce being busy, not
     # the login being refused: retry, never ask the admin to connect again for it.
-    busy = code in _BUSY_CODES or (code == "REQUEST_LIMIT_EXCEEDED"
-                                   and "concurrent" in description.lower())
-    if status >= 500 or status == 429 or busy:
+    if status >= 500 or status == 429 or salesforce_busy(code, description):
         return TransientError(f"Salesforce could not {doing} just now ({status}); try again",
                               code=code or None, status=status, raw=raw)
     return token_error(code, description, status, doing)

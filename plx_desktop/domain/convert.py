@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from plx_desktop.domain.datetimes import parse_datetime as parse_datetime  # also read from here
 from plx_desktop.domain.errors import ConversionError
 
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
@@ -25,25 +26,6 @@ class Converted:
 
     value: Any
     warning: str | None = None
-
-
-def parse_datetime(value: str | datetime | date) -> datetime:
-    """An aware UTC datetime from either side's format (or ISO 8601 in general)."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    text = str(value).strip()
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    elif len(text) > 5 and text[-5] in "+-" and text[-4:].isdigit():
-        text = text[:-2] + ":" + text[-2:]  # +0000 -> +00:00 (Salesforce)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        raise ConversionError(f"'{value}' is not a date and time") from None
-    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def salesforce_datetime(value: str | datetime | date) -> str:

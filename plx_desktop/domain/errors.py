@@ -45,6 +45,11 @@ class ConversionError(DomainError):
     """A value cannot be converted to the target field's type (logged per record by the engine)."""
 
 
+class NotADateTime(ConversionError, ValueError):
+    """Text that is no moment in any shape domain.datetimes reads. A ValueError as well, for the
+    readers of the connectors and the store, which have always raised that."""
+
+
 class InvalidProfileFile(DomainError):
     """A profile file cannot be imported; `problems` lists every bad field by its path."""
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from simple_salesforce.format import format_soql
 
+from plx_desktop.domain.datetimes import parse_datetime
 from plx_desktop.domain.errors import InvalidFilter
 from plx_desktop.domain.fields import SALESFORCE_TYPES, is_salesforce_field_name, salesforce_kind
 
@@ -154,11 +155,10 @@ class FilterRule:
                                     "(YYYY-MM-DD)") from None
         if kind == "datetime":
             try:
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+                return parse_datetime(value)
             except ValueError:
                 raise InvalidFilter(f"{self.field}: '{self.value}' is not a date and time "
                                     "(YYYY-MM-DDTHH:MM:SSZ)") from None
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
         return self.value
 
     def to_soql(self) -> str:

@@ -18,6 +18,7 @@ from qasync import asyncSlot
 from shiboken6 import isValid
 
 from plx_desktop.gui.check_org_panel import CheckOrgPanel
+from plx_desktop.gui.operations import off_gui_thread
 
 
 def _check(connections: Any, profile: Any) -> Any:
@@ -111,12 +112,9 @@ class CheckOrgController(QObject):
     @asyncSlot()
     async def check_in_background(self) -> None:
         """Check quietly; open the panel only when something is missing."""
-        import asyncio
-
         connections, profile = self._work()
         try:
-            report = await asyncio.get_running_loop().run_in_executor(
-                None, _check, connections, profile)
+            report = await off_gui_thread(_check, connections, profile)
         except Exception:  # noqa: BLE001 - the card and the run say what is wrong
             return
         if not isValid(self.window) or report.ready:

@@ -3,13 +3,12 @@
 A list (status, item, what to do); clicking an item shows its full text and, when Salesforce said
 something, Salesforce's own words. **Set up…** asks first (listing exactly what it will change),
 then creates the missing PeopleLinx fields and grants the connected user read and edit on them.
-**Check again** re-runs the check. The work runs in the asyncio loop's executor (qasync), so the
-window never freezes; GUI thread only otherwise.
+**Check again** re-runs the check. The work goes through the front door for background work
+(gui/operations.py), so the window never freezes; GUI thread only otherwise.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -31,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 from qasync import asyncSlot
 from shiboken6 import isValid
+
+from plx_desktop.gui.operations import off_gui_thread
 
 T = TypeVar("T")
 
@@ -160,7 +161,7 @@ class CheckOrgPanel(QDialog):
         (the failure is shown, with the raw text) or the panel was closed meanwhile."""
         self._set_busy(True, busy_text)
         try:
-            result = await asyncio.get_running_loop().run_in_executor(None, work)
+            result = await off_gui_thread(work)
         except Exception as exc:  # noqa: BLE001 - shown to the admin, with the raw text
             if isValid(self):
                 self._set_busy(False)

@@ -1,12 +1,12 @@
 """The Salesforce and PeopleLinx connection cards at the top of the Integrations page.
 
-Network calls (sign-in, userinfo, revoke, testing the key) run in the asyncio loop's executor from
-qasync slots, so the window never freezes while they wait.
+Network and keyring calls (sign-in, userinfo, revoke, testing the key) go through the GUI's front
+door for background work (gui/operations.py) from qasync slots, so the window never freezes
+while they wait.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +29,7 @@ from plx_desktop.connectors.peoplelinx import PeopleLinxClient, account_label
 from plx_desktop.connectors.secrets import SavedSalesforceLogin, SecretStore, salesforce_account
 from plx_desktop.gui.connection_state import ConnectionState, PeopleLinxAccount, SalesforceAccount
 from plx_desktop.gui.login_wait import LoginWaitDialog
+from plx_desktop.gui.operations import BackgroundOp, off_gui_thread
 from plx_desktop.gui.resources import icon, load_ui
 from plx_desktop.gui.sf_advanced import AdvancedSection
 
@@ -216,7 +217,6 @@ class SalesforceCard(_Card):
             self.show_error(str(exc))
             return
         client_id = self.state.client_id_for(login_url)
-        loop = asyncio.get_running_loop()
         self._set_busy(True)
         try:
             pending = sf_auth.start_login(login_url, client_id, ca_file=self.state.ca_file,
@@ -236,12 +236,12 @@ class SalesforceCard(_Card):
         again = self.state.salesforce is not None  # a Reconnect: say what it costs
         dialog = self.wait_dialog = LoginWaitDialog(pending.authorize_url, self.window(),
                                                     note=APPROVALS_NOTE if again else "")
-        dialog.cancelled.connect(lambda: loop.run_in_executor(None, pending.cancel))
+        dialog.cancelled.connect(lambda: BackgroundOp(pending.cancel).run())
         dialog.show()
         dialog.open_browser()
         try:
-            tokens = await loop.run_in_executor(None, pending.wait)
-            info = await loop.run_in_executor(None, sf_auth.userinfo, tokens.instance_url,
+            tokens = await off_gui_thread(pending.wait)
+            info = await off_gui_thread(sf_auth.userinfo, tokens.instance_url,
                                               tokens.access_token, self.state.ca_file)
             username = str(info.get("preferred_username") or info.get("email") or "")
             account = SalesforceAccount(
@@ -254,7 +254,7 @@ class SalesforceCard(_Card):
             if store is not None and tokens.refresh_token:
                 saved = SavedSalesforceLogin(account.instance_url, username, tokens.refresh_token,
                                              tokens.access_token, account.account)
-                await loop.run_in_executor(None, store.save_login, account.account, saved)
+                await off_gui_thread(store.save_login, account.account, saved)
         except ConnectorError as exc:
             if isValid(self) and getattr(exc, "code", None) != "cancelled":
                 self.show_error(str(exc), exc.raw or "")
@@ -287,24 +287,23 @@ class SalesforceCard(_Card):
         if account is None:
             return
         self.show_error("")
-        loop = asyncio.get_running_loop()
         self._set_busy(True)
         store = None if account.standing else self.state.login_store(self.secrets)
         problem = ""
         try:
             # The saved pair may have rotated since this window read it: revoke the live one.
-            saved = (await loop.run_in_executor(None, store.load_login, account.account)
+            saved = (await off_gui_thread(store.load_login, account.account)
                      if store is not None and account.account else None)
             token = (saved.refresh_token if saved else None) or account.refresh_token \
                 or account.access_token
             if token and not account.standing:
-                await loop.run_in_executor(None, sf_auth.revoke, account.instance_url, token,
+                await off_gui_thread(sf_auth.revoke, account.instance_url, token,
                                            self.state.ca_file)
         except ConnectorError as exc:
             problem = f"Salesforce could not be told to revoke the token ({exc}); it was forgotten here."
         try:
             if store is not None and account.account:
-                await loop.run_in_executor(None, store.delete_login, account.account)
+                await off_gui_thread(store.delete_login, account.account)
         except ConnectorError as exc:
             problem = str(exc)
         if not isValid(self):
@@ -320,8 +319,8 @@ class SalesforceCard(_Card):
         if account is None or account.org_id or not account.access_token:
             return
         try:
-            info = await asyncio.get_running_loop().run_in_executor(
-                None, sf_auth.userinfo, account.instance_url, account.access_token, self.state.ca_file)
+            info = await off_gui_thread(sf_auth.userinfo, account.instance_url,
+                                        account.access_token, self.state.ca_file)
         except ConnectorError as exc:
             if isValid(self):
                 self.show_error(f"Could not read who is signed in: {exc}")
@@ -387,16 +386,15 @@ class PeopleLinxCard(_Card):
         self.busy = True
         self.refresh()
         base_url = self.state.peoplelinx_base_url
-        loop = asyncio.get_running_loop()
 
         def who_am_i() -> dict[str, Any]:
             with PeopleLinxClient(base_url, key, ca_file=self.state.ca_file) as client:
                 return client.me()
 
         try:
-            me = await loop.run_in_executor(None, who_am_i)
+            me = await off_gui_thread(who_am_i)
             if self.secrets is not None:
-                await loop.run_in_executor(None, self.secrets.save_peoplelinx_api_key, base_url, key)
+                await off_gui_thread(self.secrets.save_peoplelinx_api_key, base_url, key)
         except ConnectorError as exc:
             if isValid(self):
                 self.show_error(f"The key did not work: {exc}")
@@ -422,7 +420,7 @@ class PeopleLinxCard(_Card):
                 return client.me()
 
         try:
-            me = await asyncio.get_running_loop().run_in_executor(None, who_am_i)
+            me = await off_gui_thread(who_am_i)
         except ConnectorError as exc:
             if isValid(self):
                 self.show_error(f"PeopleLinx did not accept the saved key: {exc}")
@@ -447,8 +445,7 @@ class PeopleLinxCard(_Card):
         self.show_error("")
         try:
             if self.secrets is not None:
-                await asyncio.get_running_loop().run_in_executor(
-                    None, self.secrets.delete_peoplelinx_api_key, account.base_url)
+                await off_gui_thread(self.secrets.delete_peoplelinx_api_key, account.base_url)
         except ConnectorError as exc:
             if isValid(self):
                 self.show_error(str(exc))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.domain.errors import DomainError
 from plx_desktop.domain.profile import ProfileKind
 from plx_desktop.domain.step_names import distinct_labels
@@ -53,11 +54,13 @@ class MainWindow(QMainWindow):
 
     `start_due_run`: start the sync at once when it is due (never ran, or the last run ended more
     than an interval ago) and both accounts are connected; False counts the first interval from
-    now (tests of other things, which want a window that stays idle).
+    now (tests of other things, which want a window that stays idle). `retry`: how runs and
+    previews retry a busy service (None: the engine's default; tests pass a fast one).
     """
 
     def __init__(self, data_dir: Path, *, sandbox: SandboxDetails | None = None,
-                 secrets=None, parent: QWidget | None = None, start_due_run: bool = True):
+                 secrets=None, parent: QWidget | None = None, start_due_run: bool = True,
+                 retry: RetryPolicy | None = None):
         super().__init__(parent)
         _load_engine()
         self.data_dir = data_dir
@@ -114,7 +117,7 @@ class MainWindow(QMainWindow):
         self.run_controls = RunControls(self)
         self.page.findChild(QWidget, "runControlsSlot").layout().addWidget(self.run_controls)
         self.status = SyncStatusBar(self.statusBar())
-        self.runner = SyncRunner(data_dir, self)
+        self.runner = SyncRunner(data_dir, self, retry=retry)
         self.scheduler = SyncScheduler(self)
         interval = int(self.store.settings.get(POLL_INTERVAL_SECONDS))
         self.run_controls.interval.setValue(interval)
@@ -131,7 +134,8 @@ class MainWindow(QMainWindow):
         self.sync.run_finished.connect(self.health_tab.refresh)
         self.sync.run_failed.connect(self.health_tab.refresh)
         self.preview = PreviewController(data_dir, self.sync, self.state,
-                                         lambda: self.session.kind.value, self.statusBar(), self)
+                                         lambda: self.session.kind.value, self.statusBar(), self,
+                                         retry=retry)
         self.steps_tab.preview_requested.connect(self.preview_steps)
         self.preview.availability_changed.connect(self.steps_tab.set_preview_available)
         self.steps_tab.set_preview_available(self.preview.available, self.preview.why_not())

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
+from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.gui.connection_state import ConnectionState
 from plx_desktop.gui.dialog_sizes import fit_and_remember
 from plx_desktop.gui.preview_dialog import PreviewDialog
@@ -35,12 +36,13 @@ class PreviewController(QObject):
 
     def __init__(self, data_dir: Path, sync: SyncController, state: ConnectionState,
                  profile_kind: Callable[[], str], status_bar: QStatusBar, window: QWidget,
-                 connections: Callable[[ConnectionState], Any] | None = None):
+                 connections: Callable[[ConnectionState], Any] | None = None,
+                 retry: RetryPolicy | None = None):
         super().__init__(window)
         self.sync, self.state, self.window, self.status_bar = sync, state, window, status_bar
         self._profile_kind = profile_kind
         self._connections = connections or ConnectionState.connections
-        self.runner = SyncRunner(data_dir, self)
+        self.runner = SyncRunner(data_dir, self, retry=retry)
         self._scope = ""
         self._parent: QWidget | None = None
         self.dialog: PreviewDialog | None = None

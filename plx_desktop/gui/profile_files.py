@@ -6,7 +6,6 @@ part of the file is good, and the profile it replaces stays in Config history.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from plx_desktop.domain import (
     profile_from_json,
     profile_to_json,
 )
+from plx_desktop.gui.operations import BackgroundOp
 
 FILE_FILTER = "PLX Desktop profile (*.json);;All files (*)"
 
@@ -107,7 +107,8 @@ def import_profile(window: Any, path: str | Path | None = None) -> bool:
 
 def _unknown_fields(window: Any, profile: Any) -> list[str]:
     """The profile's Salesforce fields the org lacks, when Salesforce is connected (else none:
-    the first run says it). Describe runs on a worker thread; the window keeps painting."""
+    the first run says it). Describe runs through the front door (gui/operations.py), off the
+    GUI thread; the window keeps painting."""
     from plx_desktop.domain.profile_fields import salesforce_fields_used, unknown_salesforce_fields
     from plx_desktop.gui.step_settings_catalog import catalog_for
 
@@ -120,15 +121,19 @@ def _unknown_fields(window: Any, profile: Any) -> list[str]:
     def describe() -> dict[str, list[str]]:
         return {sobject: [f.name for f in catalog.salesforce_fields(sobject)] for sobject in used}
 
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(describe)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            while not future.done():
-                QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        finally:
-            QApplication.restoreOverrideCursor()
+    # The import answers at once (its caller shows the outcome), so the window keeps painting
+    # here, under a wait cursor, until the front door hands the describe back.
+    outcome: dict[str, Any] = {}
+    BackgroundOp(describe, lambda fields: outcome.setdefault("fields", fields),
+                 lambda exc: outcome.setdefault("error", exc)).run()
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        return unknown_salesforce_fields(profile, future.result())
-    except ConnectorError:
+        while not outcome:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    finally:
+        QApplication.restoreOverrideCursor()
+    if "fields" in outcome:
+        return unknown_salesforce_fields(profile, outcome["fields"])
+    if isinstance(outcome["error"], ConnectorError):
         return []  # not reachable now: the first run checks again and says so
+    raise outcome["error"]

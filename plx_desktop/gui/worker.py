@@ -8,13 +8,14 @@ Thread and process rules (docs/ARCHITECTURE.md, Processes and threads; docs/PERF
   the child sends as signals; every connection to the GUI is queued. The engine's Python never
   runs in the GUI process, so the window never waits for the engine's GIL. run_sync opens its own
   database connection (it only receives the data dir), so no connection crosses processes.
-- Cancel is cooperative: a message on a pipe (the reason, for the log) that the child turns into
-  its CancelToken; the engine checks it between batches and returns a RunSummary with status
-  "stopped". Closing the window uses stop_soon(): it never blocks the GUI thread, and a child
-  that has not stopped within a second and a half is terminated; the bridge then closes the
-  run's record itself, with the reason, and reports `finished` with status "stopped".
-- A caller that injects its own run function (tests of the bridge itself) gets it called on the
-  worker thread, in this process: a function given at run time cannot be sent to a child.
+- Cancel is cooperative: a message on a pipe (the reason, for the log) that a watcher thread in
+  the child turns into the engine's CancelToken; the engine checks it between batches and
+  returns a RunSummary with status "stopped". Closing the window uses stop_soon(): it never blocks the GUI thread, and a
+  child that has not stopped within a second and a half is terminated; the bridge then closes
+  the run's record itself, with the reason, and reports `finished` with status "stopped".
+- One path: every run, the tests' too, is a real child process. What it may be given is plain
+  and picklable: the connections, the profile, the steps, the retry policy (tests pass a fast
+  one, connectors.retry.NO_WAIT, instead of waiting out real backoff).
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
+from plx_desktop.connectors.retry import RetryPolicy
 from plx_desktop.gui import sync_process
 from plx_desktop.logfile import DETAILS, short
 
@@ -45,22 +46,6 @@ _TERMINATE_GRACE_MS = 5_000
 STOP_GRACE_MS = 1_500
 
 
-class _QtEvents:
-    """The engine's SyncEvents, turned into signal emissions (in-thread runs only)."""
-
-    def __init__(self, worker: _SyncWorker):
-        self._worker = worker
-
-    def progress(self, p: Any) -> None:
-        self._worker.progress.emit(p)
-
-    def log_entries(self, entries: list) -> None:
-        self._worker.log_entries.emit(list(entries))
-
-    def api_usage(self, used: int, limit: int) -> None:
-        self._worker.api_usage.emit(int(used), int(limit))
-
-
 class _SyncWorker(QObject):
     """Runs one sync from its thread. Created on the GUI thread, then moved to the worker thread."""
 
@@ -71,38 +56,25 @@ class _SyncWorker(QObject):
     failed = Signal(str)             # one line for the admin
     done = Signal()                  # after finished or failed: the thread may quit
 
-    def __init__(self, data_dir: Path, connections: Any, profile: str | None, dry_run: bool,
-                 run_sync: Callable[..., Any] | None, steps: list[str] | None = None):
+    def __init__(self, data_dir: Path, connections: Any, options: dict[str, Any]):
         super().__init__()
         self._data_dir = data_dir
         self._connections = connections
-        self._run_sync = run_sync
-        self._options: dict[str, Any] = {"profile": profile, "dry_run": dry_run}
-        if steps is not None:
-            self._options["steps"] = steps
+        self._options = options  # run_sync's keyword arguments: plain, picklable values
         self._process: Any = None  # the child, while it runs (set on the worker thread)
         self._run_id = 0  # the run's record, once the child reported progress
         self._ended_because: str | None = None  # set by terminate_child(reason)
-        self.cancel_token: Any = (_PlainCancelToken() if run_sync is not None
-                                  else _ProcessCancelToken())
+        self.cancel_token = _ProcessCancelToken()
 
     @Slot()
     def run(self) -> None:
         try:
-            if self._run_sync is not None:
-                self._run_here(self._run_sync)
-            else:
-                self._run_in_child()
+            self._run_in_child()
         except Exception as exc:  # noqa: BLE001 - every failure must reach the admin, not vanish
             logging.getLogger(__name__).exception("The sync bridge failed")
             self.failed.emit(f"An unexpected error stopped the run ({short(exc)}); {DETAILS}")
         finally:
             self.done.emit()
-
-    def _run_here(self, run_sync: Callable[..., Any]) -> None:
-        summary = run_sync(self._data_dir, self._connections, events=_QtEvents(self),
-                           cancel=self.cancel_token, **self._options)
-        self.finished.emit(summary)
 
     def _run_in_child(self) -> None:
         # A pipe, not a Queue: once the child is gone (and our copy of the writing end is
@@ -150,10 +122,6 @@ class _SyncWorker(QObject):
             elif kind == sync_process.FAILED:
                 self.failed.emit(message[1])
                 return True
-
-    @property
-    def runs_in_child(self) -> bool:
-        return self._run_sync is None
 
     def _report_death(self, process: Any) -> None:
         """The child ended without its last message: ended by us after a stop request (close
@@ -250,19 +218,6 @@ class _ProcessCancelToken:
             self._sender.close()
 
 
-class _PlainCancelToken:
-    """Used only when a caller supplies its own run function (run on the worker thread)."""
-
-    def __init__(self) -> None:
-        self.cancelled = False
-        self.reason = "Stopped by the user"
-
-    def cancel(self, reason: str | None = None) -> None:
-        if reason and not self.cancelled:
-            self.reason = reason
-        self.cancelled = True
-
-
 class SyncRunner(QObject):
     """Starts sync runs in a child process (watched from a worker thread), one at a time, and
     re-emits what they report."""
@@ -276,10 +231,11 @@ class SyncRunner(QObject):
     stopped = Signal()  # the worker thread has ended (after finished or failed)
 
     def __init__(self, data_dir: Path, parent: QObject | None = None,
-                 run_sync: Callable[..., Any] | None = None):
+                 retry: RetryPolicy | None = None):
+        """`retry`: how the run's clients retry a busy service (None: the engine's default)."""
         super().__init__(parent)
         self._data_dir = data_dir
-        self._run_sync = run_sync
+        self._retry = retry
         self._thread: QThread | None = None
         self._worker: _SyncWorker | None = None
         self._reported_end = False
@@ -296,6 +252,12 @@ class SyncRunner(QObject):
         return self._thread is not None and self._reported_end
 
     @property
+    def child_pid(self) -> int | None:
+        """The running sync's process id, once its child has started (None otherwise)."""
+        process = self._worker._process if self._worker is not None else None
+        return getattr(process, "pid", None)
+
+    @property
     def cancelling(self) -> bool:
         return self._worker is not None and bool(self._worker.cancel_token.cancelled)
 
@@ -305,7 +267,10 @@ class SyncRunner(QObject):
         False (and nothing happens) when one is already running."""
         if self.running:
             return False
-        worker = _SyncWorker(self._data_dir, connections, profile, dry_run, self._run_sync, steps)
+        options: dict[str, Any] = {"profile": profile, "dry_run": dry_run, "retry": self._retry}
+        if steps is not None:
+            options["steps"] = steps
+        worker = _SyncWorker(self._data_dir, connections, options)
         thread = QThread()
         thread.setObjectName("sync-worker")
         worker.moveToThread(thread)
@@ -345,7 +310,7 @@ class SyncRunner(QObject):
         QTimer.singleShot(grace_ms, self, lambda: self._end_if_still(worker, reason))
 
     def _end_if_still(self, worker: _SyncWorker, reason: str) -> None:
-        if self._worker is worker and worker.runs_in_child:
+        if self._worker is worker:
             worker.terminate_child(reason)
 
     def stop_and_wait(self, timeout_ms: int = 30_000) -> bool:
@@ -353,16 +318,15 @@ class SyncRunner(QObject):
 
         A child process that has not stopped within timeout_ms is terminated: the engine commits
         each batch in one transaction, so a run ended at any moment loses nothing and duplicates
-        nothing on the next run (docs/ARCHITECTURE.md, one sync run, step 4). Returns False only if the thread still did
-        not end; an injected in-thread run function is then left to finish on its own, as a
-        thread cannot be killed safely.
+        nothing on the next run (docs/ARCHITECTURE.md, one sync run, step 4). Returns False only
+        if the thread still did not end.
         """
         thread, worker = self._thread, self._worker
         if thread is None:
             return True
         self.cancel()
         ended = thread.wait(timeout_ms)
-        if not ended and worker is not None and worker.runs_in_child:
+        if not ended and worker is not None:
             worker.terminate_child()
             ended = thread.wait(2 * _TERMINATE_GRACE_MS)
         if ended:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import peewee as pw
 
+from plx_desktop.domain.catalog import Direction
 from plx_desktop.store.retry_schedule import RetrySchedule
 from plx_desktop.store.timestamps import from_text, now_text
 
@@ -39,6 +40,34 @@ OTHER = "other"
 ALWAYS_SHOWN_SKIPS = ("CANNOT_UPDATE_CONVERTED_LEAD",)
 # Skips that are only informational ("not a lead") are not failures to fix.
 _NOT_FAILURES = ("NOT_A_LEAD", "NOT_A_CONTACT")
+
+
+TO_SALESFORCE = Direction.PEOPLELINX_TO_SALESFORCE.value
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _side_id(t: str) -> str:
+    """SQL: the id a log entry's record is known by, on the side it is read from: the PeopleLinx
+    id for PeopleLinx → Salesforce steps (a failed creation has no Salesforce id yet), else the
+    Salesforce id (as retry_schedule.record_key). `t` is the table's alias; one mark: the
+    direction, TO_SALESFORCE."""
+    return f"CASE WHEN {t}.direction = ? AND {t}.plx_id != '' THEN {t}.plx_id ELSE {t}.sf_id END"
+
+
+def _record_key(t: str) -> str:
+    """SQL: one record in one step, "step_uid|id"; one mark, as _side_id."""
+    return f"{t}.step_uid || '|' || {_side_id(t)}"
+
+
+def _shown(t: str, outcomes: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """SQL: an entry Sync health lists (one of `outcomes`, or a refusal logged as skipped), and
+    the values of its marks."""
+    sql = (f"({t}.outcome IN ({_marks(outcomes)}) OR ({t}.outcome = ? AND "
+           f"{t}.error_code IN ({_marks(ALWAYS_SHOWN_SKIPS)})))")
+    return sql, (*outcomes, "skipped", *ALWAYS_SHOWN_SKIPS)
 
 
 def cause_of(error_code: str) -> str:
@@ -87,39 +116,30 @@ class Health:
         which is logged as skipped but is Salesforce refusing a write), oldest problem first;
         `include_skips`: every skip with a reason too."""
         outcomes = ("failed", "skipped") if include_skips else ("failed",)
-        marks = ", ".join("?" * len(outcomes))
-        not_failures = ", ".join("?" * len(_NOT_FAILURES))
-        refusals = ", ".join("?" * len(ALWAYS_SHOWN_SKIPS))
-        shown = (f"(k.outcome IN ({marks}) OR (k.outcome = 'skipped' AND "
-                 f"k.error_code IN ({refusals})))")
-        # A record is known by the id on the side it is read from: the PeopleLinx id for
-        # PeopleLinx → Salesforce steps (a failed creation has no Salesforce id yet), else the
-        # Salesforce id.
-        key = ("step_uid || '|' || CASE WHEN direction = 'peoplelinx_to_salesforce' "
-               "AND plx_id != '' THEN plx_id ELSE sf_id END")
-        ekey = ("CASE WHEN e.direction = 'peoplelinx_to_salesforce' AND e.plx_id != '' "
-                "THEN e.plx_id ELSE e.sf_id END")  # retry_schedule.record_key
+        shown_k, shown_params = _shown("k", outcomes)
+        shown_e, _ = _shown("e", outcomes)
         sql = f"""
         WITH keyed AS (
-            SELECT id, outcome, error_code, {key} AS record_key
-            FROM log_entry WHERE step_uid != '' AND (sf_id != '' OR plx_id != '')
+            SELECT l.id, l.outcome, l.error_code, {_record_key("l")} AS record_key
+            FROM log_entry l WHERE l.step_uid != '' AND (l.sf_id != '' OR l.plx_id != '')
         ),
         newest AS (SELECT record_key, MAX(id) AS id FROM keyed GROUP BY record_key),
         failing AS (
             SELECT k.record_key FROM newest n JOIN keyed k ON k.id = n.id
-            WHERE {shown} AND k.error_code NOT IN ({not_failures})
+            WHERE {shown_k} AND k.error_code NOT IN ({_marks(_NOT_FAILURES)})
         )
         SELECT e.step_uid, MAX(e.step_label), MAX(e.sf_id), MAX(e.plx_id), MAX(e.record_label),
-               COUNT(*), MIN(e.time), MAX(e.time), MAX(e.id), {ekey}
-        FROM log_entry e
-        WHERE {key.replace("step_uid", "e.step_uid").replace("direction", "e.direction").replace("plx_id", "e.plx_id").replace("sf_id", "e.sf_id")}
-              IN (SELECT record_key FROM failing)
-          AND {shown.replace("k.", "e.")}
-        GROUP BY {key.replace("step_uid", "e.step_uid").replace("direction", "e.direction").replace("plx_id", "e.plx_id").replace("sf_id", "e.sf_id")}
+               COUNT(*), MIN(e.time), MAX(e.time), MAX(e.id), {_side_id("e")},
+               {_record_key("e")} AS record_key
+        FROM log_entry e  -- SQLite lets WHERE and GROUP BY name a result column (record_key)
+        WHERE record_key IN (SELECT record_key FROM failing) AND {shown_e}
+        GROUP BY record_key
         ORDER BY MIN(e.time), MAX(e.id)
         """
-        rows = self._db.execute_sql(sql, (*outcomes, *ALWAYS_SHOWN_SKIPS, *_NOT_FAILURES,
-                                          *outcomes, *ALWAYS_SHOWN_SKIPS)).fetchall()
+        # The parameters in the order their marks stand above.
+        params = (TO_SALESFORCE, *shown_params, *_NOT_FAILURES,
+                  TO_SALESFORCE, TO_SALESFORCE, *shown_params)
+        rows = self._db.execute_sql(sql, params).fetchall()
         newest_ids = [row[8] for row in rows]
         details = self._details(newest_ids)
         requested = {tuple(r) for r in self._db.execute_sql(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from plx_desktop.domain.datetimes import parse_datetime
+
 
 def now_text() -> str:
     return to_text(datetime.now(UTC))
@@ -16,6 +18,4 @@ def to_text(moment: datetime) -> str:
 
 
 def from_text(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parse_datetime(text) if text else None

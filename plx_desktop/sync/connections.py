@@ -145,13 +145,15 @@ def sandbox_connections(data_dir: Path, details: SandboxDetails | None = None) -
                            "`plx-desktop sandbox serve` or pass --sandbox to start it here.")
     plx = PeopleLinxSettings(info.peoplelinx_base_url, info.peoplelinx_api_key, info.ca_file)
     login_file = SandboxLoginFile(sandbox_dir(data_dir) / SANDBOX_LOGIN_FILE)
-    account = next(iter(login_file._read()), None)
+    account = next(iter(login_file._read()), "")
     saved = login_file.load_login(account) if account else None
     if saved is not None:
+        assert account is not None  # a login is only loaded for an account
         # Signed in through the window's Connect (not the standing login): renew that one.
         sf = _sandbox_salesforce(info, saved.instance_url, saved.access_token or "",
                                  saved.refresh_token)
-        return Connections(sf, plx, sandbox=True, salesforce_login=login_ref(data_dir, account, True),
+        return Connections(sf, plx, sandbox=True,
+                           salesforce_login=login_ref(data_dir, account, True),
                            salesforce_user=SalesforceUser(saved.username))
     sf = _sandbox_salesforce(info, info.salesforce_instance_url, info.salesforce_access_token,
                              info.salesforce_refresh_token)

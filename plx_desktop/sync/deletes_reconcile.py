@@ -16,8 +16,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from plx_desktop.connectors.errors import RequestError
-from plx_desktop.connectors.salesforce import parse_datetime, to_json_value
+from plx_desktop.connectors.salesforce import to_json_value
 from plx_desktop.domain import Step
+from plx_desktop.domain.datetimes import parse_datetime
 from plx_desktop.sync import deletes
 from plx_desktop.sync.context import RunContext, StepReport
 

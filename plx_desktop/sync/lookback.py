@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from plx_desktop.connectors.salesforce import parse_datetime, to_json_value
+from plx_desktop.connectors.salesforce import to_json_value
 from plx_desktop.domain.convert import fingerprint
+from plx_desktop.domain.datetimes import parse_datetime
 from plx_desktop.store import RecordLink
 from plx_desktop.store.settings import LOOKBACK_SECONDS
 from plx_desktop.sync.values import sf_get

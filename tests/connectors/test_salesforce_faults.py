@@ -117,3 +117,21 @@ def test_daily_limit_exceeded_is_an_api_limit_error(sf_server: Any) -> None:
         sf.describe("Contact")
     assert caught.value.code == "REQUEST_LIMIT_EXCEEDED"
     assert sf.calls_made == 1  # not retried
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_locked_rows_and_failed_sends_share_one_retry_budget(no_faults_after: Any, seed: int) -> None:
+    # Retries do not nest: a batch whose rows are locked goes again on the same budget as a batch
+    # that failed outright, so a call is sent at most `attempts` times, never attempts².
+    from plx_desktop.connectors.errors import TransientError
+
+    sf = client(no_faults_after, retry=RetryPolicy(attempts=3, base_delay=0, max_delay=0))
+    control(no_faults_after, "faults", {"fail_rate": 1.0, "kinds": ["lock", "503"], "seed": seed})
+    before = sf.calls_made
+    try:
+        results = sf.create("Account", [{"Name": f"Locked {seed} {n}"} for n in range(3)])
+    except TransientError:
+        pass  # the last try was a 503
+    else:
+        assert [r.error_code for r in results] == ["UNABLE_TO_LOCK_ROW"] * 3
+    assert sf.calls_made - before == 3

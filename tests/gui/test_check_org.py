@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import shell_fixtures
 
-qloop = shell_fixtures.qloop
 make_window = shell_fixtures.make_window
 
 FIELDS = ("field:Contact.PeopleLinx_Id__c", "field:Lead.PeopleLinx_Id__c",

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import shell_fixtures
-
 from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.gui.check_org_panel import CheckOrgPanel
-
-qloop = shell_fixtures.qloop
 
 
 def _refuse() -> Any:

@@ -10,7 +10,6 @@ import shell_fixtures
 from plx_desktop.gui.connection_state import SalesforceAccount
 from plx_desktop.store import RecordLink
 
-qloop = shell_fixtures.qloop
 make_window = shell_fixtures.make_window
 
 FIRST_ORG = "00D8d0000000FirAAA"

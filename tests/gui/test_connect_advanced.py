@@ -15,7 +15,6 @@ from plx_desktop.gui.connections import SalesforceCard
 from plx_desktop.gui.login_wait import LoginWaitDialog
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 make_window = shell_fixtures.make_window
 
 

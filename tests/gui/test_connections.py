@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import shell_fixtures
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from shell_fixtures import (
@@ -22,7 +21,6 @@ from plx_desktop.gui.connection_state import ConnectionState
 from plx_desktop.gui.connections import PeopleLinxCard, SalesforceCard
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop  # the session's qasync loop (a fixture)
 
 
 class UrlCatcher(QObject):

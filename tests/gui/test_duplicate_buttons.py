@@ -4,7 +4,6 @@ selected duplicate refusal they can act on, and each leaves what the next run ne
 from __future__ import annotations
 
 import pytest
-import shell_fixtures
 from PySide6.QtCore import QItemSelectionModel
 
 from plx_desktop.gui.health_model import RECORD, FailingRecordRole
@@ -13,7 +12,6 @@ from plx_desktop.store import LogEntry, open_store
 from plx_desktop.store.duplicate_actions import create_anyway_ids
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 URL = "https://org.example.com"
 MATCH = "003AAAAAAAAAAAAAAA"
 

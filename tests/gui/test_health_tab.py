@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import shell_fixtures
 from PySide6.QtCore import QItemSelectionModel, Qt
 from shell_fixtures import sandbox_data_dir
 
+from plx_desktop.connectors.retry import NO_WAIT
 from plx_desktop.gui.health_model import (
     ERROR_CODE,
     MESSAGE,
@@ -27,7 +27,6 @@ from plx_desktop.gui.main_window import MainWindow
 from plx_desktop.store import LogEntry, open_store
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 START = datetime(2026, 1, 31, 12, 0, tzinfo=UTC)
 
 
@@ -177,7 +176,8 @@ def test_double_click_opens_the_salesforce_record(tab, qtbot, monkeypatch):
 
 def test_a_real_sync_that_fails_is_shown_after_the_run(qtbot, qloop, sandbox, tmp_path: Path):
     data_dir, details = sandbox_data_dir(sandbox, tmp_path)
-    window = MainWindow(data_dir, sandbox=details, start_due_run=False)
+    # A fast retry policy: the failure comes after four quick tries, not 14 s of real backoff.
+    window = MainWindow(data_dir, sandbox=details, start_due_run=False, retry=NO_WAIT)
     qtbot.addWidget(window)
     window.show()
     health = window.health_tab

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from plx_desktop.domain.catalog import Direction
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 make_window = shell_fixtures.make_window
 
 

@@ -14,7 +14,6 @@ from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop  # the session's qasync loop (a fixture)
 make_window = shell_fixtures.make_window
 
 
@@ -89,8 +88,17 @@ def _slow_run(window, sandbox, qtbot, latency_ms: int = 3_000):
     for service in services:
         service.faults.configure(latency_ms=latency_ms)
     assert window.sync.run_now()
+    # The run's own record and calls, not the window's: at start it asks Salesforce itself
+    # (Check org, who is signed in), and a child ended before it recorded its run leaves no
+    # record to close.
+    qtbot.waitUntil(lambda: _run_recorded(window), timeout=60_000)
     qtbot.waitUntil(lambda: sum(s.calls.snapshot()["total"] for s in services) > 0,
                     timeout=30_000)
+
+
+def _run_recorded(window) -> bool:
+    runs = window.store.log.runs(limit=1)
+    return bool(runs) and runs[0].status == "running"
 
 
 def test_closing_during_a_run_asks_then_stops_it_without_freezing(qtbot, make_window, sandbox):
@@ -118,6 +126,27 @@ def test_closing_during_a_run_asks_then_stops_it_without_freezing(qtbot, make_wi
         [run] = store.log.runs(limit=1)
         assert (run.status, run.message) == ("stopped", CLOSED_DURING_RUN)
         assert store.log.read(limit=1)[0].message == f"The run stopped: {CLOSED_DURING_RUN}"
+
+
+def test_a_sync_process_that_dies_shows_the_run_failed(qtbot, make_window, sandbox):
+    # A real crash: the run's child process is killed, as the OS might; the window says so.
+    import os
+    import signal
+
+    window = make_window()
+    for service in (sandbox.salesforce, sandbox.peoplelinx):
+        service.faults.configure(latency_ms=500)  # the run is still going when it is killed
+    failures = []
+    window.sync.run_failed.connect(failures.append)
+    with qtbot.waitSignal(window.runner.stopped, timeout=60_000), \
+            qtbot.assertNotEmitted(window.sync.run_finished):
+        assert window.sync.run_now()
+        qtbot.waitUntil(lambda: window.runner.child_pid is not None, timeout=30_000)
+        os.kill(window.runner.child_pid, signal.SIGKILL)
+    assert failures == ["The sync process was stopped (signal 9) before it could finish."]
+    assert window.status.state.text().startswith("Failed at ")
+    assert window.status.progress_text.text() == failures[0]
+    assert window.run_controls.run_button.text() == "Run now"
 
 
 def test_wait_for_the_run_closes_the_window_when_it_has_finished(qtbot, make_window, sandbox):

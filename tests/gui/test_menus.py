@@ -15,7 +15,6 @@ from plx_desktop.store import Conflict, LogEntry
 from plx_desktop.store.settings import API_USAGE_CAP, FOLLOW_CONVERTED_LEADS
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 make_window = shell_fixtures.make_window
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import requests
-import shell_fixtures
 from shell_fixtures import sandbox_data_dir
 
 from plx_desktop.gui.main_window import MainWindow
@@ -18,7 +17,6 @@ from plx_desktop.gui.step_settings.dialog import SAVE_TO_PREVIEW
 from plx_desktop.store import LogEntry
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import threading
 from pathlib import Path
 
 import pytest
-import shell_fixtures
 from memory_keyring import installed
 
 from plx_desktop.connectors.secrets import SecretStore
@@ -19,7 +18,6 @@ from plx_desktop.store import open_store
 from plx_desktop.store.settings import PEOPLELINX_CONNECTION, SALESFORCE_CONNECTION
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop  # the session's qasync loop (a fixture)
 COMMANDS_TESTS = Path(__file__).parent.parent / "commands"  # where file_keyring lives
 
 

@@ -14,7 +14,6 @@ from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 make_window = shell_fixtures.make_window
 
 

@@ -8,7 +8,6 @@ import shell_fixtures
 from plx_desktop.store.settings import LOOKBACK_SECONDS
 
 pytestmark = pytest.mark.gui
-qloop = shell_fixtures.qloop
 make_window = shell_fixtures.make_window
 
 

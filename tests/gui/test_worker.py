@@ -1,6 +1,6 @@
 """The worker bridge: a real sync through run_sync against the sandbox, in a child process,
 reported through queued signals; cooperative cancel; a child that does not stop is ended; a
-failure reported as `failed`."""
+child that fails reported as `failed`."""
 
 from __future__ import annotations
 
@@ -67,18 +67,20 @@ def test_stop_and_wait_ends_the_thread(qtbot, data_dir):
     assert thread.isFinished() and not runner.running
 
 
-def test_an_exception_in_the_engine_arrives_as_failed(qtbot, tmp_path):
-    # Not the engine under test here: the bridge's handling of a crash inside whatever it runs.
-    def crashing_run(*args, **kwargs):
-        raise RuntimeError("the database is locked")
+def test_an_exception_in_the_child_arrives_as_failed(qtbot, tmp_path):
+    # A real child that really fails: its database is not a database, so opening it raises
+    # before the run can record anything; the bridge says so in one line.
+    from plx_desktop.paths import database_path
+    from plx_desktop.sync.service import Connections
 
-    runner = SyncRunner(tmp_path, run_sync=crashing_run)
-    with qtbot.waitSignal(runner.failed, timeout=10_000) as failed, \
+    database_path(tmp_path).write_bytes(b"this is not an SQLite file " * 100)
+    runner = SyncRunner(tmp_path)
+    with qtbot.waitSignal(runner.failed, timeout=60_000) as failed, \
             qtbot.assertNotEmitted(runner.finished):
-        runner.start(connections=None)
-    assert failed.args == ["An unexpected error stopped the run (RuntimeError: the database is "
-                           "locked); details in the log file"]
-    qtbot.waitUntil(lambda: not runner.running)
+        runner.start(Connections(None, None))
+    assert failed.args == ["An unexpected error stopped the run (DatabaseError: file is not a "
+                           "database); details in the log file"]
+    qtbot.waitUntil(lambda: not runner.running, timeout=30_000)
 
 
 def test_the_run_is_in_a_child_process_that_is_ended_if_it_does_not_stop(qtbot, sandbox,

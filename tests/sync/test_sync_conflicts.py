@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 from sync_helpers import custom_with, emptied, log_of, plx_client, sf_create, wait_until
 
-from plx_desktop.connectors.peoplelinx_types import parse_timestamp
 from plx_desktop.domain import FieldMapping, SyncRule
 from plx_desktop.domain.convert import parse_datetime
 
@@ -57,7 +56,7 @@ def test_salesforce_changed_last_wins_and_the_conflict_is_logged(sandbox, sync, 
     with plx_client(sandbox) as client:
         changed = client.update_person(person["id"], {"last_name": "Wilkins"})
     # Salesforce keeps milliseconds: make sure its change is in a later millisecond.
-    plx_time = parse_timestamp(changed["updated_at"])
+    plx_time = parse_datetime(changed["updated_at"])
     wait_until(lambda: (datetime.now(UTC) - plx_time).total_seconds() > 0.002)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     run = sync()
@@ -115,7 +114,7 @@ def test_people_step_first_in_the_profile_still_lets_a_newer_salesforce_change_w
     contact_id, person = _linked_pair(sandbox, sync, control)
     with plx_client(sandbox) as client:
         changed = client.update_person(person["id"], {"last_name": "Wilkins"})
-    plx_time = parse_timestamp(changed["updated_at"])
+    plx_time = parse_datetime(changed["updated_at"])
     wait_until(lambda: (datetime.now(UTC) - plx_time).total_seconds() > 0.002)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     run = sync()

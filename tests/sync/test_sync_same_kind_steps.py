@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 import pytest
 from sync_helpers import custom_with, emptied, plx_client, sf_create, wait_until
 
-from plx_desktop.connectors.peoplelinx_types import parse_timestamp
 from plx_desktop.domain.convert import parse_datetime
 
 ORDERS = {
@@ -43,7 +42,7 @@ def test_a_duplicate_step_never_writes_over_the_winner(sandbox, sync, store, con
     def change_peoplelinx():
         with plx_client(sandbox) as client:
             changed = client.update_person(person["id"], {"last_name": "Wilkins"})
-        stamp = parse_timestamp(changed["updated_at"])
+        stamp = parse_datetime(changed["updated_at"])
         wait_until(lambda: (datetime.now(UTC) - stamp).total_seconds() > 0.002)
 
     # The later change wins: make the winner's change last.

@@ -32,9 +32,9 @@ from plx_desktop.domain.errors import DomainError, ReadOnlyProfile
 from plx_desktop.domain.profile import Profile
 from plx_desktop.domain.step import Step
 from plx_desktop.gui.dialog_sizes import fit_and_remember
+from plx_desktop.gui.operations import BackgroundOp
 from plx_desktop.gui.resources import load_ui
 from plx_desktop.gui.step_settings.actions_section import ActionsSection
-from plx_desktop.gui.step_settings.background import run_in_background
 from plx_desktop.gui.step_settings.catalog import CatalogSource
 from plx_desktop.gui.step_settings.collapsible import CollapsibleSection
 from plx_desktop.gui.step_settings.filters_section import FiltersSection
@@ -268,8 +268,9 @@ class StepSettingsDialog(QDialog):
                     if s]
         for part in statuses:
             part.status.show_loading("Loading fields…")
-        run_in_background(work, self._fields_loaded,
-                          lambda exc: self._failed("fields", "the field lists", exc, statuses), self)
+        BackgroundOp(work, self._fields_loaded,
+                     lambda exc: self._failed("fields", "the field lists", exc, statuses),
+                     self).run()
 
     def _fields_loaded(self, result: tuple[list, list]) -> None:
         sf, plx = result
@@ -280,9 +281,9 @@ class StepSettingsDialog(QDialog):
 
     def load_saved_filters(self) -> None:
         self.filters.status.show_loading("Loading saved People filters…")
-        run_in_background(self.catalog.saved_filters, self._saved_filters_loaded,
-                          lambda exc: self._failed("saved_filters", "the saved People filters",
-                                                   exc, [self.filters]), self)
+        BackgroundOp(self.catalog.saved_filters, self._saved_filters_loaded,
+                     lambda exc: self._failed("saved_filters", "the saved People filters",
+                                              exc, [self.filters]), self).run()
 
     def _saved_filters_loaded(self, filters: list) -> None:
         self.filters.set_saved_filters(filters)
@@ -290,9 +291,9 @@ class StepSettingsDialog(QDialog):
 
     def load_sequences(self) -> None:
         self.actions.status.show_loading("Loading sequences…")
-        run_in_background(self.catalog.sequences, self._sequences_loaded,
-                          lambda exc: self._failed("sequences", "the sequences", exc,
-                                                   [self.actions]), self)
+        BackgroundOp(self.catalog.sequences, self._sequences_loaded,
+                     lambda exc: self._failed("sequences", "the sequences", exc,
+                                              [self.actions]), self).run()
 
     def _sequences_loaded(self, sequences: list) -> None:
         self.actions.set_sequences(sequences)
@@ -301,8 +302,8 @@ class StepSettingsDialog(QDialog):
     def load_lead_statuses(self) -> None:
         """The org's Lead Status values for the status map (the standard ones until they land,
         and if they cannot be read)."""
-        run_in_background(self.catalog.lead_statuses, self._lead_statuses_loaded,
-                          lambda exc: self.load_failed.emit("lead_statuses", str(exc)), self)
+        BackgroundOp(self.catalog.lead_statuses, self._lead_statuses_loaded,
+                     lambda exc: self.load_failed.emit("lead_statuses", str(exc)), self).run()
 
     def _lead_statuses_loaded(self, statuses: list[str]) -> None:
         self.status_map.set_lead_statuses(statuses)
