@@ -27,8 +27,9 @@ test: qt-libs $(STAMP)
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# `make bench BENCH_ARGS=--write-doc` also rewrites docs/PERFORMANCE.md; `--large` adds 1,000,000.
 bench: $(STAMP)
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

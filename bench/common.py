@@ -14,6 +14,7 @@ import os
 import platform
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -88,37 +89,79 @@ def latencies_of(args: argparse.Namespace) -> list[float]:
 # -- the sandbox, in its own process -------------------------------------------------------------
 
 class SandboxProcess:
-    """`plx-desktop --data-dir D sandbox serve --seed N` as a child process."""
+    """`plx-desktop --data-dir D sandbox serve --seed N` as a child process.
+
+    Seeding is slow (the sandbox's own seed_bulk, about a minute per 100,000 on a busy machine),
+    so the seeded databases are copied once (SQLite's backup API) and every reseed restores that
+    copy into a fresh sandbox process. A fresh process per run also makes the sandbox's peak RSS
+    (VmHWM) the peak of that run alone, not of the seeding.
+    """
 
     def __init__(self, data_dir: Path, seed: int, latency_ms: float = 0.0):
         self.data_dir = data_dir
         self.seed = seed
-        state = data_dir / "sandbox"
-        state.mkdir(parents=True, exist_ok=True)
-        self.json_path = state / "sandbox.json"
-        self.json_path.unlink(missing_ok=True)
+        self.latency_ms = latency_ms
+        self.state = data_dir / "sandbox"
+        self.state.mkdir(parents=True, exist_ok=True)
+        self.json_path = self.state / "sandbox.json"
+        self.snapshot = data_dir / "seeded"
         self.log = open(data_dir / "sandbox.log", "w")  # noqa: SIM115 - closed in stop()
+        started = time.perf_counter()
+        try:
+            self._start(["--seed", str(seed)])
+            self.seed_seconds = time.perf_counter() - started
+            self._take_snapshot()
+            self.restart()
+        except BaseException:
+            self.stop()  # no sandbox left behind when it could not start
+            raise
+
+    def _start(self, extra: list[str]) -> None:
+        self.json_path.unlink(missing_ok=True)
         self.proc = subprocess.Popen(
-            [*CLI, "--data-dir", str(data_dir), "sandbox", "serve", "--org", "ready", "--seed", str(seed),
-             "--latency-ms", str(latency_ms)],
+            [*CLI, "--data-dir", str(self.data_dir), "sandbox", "serve", "--org", "ready",
+             "--latency-ms", str(self.latency_ms), *extra],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + 3600
         while not self.json_path.exists():
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the sandbox exited: see {data_dir / 'sandbox.log'}")
+                raise RuntimeError(f"the sandbox exited: see {self.data_dir / 'sandbox.log'}")
             if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the sandbox did not start in 10 minutes")
+                self._end()
+                raise RuntimeError("the sandbox did not start in an hour")
             time.sleep(0.1)
         self.info = json.loads(self.json_path.read_text())
         self.http = requests.Session()
         self.http.trust_env = False
         self.http.verify = self.info["ca_file"]
 
+    def _databases(self, where: Path) -> list[Path]:
+        return sorted(where.glob("*.sqlite3"))
+
+    def _take_snapshot(self) -> None:
+        self.snapshot.mkdir(parents=True, exist_ok=True)
+        for path in self._databases(self.state):
+            # The backup API copies a consistent database even while the sandbox has it open.
+            source, copy = sqlite3.connect(path), sqlite3.connect(self.snapshot / path.name)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+                source.close()
+
+    def restart(self) -> None:
+        """A fresh sandbox process on the seeded databases (what `reseed()` gives)."""
+        self._end()
+        for path in self._databases(self.snapshot):
+            for suffix in ("", "-wal", "-shm"):
+                (self.state / f"{path.name}{suffix}").unlink(missing_ok=True)
+            shutil.copyfile(path, self.state / path.name)
+        self._start([])
+
     def _control(self, service: str, method: str, path: str, body: Any = None) -> Any:
         base = self.info["salesforce_instance_url" if service == "sf" else "peoplelinx_base_url"]
         answer = self.http.request(method, f"{base.rstrip('/')}/__sandbox__/{path}", json=body,
-                                   timeout=600)
+                                   timeout=3600)
         answer.raise_for_status()
         return answer.json() if answer.content else None
 
@@ -133,24 +176,43 @@ class SandboxProcess:
     def calls(self) -> dict[str, dict[str, int]]:
         return {s: self._control(s, "GET", "calls")["by_route"] for s in ("sf", "plx")}
 
+    def own_time(self) -> dict[str, dict[str, Any]] | None:
+        """The sandbox's own time on the API calls since reset_calls (GET /__sandbox__/stats:
+        {"calls", "ms", "by_route"}), per service; None from a sandbox that does not report it."""
+        try:
+            return {s: self._control(s, "GET", "stats") for s in ("sf", "plx")}
+        except requests.HTTPError:
+            return None
+
     def reseed(self, n: int | None = None, *, peoplelinx_people: int | None = None) -> None:
         """Both services back to the bulk population (PeopleLinx: `peoplelinx_people` people)."""
         n = self.seed if n is None else n
-        self._control("sf", "POST", "seed", {"seed": n})
         people = n if peoplelinx_people is None else peoplelinx_people
-        if people:
-            self._control("plx", "POST", "seed", {"seed": people})
+        if n == self.seed and people in (n, 0):
+            self.restart()
         else:
+            self._control("sf", "POST", "seed", {"seed": n})
+            if people:
+                self._control("plx", "POST", "seed", {"seed": people})
+        if not people:
             self._control("plx", "POST", "reset")
 
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+    def peak_rss_mb(self) -> float:
+        """The sandbox process's peak resident memory so far (VmHWM), in MB."""
+        return _proc_status_mb(self.proc.pid, "VmHWM")
+
+    def _end(self) -> None:
+        proc = getattr(self, "proc", None)
+        if proc is not None and proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
             try:
-                self.proc.wait(30)
+                proc.wait(30)
             except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def stop(self) -> None:
+        self._end()
         self.log.close()
 
     def __enter__(self) -> SandboxProcess:
@@ -158,6 +220,16 @@ class SandboxProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _proc_status_mb(pid: int, key: str) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def salesforce_calls(by_route: dict[str, int]) -> tuple[int, dict[str, int]]:
@@ -172,6 +244,20 @@ def peoplelinx_calls(by_route: dict[str, int]) -> tuple[int, dict[str, int]]:
     return sum(n for r, n in by_route.items() if r not in aside), aside
 
 
+def fmt_own_time(own: dict[str, dict[str, Any]] | None, wall: float) -> str:
+    """The sandbox's own time beside the client's: a slow stand-in is not a slow app."""
+    if own is None:
+        return "the sandbox's own time: not reported by this sandbox"
+    calls = sum(int(v.get("calls", 0)) for v in own.values())
+    ms = sum(float(v.get("ms", 0.0)) for v in own.values())
+    parts = [f"{name} {int(v.get('calls', 0)):,} calls, {float(v.get('ms', 0.0)) / max(1, int(v.get('calls', 0))):.1f} ms each"
+             for name, v in (("Salesforce", own.get("sf", {})), ("PeopleLinx", own.get("plx", {})))
+             if v.get("calls")]
+    return (f"the sandbox's own time {ms / 1000:.1f} s of {wall:.1f} s wall ({ms / 1000 / max(wall, 1e-9):.0%}); "
+            f"per call the sandbox {ms / max(1, calls):.1f} ms, the client {wall * 1000 / max(1, calls):.1f} ms "
+            f"({'; '.join(parts) or 'no calls'})")
+
+
 def fmt_routes(by_route: dict[str, int]) -> str:
     return ", ".join(f"{r} {n}" for r, n in sorted(by_route.items(), key=lambda kv: -kv[1]))
 
@@ -184,8 +270,9 @@ def fresh_app_store(data_dir: Path) -> None:
         (data_dir / f"plx-desktop.sqlite3{suffix}").unlink(missing_ok=True)
 
 
-def import_profile(data_dir: Path, kinds: Iterable[str]) -> None:
-    """Make the Custom profile exactly the Default steps of these kinds, in this order."""
+def import_profile(data_dir: Path, kinds: Iterable[str]) -> dict[str, Any]:
+    """Make the Custom profile exactly the Default steps of these kinds, in this order; the
+    profile as imported (JSON)."""
     kinds = list(kinds)
     exported = subprocess.run([*CLI, "--data-dir", str(data_dir), "profile", "export", "-",
                                "--profile", "default"], capture_output=True, text=True,
@@ -198,6 +285,24 @@ def import_profile(data_dir: Path, kinds: Iterable[str]) -> None:
     path.write_text(json.dumps(profile))
     subprocess.run([*CLI, "--data-dir", str(data_dir), "profile", "import", str(path)],
                    capture_output=True, text=True, check=True, cwd=ROOT)
+    return profile
+
+
+_STARTUP_CPU: list[float] = []
+
+
+def startup_cpu() -> float:
+    """CPU seconds a sync process spends before its first record: the interpreter and the
+    imports of the CLI and the engine (measured once, the best of three)."""
+    if not _STARTUP_CPU:
+        code = "import plx_desktop.cli, plx_desktop.sync.service, plx_desktop.sync.engine"
+        best = math.inf
+        for _ in range(3):
+            proc = subprocess.Popen([PYTHON, "-c", code], cwd=ROOT)
+            _, _, usage = os.wait4(proc.pid, 0)
+            best = min(best, usage.ru_utime + usage.ru_stime)
+        _STARTUP_CPU.append(best)
+    return _STARTUP_CPU[0]
 
 
 @dataclass
@@ -236,6 +341,27 @@ def remove(path: Path, keep: bool) -> None:
 
 def minimum_calls(pages_of: int, writes_of: int) -> int:
     return math.ceil(pages_of / 2000) + math.ceil(writes_of / 200)
+
+
+# -- CPU use ---------------------------------------------------------------------------------------
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all CPUs (/proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    ticks = [int(v) for v in fields]
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    hz = os.sysconf("SC_CLK_TCK")
+    return (sum(ticks[:8]) - idle) / hz, sum(ticks[:8]) / hz
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a running process (/proc/PID/stat), 0 when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = text.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # -- the machine ---------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ from bench.common import (
     SandboxProcess,
     fresh_app_store,
     import_profile,
+    machine_cpu,
+    process_cpu,
     remove,
     temp_dir,
 )
@@ -97,10 +99,12 @@ def stall_worker(data_dir: Path) -> dict:
     def finished(summary) -> None:
         state["result"] = getattr(summary, "status", str(summary))
         state["running"] = False
+        state["cpu_end"] = machine_cpu()
         QTimer.singleShot(200, app.quit)
 
     def start() -> None:
         state["running"], state["started"] = True, time.perf_counter()
+        state["cpu_start"] = machine_cpu()
         if not window.sync.run_now():
             state["result"] = "did not start"
             app.quit()
@@ -115,12 +119,16 @@ def stall_worker(data_dir: Path) -> dict:
     watchdog.stop()
     wall = time.perf_counter() - state["started"]
     rows = window.log_tab.model.rowCount()
+    busy0, total0 = state.get("cpu_start", (0.0, 0.0))
+    busy1, total1 = state.get("cpu_end", machine_cpu())
     gaps.sort()
     over = sum(g > STALL_TARGET_MS / 1000 for g in gaps)
     return {"status": state["result"], "wall": wall, "ticks": len(gaps),
             "max_ms": gaps[-1] * 1000 if gaps else 0.0,
             "p99_ms": gaps[int(len(gaps) * 0.99)] * 1000 if gaps else 0.0,
             "over": over, "rows": rows, "stacks": watchdog.top(5),
+            "sync_cpu": sum(watchdog.child_cpu.values()),
+            "machine_busy": busy1 - busy0, "machine_total": total1 - total0,
             "worst": [(round(g * 1000), round(t, 2)) for g, t in sorted(when)[-5:]]}
 
 
@@ -133,6 +141,7 @@ class _Watchdog:
         self.state = state
         self.gui = threading.get_ident()
         self.seen: dict[str, int] = {}
+        self.child_cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -146,7 +155,11 @@ class _Watchdog:
     def _run(self) -> None:
         import traceback
 
+        turns = 0
         while not self._stop.wait(0.002):
+            turns += 1
+            if turns % 50 == 0:
+                self._sample_children()
             late = time.perf_counter() - self.state["last"]
             if not self.state["running"] or late < 0.03:
                 continue
@@ -164,6 +177,18 @@ class _Watchdog:
             key = " || ".join(sorted(parts))
             self.seen[key] = self.seen.get(key, 0) + 1
 
+    def _sample_children(self) -> None:
+        """The CPU so far of this process's children (the sync's process), every 100 ms: the
+        last sample before a child ends is its CPU (the app reaps it, not the benchmark)."""
+        for task in Path("/proc/self/task").iterdir():
+            try:
+                pids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for pid in pids:
+                self.child_cpu[int(pid)] = max(self.child_cpu.get(int(pid), 0.0),
+                                               process_cpu(int(pid)))
+
     def top(self, count: int) -> list[tuple[str, int]]:
         return sorted(self.seen.items(), key=lambda kv: -kv[1])[:count]
 
@@ -171,7 +196,7 @@ class _Watchdog:
 def measure_stall(n: int, results: Results, keep: bool) -> None:
     data_dir = temp_dir(f"gui-{n}")
     try:
-        with SandboxProcess(data_dir, n):
+        with SandboxProcess(data_dir, n) as sandbox:
             fresh_app_store(data_dir)
             import_profile(data_dir, ["contact_to_people"])
             from plx_desktop.paths import database_path
@@ -179,7 +204,9 @@ def measure_stall(n: int, results: Results, keep: bool) -> None:
 
             with open_store(database_path(data_dir)) as store:
                 store.profiles.set_active_kind("custom")
+            sandbox_cpu = process_cpu(sandbox.proc.pid)
             figure = _worker(["--stall-worker", str(data_dir)])
+            sandbox_cpu = process_cpu(sandbox.proc.pid) - sandbox_cpu
     finally:
         remove(data_dir, keep)
     results.say(f"GUI during a {n:,}-record Contacts → People sync with the Log tab shown: run "
@@ -187,6 +214,11 @@ def measure_stall(n: int, results: Results, keep: bool) -> None:
                 f"longest gap {figure['max_ms']:.0f} ms, 99th percentile {figure['p99_ms']:.0f} "
                 f"ms, {figure['over']} gaps over {STALL_TARGET_MS:.0f} ms; the Log tab shows "
                 f"{figure['rows']:,} rows")
+    cpus = os.cpu_count() or 1
+    busy = figure["machine_busy"] / max(figure["machine_total"], 1e-9) * cpus
+    results.say(f"    during the run the machine's {cpus} CPUs were {busy:.2f} busy "
+                f"({busy / cpus:.0%}); the sync process used {figure['sync_cpu'] / figure['wall']:.2f} "
+                f"CPU and the sandbox {sandbox_cpu / figure['wall']:.2f} (CPU seconds over the run's wall time)")
     results.say("    longest gaps (ms, at seconds into the run): "
                 + ", ".join(f"{g} at {t}" for g, t in reversed(figure["worst"])))
     for stack, samples in figure["stacks"]:

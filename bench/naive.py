@@ -22,7 +22,8 @@ from bench.common import Results, SandboxProcess, remove, temp_dir
 from bench.initial_sync import DIRECTIONS, Figure, measure
 from plx_desktop.connectors.peoplelinx import PeopleLinxClient
 
-RATIO_TARGET = 20.0
+RATIO_TARGET = 20.0  # issue 5, at every N
+RATIO_TARGET_LARGEST = 50.0  # issue 14, at the run's largest N (100,000 in `make bench`)
 
 
 def _salesforce(info: dict) -> Salesforce:
@@ -102,10 +103,12 @@ def compare(results: Results, engine: list[Figure], naive_n: int, latency: float
         results.say(f"{label}: naive loop {rate:,.1f} records/s on {naive_n} records "
                     "(extrapolated to any N: one call per record)")
         mine = [f for f in engine if f.direction == direction and f.latency == latency]
+        biggest = max((f.n for f in engine), default=0)
         for f in mine:
             ratio = f.rate / rate
-            results.target(f"≥ {RATIO_TARGET:g} × the naive client's throughput ({label}, "
-                           f"N={f.n:,}, {latency:g} ms)", ratio >= RATIO_TARGET,
+            wanted = RATIO_TARGET_LARGEST if f.n == biggest else RATIO_TARGET
+            results.target(f"≥ {wanted:g} × the naive client's throughput ({label}, "
+                           f"N={f.n:,}, {latency:g} ms)", ratio >= wanted,
                            f"engine {f.rate:,.0f} records/s vs naive {rate:,.1f}: {ratio:.1f}x")
 
 

@@ -19,7 +19,6 @@ reason.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -43,6 +42,7 @@ from plx_desktop.connectors.salesforce_models import (
     RecordResult,
     SalesforceConnection,
 )
+from plx_desktop.domain import json_text
 from plx_desktop.domain.datetimes import parse_datetime
 
 __all__ = ["ApiUsage", "FieldDescription", "ObjectDescription", "ObjectSummary", "RecordResult",
@@ -91,10 +91,21 @@ def rule_headers(assign: bool, allow_duplicates: bool) -> dict[str, str]:
 def _clean(record: Any) -> Any:
     """A record without the "attributes" noise; parent records stay nested dicts."""
     if isinstance(record, dict):
-        return {k: _clean(v) for k, v in record.items() if k != "attributes"}
+        # Only parents and lists are walked into: a call per scalar value was most of the cost.
+        return {k: _clean(v) if isinstance(v, dict | list) else v for k, v in record.items()
+                if k != "attributes"}
     if isinstance(record, list):
         return [_clean(v) for v in record]
     return record
+
+
+class _Salesforce(Salesforce):
+    """simple-salesforce with its answers parsed by orjson (domain/json_text.py): a 2,000-record
+    query page parsed by the standard library was a large share of a sync's CPU. The same dicts
+    come back (the client asks for plain dicts and float numbers)."""
+
+    def parse_result_to_json(self, result: requests.Response) -> Any:
+        return json_text.loads(result.content)
 
 
 class _Renewal:
@@ -154,7 +165,7 @@ class SalesforceClient:
                                        session_class=self._session_class())
         assert isinstance(session, _ApiSession)  # make_session builds the class it is given
         self.session = session
-        self.sf = Salesforce(instance_url=connection.instance_url, session_id=connection.access_token,
+        self.sf = _Salesforce(instance_url=connection.instance_url, session_id=connection.access_token,
                              session=self.session, version=connection.api_version,
                              object_pairs_hook=dict)
 
@@ -268,7 +279,7 @@ class SalesforceClient:
             if tokens.instance_url and tokens.instance_url.rstrip("/") != conn.instance_url.rstrip("/"):
                 # The org moved (a My Domain rename): talk to where Salesforce says it is now.
                 conn.instance_url = tokens.instance_url.rstrip("/")
-                self.sf = Salesforce(instance_url=conn.instance_url, session_id=tokens.access_token,
+                self.sf = _Salesforce(instance_url=conn.instance_url, session_id=tokens.access_token,
                                      session=self.session, version=conn.api_version,
                                      object_pairs_hook=dict)
             self.sf.session_id = tokens.access_token
@@ -438,7 +449,8 @@ class SalesforceClient:
             body = {"allOrNone": False,
                     "records": [{"attributes": {"type": sobject},
                                  **{k: v for k, v in r.items() if k != "attributes"}} for r in chunk]}
-            return self.sf.restful(path, method=method, data=json.dumps(body, default=to_json_value),
+            return self.sf.restful(path, method=method,
+                                   data=json_text.dumps_bytes(body, default=to_json_value),
                                    headers=headers or {})
 
         return self._in_batches(list(records), send, created=created)

@@ -14,7 +14,7 @@ import json
 import re
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from simple_salesforce.bulk2 import JobState, Operation, ResultsType, SFBulk2Handler, _Bulk2Client
@@ -140,25 +140,45 @@ def _ingest_results(client: SalesforceClient, job_id: str, ext_field: str,
         positions[str(record[ext_field])].append(index)
     results: list[RecordResult | None] = [None] * len(records)
 
-    def place(row: dict[str, Any], result: RecordResult) -> None:
-        queue = positions.get(row.get(ext_field) or "")
+    def place(key: str, result: RecordResult) -> None:
+        queue = positions.get(key)
         if not queue:
             raise TransientError("Salesforce sent a Bulk API result for a record we did not send "
                                  "(a cut-off answer?); asking again")
         results[queue.popleft()] = result
 
-    for row in csv.DictReader(io.StringIO(jobs.get_ingest_results(job_id, ResultsType.successful))):
-        place(row, RecordResult(id=row.get("sf__Id") or None, success=True,
-                                created=(row.get("sf__Created") or "").lower() == "true"))
-    for row in csv.DictReader(io.StringIO(jobs.get_ingest_results(job_id, ResultsType.failed))):
-        place(row, RecordResult(id=row.get("sf__Id") or None, success=False,
-                                errors=[_parse_error(row.get("sf__Error") or "")]))
-    for row in csv.DictReader(io.StringIO(jobs.get_ingest_results(job_id, ResultsType.unprocessed))):
-        place(row, RecordResult(id=None, success=False, errors=[RecordError(
+    for get in _csv_rows(jobs.get_ingest_results(job_id, ResultsType.successful)):
+        place(get(ext_field), RecordResult(id=get("sf__Id") or None, success=True,
+                                           created=get("sf__Created").lower() == "true"))
+    for get in _csv_rows(jobs.get_ingest_results(job_id, ResultsType.failed)):
+        place(get(ext_field), RecordResult(id=get("sf__Id") or None, success=False,
+                                           errors=[_parse_error(get("sf__Error"))]))
+    for get in _csv_rows(jobs.get_ingest_results(job_id, ResultsType.unprocessed)):
+        place(get(ext_field), RecordResult(id=None, success=False, errors=[RecordError(
             "UNPROCESSED", "Salesforce did not process this record (the job stopped early)")]))
     if any(r is None for r in results):
         raise TransientError("Salesforce's Bulk API results were incomplete; asking again")
     return [r for r in results if r is not None]
+
+
+def _csv_rows(text: str) -> Iterator[Callable[[str], str]]:
+    """Each row of a results CSV as a lookup by column name ("" for a column it lacks).
+
+    csv.reader and one column index instead of csv.DictReader's dict per row: a 10,000-record
+    job's results were read at a few microseconds a field."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return
+    where = {name: i for i, name in enumerate(header)}
+    for row in reader:
+        if not row:
+            continue  # a blank line, which DictReader skipped too
+        def get(name: str, row: list[str] = row) -> str:
+            i = where.get(name)
+            return row[i] if i is not None and i < len(row) else ""
+
+        yield get
 
 
 def _records_from_csv(text: str) -> list[dict[str, Any]]:

@@ -7,12 +7,12 @@ microseconds and Z, "2026-01-31T12:00:00.123456Z". Dates are "YYYY-MM-DD" on bot
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from plx_desktop.domain import json_text
 from plx_desktop.domain.datetimes import parse_datetime as parse_datetime  # also read from here
 from plx_desktop.domain.errors import ConversionError
 
@@ -136,5 +136,4 @@ def convert_value(value: Any, target_type: str, *, to_salesforce: bool,
 
 def fingerprint(values: dict[str, Any]) -> str:
     """A stable hash of mapped values (key order and JSON spacing do not matter)."""
-    canonical = json.dumps(values, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(json_text.canonical(values).encode("utf-8")).hexdigest()

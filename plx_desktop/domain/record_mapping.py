@@ -21,6 +21,8 @@ def is_valid_email(email: str | None) -> bool:
 
 def read_value(record: Mapping[str, Any], path: str) -> Any:
     """The value at a dotted path; None when any part is missing."""
+    if type(record) is dict and "." not in path:  # the common case, without the ABC check
+        return record.get(path)
     value: Any = record
     for part in path.split("."):
         if not isinstance(value, Mapping):
@@ -33,6 +35,9 @@ def nested(values: Mapping[str, Any]) -> dict[str, Any]:
     """{"custom_fields.score": 1, "email": "x"} -> {"custom_fields": {"score": 1}, "email": "x"}."""
     out: dict[str, Any] = {}
     for path, value in values.items():
+        if "." not in path:
+            out[path] = value
+            continue
         *parents, leaf = path.split(".")
         node = out
         for part in parents:

@@ -1,7 +1,10 @@
 """The Log tab's table model: newest first, reading pages from the store as the view scrolls.
 
 A million entries cost only their count: the model holds a small cache of pages. Live entries
-from the engine are batched (one beginInsertRows per flush, coalesced by a short timer).
+from the engine are batched (one beginInsertRows per flush, coalesced by a short timer) and go in
+by time, not by count: one event-loop turn inserts about `slice_budget_ms` worth of rows, and a
+zero timer takes the rest on the next turns, so a burst of entries never stalls the window
+(issue 14 item 6). The rows per turn follow the measured cost of the last turn.
 
 Rows are addressed by their position counted from the oldest entry (`pos = total - 1 - row`), so
 a page read once stays valid while new entries are inserted on top. Every read is bounded by
@@ -11,6 +14,7 @@ told about can never shift the rows.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from typing import Any, Protocol
 
@@ -73,19 +77,27 @@ class LogModel(QAbstractTableModel):
     Attributes:
         page_size: rows read per store query.
         max_pages: pages kept in the cache (least recently used are dropped).
-        flush_interval_ms: how long live entries are gathered before one batch insert.
+        flush_interval_ms: how long live entries are gathered before the first insert.
+        slice_budget_ms: how long one event-loop turn may spend inserting live rows.
     """
 
     rows_inserted_on_top = Signal(int)  # how many rows a flush added above the current rows
 
+    # Rows per turn stay within these whatever the measurements say: at least a few hundred so
+    # that a burst still arrives in a few inserts, at most what a slow turn could not undo.
+    MIN_SLICE_ROWS = 500
+    MAX_SLICE_ROWS = 20_000
+
     def __init__(self, source: LogSource, parent: Any = None, *, page_size: int = 200,
-                 max_pages: int = 30, flush_interval_ms: int = 40,
+                 max_pages: int = 30, flush_interval_ms: int = 40, slice_budget_ms: float = 8.0,
                  instance_url: str | None = None):
         super().__init__(parent)
         self.source = source
         self.instance_url = (instance_url or "").rstrip("/")
         self.page_size = page_size
         self.max_pages = max_pages
+        self.slice_budget = slice_budget_ms / 1000
+        self._slice_rows = self.MIN_SLICE_ROWS
         self._query = LogQuery()
         self._total = 0
         self._up_to_id = 0
@@ -94,7 +106,13 @@ class LogModel(QAbstractTableModel):
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(flush_interval_ms)
-        self._flush_timer.timeout.connect(self.flush)
+        self._flush_timer.timeout.connect(self._insert_a_slice)
+        # Zero interval: the next slice runs once the event loop has handled what is waiting
+        # (painting, input, the heartbeat of bench/gui.py), not within this turn.
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._insert_a_slice)
         self._icons: dict[str, QIcon] = {}
         self.reload()
 
@@ -125,30 +143,63 @@ class LogModel(QAbstractTableModel):
     # -- live entries ---------------------------------------------------------------------------
 
     def append_entries(self, entries: list[Any]) -> None:
-        """Queue entries the engine has just written; they appear on top at the next flush."""
-        if entries:
-            self._pending.extend(entries)
-            if not self._flush_timer.isActive():
-                self._flush_timer.start()
+        """Queue entries the engine has just written; they appear on top in the next turns."""
+        if not entries:
+            return
+        pending = self._pending
+        if pending and entry_id(entries[0]) < entry_id(pending[-1]):
+            # Announced out of order (two writers): slices must go in id order, or a later
+            # slice's older entries would be taken for ones already shown.
+            pending.extend(entries)
+            pending.sort(key=entry_id)
+        else:
+            pending.extend(entries)
+        if not self._flush_timer.isActive() and not self._slice_timer.isActive():
+            self._flush_timer.start()
+
+    def pending_count(self) -> int:
+        """Live entries received but not yet shown."""
+        return len(self._pending)
 
     def flush(self) -> None:
-        """Insert queued live entries on top, in one batch."""
+        """Insert every queued live entry now (before a reload; the timers do it by slices)."""
         self._flush_timer.stop()
-        pending, self._pending = self._pending, []
-        if any(entry_value(e, "id") is None for e in pending):
-            pending = self._tail_store()
-        fresh = sorted((e for e in pending if entry_id(e) > self._up_to_id), key=entry_id)
+        self._slice_timer.stop()
+        while self._pending:
+            self._insert(len(self._pending))
+
+    def _insert_a_slice(self) -> None:
+        """One turn's worth of queued entries; the rest on the next turns."""
+        started = time.perf_counter()
+        count = self._insert(self._slice_rows)
+        spent = time.perf_counter() - started
+        if count >= self._slice_rows:  # a full slice measured the cost per row
+            per_row = spent / count
+            wanted = int(self.slice_budget / per_row) if per_row > 0 else self.MAX_SLICE_ROWS
+            self._slice_rows = max(self.MIN_SLICE_ROWS, min(self.MAX_SLICE_ROWS, wanted))
+        if self._pending:
+            self._slice_timer.start()
+
+    def _insert(self, limit: int) -> int:
+        """Insert up to `limit` queued entries on top, in one batch; how many were taken."""
+        pending = self._pending
+        if any(entry_value(e, "id") is None for e in pending[:limit]):
+            pending[:] = self._tail_store()  # announced without ids: what the store has is new
+        taken = pending[:limit]
+        del pending[:limit]
+        fresh = sorted((e for e in taken if entry_id(e) > self._up_to_id), key=entry_id)
         if not fresh:
-            return
+            return len(taken)
         self._up_to_id = entry_id(fresh[-1])
         shown = [e for e in fresh if self._query.matches(e)]
         if not shown:
-            return
+            return len(taken)
         self.beginInsertRows(QModelIndex(), 0, len(shown) - 1)
         self._add_to_pages(shown)
         self._total += len(shown)
         self.endInsertRows()
         self.rows_inserted_on_top.emit(len(shown))
+        return len(taken)
 
     def _tail_store(self) -> list[Any]:
         """Entries were announced without their ids: read what is new from the store instead."""

@@ -187,8 +187,10 @@ class LogTab(QWidget):
     @Slot(list)
     def append_entries(self, entries: list[Any]) -> None:
         """Take entries the engine has just written (the worker bridge's signal, GUI thread)."""
-        for entry in entries:
-            uid = entry_value(entry, "step_uid")
+        # One look-up per step, not per entry: a slice of a bulk step is hundreds of entries of
+        # one step, and each findData is a call into Qt on the GUI thread.
+        steps = {entry_value(e, "step_uid"): e for e in entries}
+        for uid, entry in steps.items():
             if uid and self.step_filter.findData(uid) < 0:
                 self._add_step(uid, str(entry_value(entry, "step_label") or uid))
         self.model.append_entries(entries)

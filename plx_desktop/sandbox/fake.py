@@ -7,7 +7,7 @@ people (by email) exactly as a real company's would before its first sync.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 FIRST_NAMES = (
@@ -82,14 +82,31 @@ def people(count: int, *, seed: int, tag: str, company_pool: list[FakeCompany]) 
 
 
 @dataclass(frozen=True)
+class Crowd:
+    """`count` people made afresh at each iteration, the same each time: a 100,000-person seed
+    never holds its people in memory (a list of them was 50 MB a population)."""
+
+    count: int
+    seed: int
+    tag: str
+    company_pool: list[FakeCompany]
+
+    def __iter__(self) -> Iterator[FakePerson]:
+        return people(self.count, seed=self.seed, tag=self.tag, company_pool=self.company_pool)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+@dataclass(frozen=True)
 class Population:
     """Who exists where before the first sync."""
 
-    contacts: list[FakePerson]  # Salesforce contacts (with accounts)
-    leads: list[FakePerson]  # Salesforce leads
-    people_only: list[FakePerson]  # PeopleLinx people that Salesforce does not have
-    shared_contacts: list[FakePerson]  # contacts that also exist in PeopleLinx (same email)
-    shared_leads: list[FakePerson]  # leads that also exist in PeopleLinx (same email)
+    contacts: Collection[FakePerson]  # Salesforce contacts (with accounts)
+    leads: Collection[FakePerson]  # Salesforce leads
+    people_only: Collection[FakePerson]  # PeopleLinx people that Salesforce does not have
+    shared_contacts: Collection[FakePerson]  # contacts also in PeopleLinx (same email)
+    shared_leads: Collection[FakePerson]  # leads also in PeopleLinx (same email)
 
 
 def demo_population() -> Population:
@@ -105,9 +122,9 @@ def bulk_population(n: int) -> Population:
     """For benchmarks: n contacts, n leads and n PeopleLinx-only people, nothing shared."""
     pool = companies(max(1, n // 10))
     return Population(
-        contacts=list(people(n, seed=11, tag="bc", company_pool=pool)),
-        leads=list(people(n, seed=12, tag="bl", company_pool=pool)),
-        people_only=list(people(n, seed=13, tag="bp", company_pool=pool)),
+        contacts=Crowd(n, 11, "bc", pool),
+        leads=Crowd(n, 12, "bl", pool),
+        people_only=Crowd(n, 13, "bp", pool),
         shared_contacts=[],
         shared_leads=[],
     )

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from plx_desktop.sandbox import fake
+from plx_desktop.sandbox.clock import SandboxClock
 from plx_desktop.sandbox.peoplelinx.app import PeopleLinxApp
 from plx_desktop.sandbox.salesforce.app import SalesforceApp
 from plx_desktop.sandbox.tls import ensure_certificates, server_ssl_context
@@ -58,6 +59,7 @@ class Sandbox:
     def __init__(self, state_dir: Path, sf: SalesforceApp, plx: PeopleLinxApp,
                  sf_server: RunningServer, plx_server: RunningServer, info: SandboxInfo):
         self.state_dir = state_dir
+        self.clock = sf.clock  # shared by both services
         self.salesforce = sf
         self.peoplelinx = plx
         self.sf_server = sf_server
@@ -101,8 +103,9 @@ def start_sandbox(state_dir: Path, *, seed: str | int | None = None, latency_ms:
     state_dir.mkdir(parents=True, exist_ok=True)
     ca_file = ensure_certificates(state_dir)
     context = server_ssl_context(state_dir)
-    sf = SalesforceApp(state_dir, Faults(latency_ms, fail_rate))
-    plx = PeopleLinxApp(state_dir, Faults(latency_ms, fail_rate))
+    clock = SandboxClock()  # one time for both services, so that their stamps compare
+    sf = SalesforceApp(state_dir, Faults(latency_ms, fail_rate), clock)
+    plx = PeopleLinxApp(state_dir, Faults(latency_ms, fail_rate), clock)
     if org is not None:
         sf.org.apply_preset(org)
     if seed is None and seed_if_empty and sf.is_empty() and plx.is_empty():

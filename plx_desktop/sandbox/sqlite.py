@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 
 class SQLiteFile:
-    def __init__(self, path: Path, schema: str, *, row_factory: Any = None):
+    def __init__(self, path: Path, schema: str, *, row_factory: Any = None,
+                 functions: dict[str, Callable[[Any], Any]] | None = None):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._row_factory = row_factory
+        # One-argument deterministic SQL functions, on every connection: the schema's indexes on
+        # expressions call them, so every connection that writes must have them.
+        self._functions = dict(functions or {})
         self._local = threading.local()
         conn = self.connection()
         conn.execute("PRAGMA journal_mode=WAL")
@@ -32,6 +36,8 @@ class SQLiteFile:
                                    check_same_thread=False)
             if self._row_factory is not None:
                 conn.row_factory = self._row_factory
+            for name, function in self._functions.items():
+                conn.create_function(name, 1, function, deterministic=True)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
             self._local.conn = conn

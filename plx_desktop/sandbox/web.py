@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+import orjson
+
+from plx_desktop.sandbox.clock import SandboxClock
+
 CONTROL_PREFIX = "/__sandbox__/"
 
 # Fault kinds: the app renders the service-specific ones; the server does "drop" and "truncate".
@@ -65,7 +69,10 @@ class Response:
 
     @classmethod
     def json(cls, data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        body = json.dumps(data, separators=(",", ":")).encode()
+        try:
+            body = orjson.dumps(data)  # several times json's speed: 2,000 records a page
+        except TypeError:  # what orjson will not write (a lone surrogate, a non-str key)
+            body = json.dumps(data, separators=(",", ":")).encode()
         return cls(status, body, {"Content-Type": "application/json;charset=UTF-8", **(headers or {})})
 
     @classmethod
@@ -225,6 +232,21 @@ class CallCounter:
         router.add("DELETE", f"{base}/calls", clear, "control/calls")
         router.add("GET", f"{base}/stats", lambda request: Response.json(self.stats()),
                    "control/stats")
+
+
+def register_clock(router: Router, clock: SandboxClock) -> None:
+    """POST /__sandbox__/clock {"advance_seconds"}: move the sandbox clock forward (both services
+    of a sandbox share it); answers {"now", "offset_seconds"}."""
+    def advance(request: Request) -> Response:
+        body = request.json() if request.body else {}
+        seconds = body.get("advance_seconds") if isinstance(body, dict) else None
+        try:
+            clock.advance(seconds)  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise HttpError(Response.json({"error": str(exc)}, 400)) from None
+        return Response.json({"now": clock.datetime().isoformat(), "offset_seconds": clock.offset})
+
+    router.add("POST", f"{CONTROL_PREFIX}clock", advance, "control/clock")
 
 
 class App(Protocol):

@@ -8,7 +8,7 @@ and their fingerprints, let the engine suppress echoes and detect conflicts.
 
 from __future__ import annotations
 
-import json
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from typing import Any
 
 import peewee as pw
 
-from plx_desktop.domain.convert import fingerprint
+from plx_desktop.domain import json_text
 from plx_desktop.domain.fields import normalise_email
 from plx_desktop.store.models import Models
 from plx_desktop.store.timestamps import from_text, now_text
@@ -29,6 +29,8 @@ _COLUMNS = ("sf_id", "sf_object", "plx_id", "plx_object", "step_uid", "email", "
 _UPSERT = (f"INSERT INTO record_link ({', '.join(_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(_COLUMNS))}) ON CONFLICT(sf_id) DO UPDATE SET "
            + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("sf_id", "created_at")))
+_READ_COLUMNS = ("id", *_COLUMNS)
+_SELECT = f"SELECT {', '.join(_READ_COLUMNS)} FROM record_link"
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,7 @@ class Links:
     def upsert_many(self, links: Iterable[RecordLink]) -> int:
         """Insert or update (by sf_id) many links in one transaction; how many were given."""
         now = now_text()
-        rows = [tuple(row[column] for column in _COLUMNS)
-                for row in (_row(link, now) for link in links)]
+        rows = [_row(link, now) for link in links]
         with self._db.atomic():
             self._db.cursor().executemany(_UPSERT, rows)
         return len(rows)
@@ -99,8 +100,8 @@ class Links:
         return dict(found)
 
     def for_step(self, step_uid: str) -> list[RecordLink]:
-        model = self._m.RecordLink
-        return [_link(r) for r in model.select().where(model.step_uid == step_uid)]
+        cursor = self._db.execute_sql(f"{_SELECT} WHERE step_uid = ?", (step_uid,))
+        return [_link(r) for r in cursor]
 
     def person_ids_of(self, sf_object: str) -> list[str]:
         """The Salesforce ids of every record of an object linked to a person."""
@@ -116,35 +117,45 @@ class Links:
         return self._m.RecordLink.select().count()
 
     def _select_in(self, column: pw.Field, values: Iterable[str]) -> list[RecordLink]:
+        # Plain SQL and tuples: the engine reads the links of every batch, and building Peewee
+        # model instances for them was most of the cost of a read.
         values = list(dict.fromkeys(values))
-        model = self._m.RecordLink
+        name = column.column_name
         out: list[RecordLink] = []
         for start in range(0, len(values), _CHUNK):
             chunk = values[start:start + _CHUNK]
-            out += [_link(r) for r in model.select().where(column.in_(chunk)).order_by(model.id)]
+            cursor = self._db.execute_sql(
+                f"{_SELECT} WHERE {name} IN ({', '.join('?' * len(chunk))}) ORDER BY id", chunk)
+            out += [_link(r) for r in cursor]
         return out
 
 
-def _row(link: RecordLink, now: str) -> dict[str, Any]:
-    return {
-        "sf_id": link.sf_id, "sf_object": link.sf_object, "plx_id": link.plx_id,
-        "plx_object": link.plx_object, "step_uid": link.step_uid,
-        "email": normalise_email(link.email),
-        "sf_fingerprint": link.sf_fingerprint or (fingerprint(link.sf_values) if link.sf_values
-                                                  else ""),
-        "plx_fingerprint": link.plx_fingerprint or (fingerprint(link.plx_values)
-                                                    if link.plx_values else ""),
-        "sf_values": json.dumps(link.sf_values, sort_keys=True, default=str),
-        "plx_values": json.dumps(link.plx_values, sort_keys=True, default=str),
-        "sf_url": link.sf_url, "created_at": now, "updated_at": now,
-    }
+def _values_text(values: dict[str, Any], given: str) -> tuple[str, str]:
+    """The values as stored (canonical JSON) and their fingerprint: the one text serves both,
+    so each is encoded once (domain.convert.fingerprint hashes the same canonical text)."""
+    text = json_text.canonical(values)
+    if given or not values:
+        return text, given
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _link(row: Any) -> RecordLink:
+def _row(link: RecordLink, now: str) -> tuple[Any, ...]:
+    """The link's values in _COLUMNS order."""
+    sf_values, sf_print = _values_text(link.sf_values, link.sf_fingerprint)
+    plx_values, plx_print = _values_text(link.plx_values, link.plx_fingerprint)
+    return (link.sf_id, link.sf_object, link.plx_id, link.plx_object, link.step_uid,
+            normalise_email(link.email), sf_print, plx_print, sf_values, plx_values, link.sf_url,
+            now, now)
+
+
+def _link(row: tuple[Any, ...]) -> RecordLink:
+    """A link from a row in _READ_COLUMNS order."""
+    (link_id, sf_id, sf_object, plx_id, plx_object, step_uid, email, sf_print, plx_print,
+     sf_values, plx_values, sf_url, created_at, updated_at) = row
     return RecordLink(
-        sf_id=row.sf_id, sf_object=row.sf_object, plx_id=row.plx_id, plx_object=row.plx_object,
-        step_uid=row.step_uid, email=row.email, sf_values=json.loads(row.sf_values),
-        plx_values=json.loads(row.plx_values), sf_url=row.sf_url,
-        sf_fingerprint=row.sf_fingerprint, plx_fingerprint=row.plx_fingerprint, id=row.id,
-        created_at=from_text(row.created_at), updated_at=from_text(row.updated_at),
+        sf_id=sf_id, sf_object=sf_object, plx_id=plx_id, plx_object=plx_object,
+        step_uid=step_uid, email=email, sf_values=json_text.loads(sf_values),
+        plx_values=json_text.loads(plx_values), sf_url=sf_url, sf_fingerprint=sf_print,
+        plx_fingerprint=plx_print, id=link_id, created_at=from_text(created_at),
+        updated_at=from_text(updated_at),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -75,7 +75,12 @@ class SyncLog:
             cursor.executemany(_INSERT, rows)
             last = cursor.execute("SELECT last_insert_rowid()").fetchone()[0]
         first = last - len(rows) + 1
-        return [replace(e, id=first + n, time=from_text(row[0]))
+        # The entries as stored, built directly: dataclasses.replace and a parse of the same
+        # `now` for each of tens of thousands of entries cost more than the insert itself.
+        stamp = from_text(now)
+        return [LogEntry(e.outcome, e.step_uid, e.step_label, e.direction, e.sf_id, e.plx_id,
+                         e.record_label, e.error_code, e.message, e.run_id,
+                         from_text(row[0]) if e.time else stamp, first + n)
                 for n, (e, row) in enumerate(zip(entries, rows, strict=True))]
 
     def append(self, entry: LogEntry) -> None:

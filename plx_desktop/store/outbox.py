@@ -7,13 +7,13 @@ idempotency key (unique) means enqueueing the same write twice keeps one item.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import peewee as pw
 
+from plx_desktop.domain import json_text
 from plx_desktop.store.models import Models
 from plx_desktop.store.timestamps import now_text
 
@@ -22,6 +22,11 @@ STATES = (PENDING, SENT, DONE, FAILED)
 _ENQUEUE = ("INSERT INTO outbox (run_id, step_uid, target_system, operation, idempotency_key, "
             "payload, state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(idempotency_key) DO NOTHING")
+# Plain SQL and tuples: every batch of a sync enqueues and reads back its items, and Peewee
+# model instances cost more than the statements.
+_READ_COLUMNS = ("id", "run_id", "step_uid", "target_system", "operation", "idempotency_key",
+                 "payload", "state", "attempts", "last_error")
+_SELECT = f"SELECT {', '.join(_READ_COLUMNS)} FROM outbox"
 
 
 @dataclass(frozen=True)
@@ -51,45 +56,46 @@ class Outbox:
         now = now_text()
         items = list(items)
         rows = [(i.run_id, i.step_uid, i.target_system, i.operation, i.idempotency_key,
-                 json.dumps(i.payload, default=str), PENDING, now, now) for i in items]
+                 json_text.dumps(i.payload), PENDING, now, now) for i in items]
         with self._db.atomic():
             self._db.cursor().executemany(_ENQUEUE, rows)
             return self.by_keys([i.idempotency_key for i in items])
 
     def by_keys(self, keys: list[str]) -> list[OutboxItem]:
-        model = self._m.Outbox
         found: dict[str, OutboxItem] = {}
         for start in range(0, len(keys), 500):
-            rows = model.select().where(model.idempotency_key.in_(keys[start:start + 500]))
-            found.update({r.idempotency_key: _item(r) for r in rows})
+            chunk = keys[start:start + 500]
+            cursor = self._db.execute_sql(
+                f"{_SELECT} WHERE idempotency_key IN ({', '.join('?' * len(chunk))})", chunk)
+            found.update((row[5], _item(row)) for row in cursor)
         return [found[k] for k in keys if k in found]
 
     def pending(self, step_uid: str | None = None, limit: int | None = None) -> list[OutboxItem]:
         """Items not yet confirmed (pending or sent), oldest first."""
-        model = self._m.Outbox
-        query = model.select().where(model.state.in_([PENDING, SENT]))
+        sql = f"{_SELECT} WHERE state IN (?, ?)"
+        params: list[Any] = [PENDING, SENT]
         if step_uid is not None:
-            query = query.where(model.step_uid == step_uid)
-        query = query.order_by(model.id)
+            sql, params = sql + " AND step_uid = ?", [*params, step_uid]
+        sql += " ORDER BY id"
         if limit is not None:
-            query = query.limit(limit)
-        return [_item(r) for r in query]
+            sql, params = sql + " LIMIT ?", [*params, limit]
+        return [_item(row) for row in self._db.execute_sql(sql, params)]
 
     def mark_sent(self, ids: Iterable[int]) -> None:
-        self._set(ids, state=SENT, attempts=self._m.Outbox.attempts + 1)
+        self._set(ids, "state = ?, attempts = attempts + 1", [SENT])
 
     def mark_done(self, ids: Iterable[int]) -> None:
-        self._set(ids, state=DONE, last_error="")
+        self._set(ids, "state = ?, last_error = ?", [DONE, ""])
 
     def mark_failed(self, errors: dict[int, str]) -> None:
         """Failed for good (the error is logged); {id: reason}."""
         with self._db.atomic():
             for item_id, reason in errors.items():
-                self._set([item_id], state=FAILED, last_error=reason)
+                self._set([item_id], "state = ?, last_error = ?", [FAILED, reason])
 
     def mark_pending(self, ids: Iterable[int], reason: str = "") -> None:
         """Back to pending, to be retried on a later run (e.g. after a transient error)."""
-        self._set(ids, state=PENDING, last_error=reason)
+        self._set(ids, "state = ?, last_error = ?", [PENDING, reason])
 
     def counts(self) -> dict[str, int]:
         model = self._m.Outbox
@@ -100,17 +106,24 @@ class Outbox:
         """Delete done items (failed ones stay for inspection); how many went."""
         return self._m.Outbox.delete().where(self._m.Outbox.state == DONE).execute()
 
-    def _set(self, ids: Iterable[int], **values: Any) -> None:
+    def _set(self, ids: Iterable[int], assignments: str, values: list[Any]) -> None:
+        """UPDATE the items' columns (`assignments`, with `values` for its placeholders)."""
         ids = list(ids)
-        model = self._m.Outbox
+        if not ids:
+            return
+        now = now_text()
         with self._db.atomic():
             for start in range(0, len(ids), 500):
-                (model.update(updated_at=now_text(), **values)
-                 .where(model.id.in_(ids[start:start + 500])).execute())
+                chunk = ids[start:start + 500]
+                self._db.execute_sql(
+                    f"UPDATE outbox SET {assignments}, updated_at = ? "
+                    f"WHERE id IN ({', '.join('?' * len(chunk))})", [*values, now, *chunk])
 
 
-def _item(row: Any) -> OutboxItem:
-    return OutboxItem(step_uid=row.step_uid, target_system=row.target_system,
-                      operation=row.operation, idempotency_key=row.idempotency_key,
-                      payload=json.loads(row.payload), run_id=row.run_id, id=row.id,
-                      state=row.state, attempts=row.attempts, last_error=row.last_error)
+def _item(row: tuple[Any, ...]) -> OutboxItem:
+    """An item from a row in _READ_COLUMNS order."""
+    (item_id, run_id, step_uid, target, operation, key, payload, state, attempts,
+     last_error) = row
+    return OutboxItem(step_uid=step_uid, target_system=target, operation=operation,
+                      idempotency_key=key, payload=json_text.loads(payload), run_id=run_id,
+                      id=item_id, state=state, attempts=attempts, last_error=last_error)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 
 from plx_desktop.gui.log_model import RECORD, RecordUrlRole
@@ -76,6 +76,28 @@ def test_thousands_of_live_entries_arrive_in_few_batches(qtbot, tab, store, qtmo
     assert row_label(tab, 5000) == "Person 999"
     assert tab.model.cached_rows() <= tab.model.page_size * tab.model.max_pages
     qtmodeltester.check(tab.model)
+
+
+def test_a_burst_goes_in_by_slices_with_the_event_loop_turning_between(qtbot, tab, store):
+    events: list[str] = []
+    tab.model.rowsInserted.connect(lambda _parent, first, last: events.append(f"{last - first + 1}"))
+    heartbeat = QTimer()
+    heartbeat.setInterval(0)
+    heartbeat.timeout.connect(lambda: events.append("turn"))
+    tab.model.slice_budget = 0.0  # as if every row were slow: the smallest slices
+    heartbeat.start()
+    tab.append_entries(write(store, 1000, 5000))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 6000, timeout=10000)
+    heartbeat.stop()
+    inserts = [e for e in events if e != "turn"]
+    assert inserts == [str(tab.model.MIN_SLICE_ROWS)] * 10
+    # Between two slices the event loop ran other work (here a zero timer, in the app painting
+    # and input): no single turn took the whole burst.
+    between = "".join("i" if e != "turn" else "t" for e in events).strip("t")
+    assert "ii" not in between
+    assert row_label(tab, 0) == "Person 5999"
+    assert row_label(tab, 5000) == "Person 999"
+    assert tab.model.pending_count() == 0
 
 
 def test_entries_announced_without_ids_are_read_back_from_the_store(qtbot, tab, store):

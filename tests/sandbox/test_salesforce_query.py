@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -10,6 +12,9 @@ from simple_salesforce import Salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
 from plx_desktop.sandbox import fake
+from plx_desktop.sandbox.salesforce.app import SalesforceApp
+from plx_desktop.sandbox.tls import ensure_certificates, server_ssl_context
+from plx_desktop.sandbox.web import Faults, serve
 
 
 def client(sf_server: Any) -> Salesforce:
@@ -26,6 +31,13 @@ def get(sf_server: Any, path: str, **headers: str) -> requests.Response:
     session.trust_env = False
     token = sf_server.app.sandbox_credentials()["access_token"]
     return session.get(sf_server.url + path, headers={"Authorization": f"Bearer {token}", **headers})
+
+
+def control(sf_server: Any, method: str, path: str, **kw: Any) -> requests.Response:
+    session = requests.Session()
+    session.verify = str(sf_server.ca_file)
+    session.trust_env = False
+    return session.request(method, f"{sf_server.url}/__sandbox__/{path}", **kw)
 
 
 @pytest.fixture
@@ -131,3 +143,85 @@ def test_soql_errors_are_400_with_salesforce_codes(sf_server: Any, soql: str, co
 def test_unknown_query_locator(sf_server: Any) -> None:
     answer = get(sf_server, "/services/data/v62.0/query/01gAAAAAAAAAAAAAAA-2000")
     assert answer.status_code == 400 and answer.json()[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+
+
+def test_a_locator_pages_from_the_org_file_and_keeps_its_query_s_ids(tmp_path: Path) -> None:
+    """A locator holds the Ids its query found, in order, in the org's file (no records in
+    memory): a restarted sandbox still pages through it; a record made after the query is not
+    in it; two days after the query, it answers INVALID_QUERY_LOCATOR (Salesforce's *API Query
+    Cursor Limits*)."""
+    ensure_certificates(tmp_path)
+
+    def start() -> tuple[SalesforceApp, Any]:
+        app = SalesforceApp(tmp_path, Faults())
+        server = serve(app, ssl_context=server_ssl_context(tmp_path))
+        app.set_base_url(server.url)
+        return app, server
+
+    app, server = start()
+    try:
+        app.seed(fake.bulk_population(2100), demo=False)
+        service = SimpleNamespace(url=server.url, ca_file=tmp_path / "ca.pem", app=app)
+        first = client(service).query("SELECT Id FROM Contact ORDER BY Id")
+        assert first["totalSize"] == 2100 and len(first["records"]) == 2000
+        client(service).Contact.create({"LastName": "Afterwards"})
+    finally:
+        server.stop()
+    app, server = start()
+    try:
+        service = SimpleNamespace(url=server.url, ca_file=tmp_path / "ca.pem", app=app)
+        rest = client(service).query_more(first["nextRecordsUrl"], identifier_is_url=True)
+        ids = [r["Id"] for r in first["records"] + rest["records"]]
+        assert rest["done"] is True and rest["totalSize"] == 2100
+        assert len(ids) == 2100 == len(set(ids)) and ids == sorted(ids)
+        assert control(service, "POST", "clock", json={"advance_seconds": 2 * 24 * 3600 - 60}
+                       ).status_code == 200
+        assert get(service, first["nextRecordsUrl"]).status_code == 200
+        control(service, "POST", "clock", json={"advance_seconds": 120})
+        expired = get(service, first["nextRecordsUrl"])
+        assert expired.status_code == 400
+        assert expired.json()[0]["errorCode"] == "INVALID_QUERY_LOCATOR"
+        assert control(service, "POST", "clock", json={"advance_seconds": -1}).status_code == 400
+    finally:
+        server.stop()
+
+
+def test_system_modstamp_ranges_are_narrowed_by_both_bounds(sf_server: Any) -> None:
+    org = sf_server.app.org
+    before = org.clock.now()
+    made = client(sf_server).Contact.create({"LastName": "Inside"})["id"]
+    after = org.clock.now()
+    # The store's scan itself stops at both bounds (the filter then decides exactly).
+    scanned = list(org.store.candidates("Contact", include_deleted=False, modstamp_from=before,
+                                        modstamp_to=after))
+    assert [r["Id"] for r in scanned] == [made]
+    literal = {name: stamp.replace("+0000", "Z") for name, stamp in
+               (("before", before), ("after", after))}
+    soql = (f"SELECT Id FROM Contact WHERE SystemModstamp >= {literal['before']} AND "
+            f"SystemModstamp < {literal['after']}")
+    found = [r["Id"] for r in client(sf_server).query_all(soql)["records"]]
+    # Datetime literals compare to the second: the whole second of `before` counts, and
+    # `< after` ends at the start of after's second.
+    everything = client(sf_server).query_all(
+        "SELECT Id, SystemModstamp FROM Contact ORDER BY SystemModstamp")["records"]
+    expected = [r["Id"] for r in everything
+                if literal["before"][:19] <= r["SystemModstamp"][:19] < literal["after"][:19]]
+    assert sorted(found) == sorted(expected)
+    older = client(sf_server).query_all(f"SELECT Id FROM Contact WHERE SystemModstamp < "
+                                        f"{literal['before']}")["records"]
+    assert made not in {r["Id"] for r in older}
+    assert sorted(r["Id"] for r in older) == sorted(
+        r["Id"] for r in everything if r["SystemModstamp"][:19] < literal["before"][:19])
+
+
+def test_email_and_name_are_found_through_their_index_case_insensitively(sf_server: Any) -> None:
+    sf = client(sf_server)
+    made = sf.Contact.create({"LastName": "Indexed", "Email": "Grace.Hopper@Navy.example.com"})["id"]
+    soql = ("SELECT Id FROM Contact WHERE Email IN ('grace.hopper@navy.example.com', "
+            "'nobody@example.com')")
+    assert [r["Id"] for r in sf.query_all(soql)["records"]] == [made]
+    assert [r["Id"] for r in sf.query_all(
+        "SELECT Id FROM Contact WHERE Name = 'INDEXED' AND Email != null")["records"]] == [made]
+    scanned = list(sf_server.app.org.store.candidates(
+        "Contact", include_deleted=False, equal=("Email", {"grace.hopper@navy.example.com"})))
+    assert [r["Id"] for r in scanned] == [made]

@@ -24,7 +24,7 @@ def test_a_late_commit_is_stamped_in_the_past(sf_server: Any) -> None:
     record = sf.query(f"SELECT SystemModstamp, LastModifiedDate, CreatedDate FROM Contact "
                       f"WHERE Id = '{made}'")["records"][0]
     stamp = dt.datetime.fromisoformat(record["SystemModstamp"])
-    age = dt.datetime.now(dt.UTC) - stamp
+    age = sf_server.app.clock.datetime() - stamp  # on the sandbox's own clock
     assert dt.timedelta(seconds=295) < age < dt.timedelta(seconds=330)
     assert record["LastModifiedDate"] == record["SystemModstamp"] == record["CreatedDate"]
     updated = control(sf_server, "POST", "late-commit", json={
@@ -78,8 +78,8 @@ def test_undelete_brings_a_record_back_with_a_new_stamp(sf_server: Any) -> None:
 
 def test_an_emptied_recycle_bin_makes_the_delete_log_refuse_an_earlier_start(sf_server: Any):
     sf = sf_of(sf_server)
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
-    end = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)
+    now = sf_server.app.clock.datetime()
+    start, end = now - dt.timedelta(minutes=5), now + dt.timedelta(minutes=2)
     gone = _contact(sf, LastName="Purged")
     sf.Contact.delete(gone)
     assert gone in [d["id"] for d in sf.Contact.deleted(start, end)["deletedRecords"]]

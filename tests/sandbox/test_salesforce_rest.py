@@ -182,8 +182,8 @@ def test_upsert_by_external_id_and_get_by_it(sf_server: Any) -> None:
 
 def test_updated_and_deleted(sf_server: Any) -> None:
     sf = client(sf_server)
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
-    end = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2)
+    now = sf_server.app.clock.datetime()
+    start, end = now - dt.timedelta(minutes=1), now + dt.timedelta(minutes=2)
     kept = sf.Contact.create({"LastName": "Kept"})["id"]
     gone = sf.Contact.create({"LastName": "Gone"})["id"]
     sf.Contact.delete(gone)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 import requests
@@ -88,10 +89,6 @@ class Control:
     def empty_recycle_bin(self, sobject: str | None = None) -> dict[str, Any]:
         return self._sf("POST", "empty-recycle-bin", {"object": sobject} if sobject else {})
 
-    def sf_all_records(self, sobject: str) -> list[dict[str, Any]]:
-        """Every record of the object, deleted ones too (as queryAll sees them)."""
-        return self._sf("GET", f"records/{sobject}")["records"]
-
     # -- PeopleLinx ----------------------------------------------------------------------------
     def people(self) -> list[dict[str, Any]]:
         data = self._plx("GET", "people")
@@ -116,9 +113,6 @@ class Control:
 
     def plx_faults(self, **values: Any) -> dict[str, Any]:
         return self._plx("POST", "faults", values)
-
-    def plx_calls(self) -> dict[str, Any]:
-        return self._plx("GET", "calls")
 
 
 def plx_client(sandbox: Any) -> PeopleLinxClient:
@@ -178,6 +172,13 @@ def wait_until(condition: Callable[[], Any], timeout: float = 30.0, every: float
             return value
         pause.wait(every)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def move_clock_past(sandbox: Any, stamp: datetime) -> None:
+    """Move the sandbox clock (both services') 2 ms past `stamp`, so that the next change on
+    either side is stamped later, without waiting on the wall clock."""
+    ahead = (stamp - sandbox.clock.datetime()).total_seconds()
+    sandbox.clock.advance(max(0.0, ahead) + 0.002)
 
 
 def emptied(sandbox: Any) -> Any:

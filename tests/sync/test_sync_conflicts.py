@@ -3,9 +3,7 @@ and the log names both values."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sync_helpers import custom_with, emptied, log_of, plx_client, sf_create, wait_until
+from sync_helpers import custom_with, emptied, log_of, move_clock_past, plx_client, sf_create
 
 from plx_desktop.domain import FieldMapping, SyncRule
 from plx_desktop.domain.convert import parse_datetime
@@ -29,9 +27,9 @@ def test_peoplelinx_changed_last_wins_and_the_conflict_is_logged(sandbox, sync, 
     contact_id, person = _linked_pair(sandbox, sync, control)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     # Salesforce keeps milliseconds: make sure PeopleLinx's change is in a later millisecond
-    # than the contact's LastModifiedDate (the sandbox's stamps may run ahead of the clock).
+    # than the contact's LastModifiedDate: the sandbox clock moves past it, nobody waits.
     sf_time = parse_datetime(_contact(control, contact_id)["LastModifiedDate"])
-    wait_until(lambda: (datetime.now(UTC) - sf_time).total_seconds() > 0.002)
+    move_clock_past(sandbox, sf_time)
     with plx_client(sandbox) as client:
         client.update_person(person["id"], {"last_name": "Wilkins"})
     run = sync()
@@ -57,7 +55,7 @@ def test_salesforce_changed_last_wins_and_the_conflict_is_logged(sandbox, sync, 
         changed = client.update_person(person["id"], {"last_name": "Wilkins"})
     # Salesforce keeps milliseconds: make sure its change is in a later millisecond.
     plx_time = parse_datetime(changed["updated_at"])
-    wait_until(lambda: (datetime.now(UTC) - plx_time).total_seconds() > 0.002)
+    move_clock_past(sandbox, plx_time)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     run = sync()
     assert run.status == "completed"
@@ -94,7 +92,7 @@ def test_always_use_salesforce_keeps_salesforce_even_when_peoplelinx_is_newer(
     contact_id, person = _linked_pair(sandbox, sync, control)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     sf_time = parse_datetime(_contact(control, contact_id)["LastModifiedDate"])
-    wait_until(lambda: (datetime.now(UTC) - sf_time).total_seconds() > 0.002)
+    move_clock_past(sandbox, sf_time)
     with plx_client(sandbox) as client:
         client.update_person(person["id"], {"last_name": "Wilkins"})
     run = sync()
@@ -115,7 +113,7 @@ def test_people_step_first_in_the_profile_still_lets_a_newer_salesforce_change_w
     with plx_client(sandbox) as client:
         changed = client.update_person(person["id"], {"last_name": "Wilkins"})
     plx_time = parse_datetime(changed["updated_at"])
-    wait_until(lambda: (datetime.now(UTC) - plx_time).total_seconds() > 0.002)
+    move_clock_past(sandbox, plx_time)
     sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
     run = sync()
     assert run.status == "completed"

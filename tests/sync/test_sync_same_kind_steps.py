@@ -3,10 +3,8 @@ and wherever the duplicate step stands, both systems end with the winning value.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from sync_helpers import custom_with, emptied, plx_client, sf_create, wait_until
+from sync_helpers import custom_with, emptied, move_clock_past, plx_client, sf_create
 
 from plx_desktop.domain.convert import parse_datetime
 
@@ -37,13 +35,13 @@ def test_a_duplicate_step_never_writes_over_the_winner(sandbox, sync, store, con
     def change_salesforce():
         sandbox.salesforce.org.update("Contact", contact_id, {"LastName": "Gosling"})
         stamp = parse_datetime(_contact(control, contact_id)["LastModifiedDate"])
-        wait_until(lambda: (datetime.now(UTC) - stamp).total_seconds() > 0.002)
+        move_clock_past(sandbox, stamp)
 
     def change_peoplelinx():
         with plx_client(sandbox) as client:
             changed = client.update_person(person["id"], {"last_name": "Wilkins"})
         stamp = parse_datetime(changed["updated_at"])
-        wait_until(lambda: (datetime.now(UTC) - stamp).total_seconds() > 0.002)
+        move_clock_past(sandbox, stamp)
 
     # The later change wins: make the winner's change last.
     first, last = ((change_peoplelinx, change_salesforce) if winner == "salesforce"

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+from plx_desktop.sandbox.clock import SandboxClock
 from plx_desktop.sandbox.fake import Population
 from plx_desktop.sandbox.peoplelinx import seed as seeding
 from plx_desktop.sandbox.peoplelinx.api_engagement import EngagementApi
@@ -64,11 +65,12 @@ class PeopleLinxRouter(Router):
 class PeopleLinxApp:
     """The stand-in PeopleLinx service: an App for sandbox.web.serve()."""
 
-    def __init__(self, state_dir: Path, faults: Faults):
+    def __init__(self, state_dir: Path, faults: Faults, clock: SandboxClock | None = None):
         self.state_dir = Path(state_dir)
         self.faults = faults
         self.calls = CallCounter()
-        self.store = Store(self.state_dir)
+        self.store = Store(self.state_dir, clock)
+        self.clock = self.store.clock
         self.base_url = ""
         self._api_key = self.store.set_meta_default("api_key", "plx_sbx_" + secrets.token_hex(20))
         self.router = PeopleLinxRouter(self._idempotent)

@@ -18,7 +18,7 @@ from plx_desktop.sandbox.peoplelinx.errors import ItemError, fail, json_object
 from plx_desktop.sandbox.peoplelinx.fields import add_custom_field, all_fields, check_value
 from plx_desktop.sandbox.peoplelinx.people import PERSON_SELECT, person_from_row
 from plx_desktop.sandbox.peoplelinx.store import WriteTx, new_id
-from plx_desktop.sandbox.web import Request, Response, Router
+from plx_desktop.sandbox.web import Request, Response, Router, register_clock
 
 if TYPE_CHECKING:
     from plx_desktop.sandbox.peoplelinx.app import PeopleLinxApp
@@ -75,6 +75,7 @@ class Control:
         router.add("GET", f"{p}/faults", self.get_faults)
         router.add("POST", f"{p}/faults", self.set_faults)
         self.app.calls.register(router)
+        register_clock(router, self.app.clock)
         router.add("POST", f"{p}/reset", self.reset)
         router.add("POST", f"{p}/seed", self.seed)
         router.add("POST", f"{p}/activity", self.activity)

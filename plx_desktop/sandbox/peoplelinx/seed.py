@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import string
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from plx_desktop.sandbox.fake import FakePerson, Population
@@ -53,10 +54,10 @@ def _id(rng: random.Random, prefix: str) -> str:
     return prefix + "".join(rng.choices(_ALPHABET, k=20))
 
 
-def _person_rows(tx: WriteTx, people: list[FakePerson], rng: random.Random,
-                 demo: bool) -> list[tuple[Any, ...]]:
+def _person_rows(tx: WriteTx, people: Collection[FakePerson], rng: random.Random,
+                 demo: bool) -> Iterator[tuple[Any, ...]]:
+    """One row a person, made as they are written (a bulk seed holds none of them)."""
     first = tx.reserve(len(people))
-    rows = []
     for n, person in enumerate(people):
         stamp = format_timestamp(first + n)
         custom: dict[str, Any] = {}
@@ -65,13 +66,12 @@ def _person_rows(tx: WriteTx, people: list[FakePerson], rng: random.Random,
             if rng.random() < 0.6:
                 handle = person.email.split("@")[0].replace(".", "-")
                 custom["linkedin_url"] = f"https://www.linkedin.com/in/{handle}"
-        rows.append((_id(rng, "per_"), person.first_name, person.last_name, person.email,
-                     person.email.lower(), person.company.name, person.title, person.phone,
-                     json.dumps(custom), stamp, stamp))
-    return rows
+        yield (_id(rng, "per_"), person.first_name, person.last_name, person.email,
+               person.email.lower(), person.company.name, person.title, person.phone,
+               json.dumps(custom), stamp, stamp)
 
 
-def _insert_people(tx: WriteTx, rows: list[tuple[Any, ...]]) -> None:
+def _insert_people(tx: WriteTx, rows: Iterable[tuple[Any, ...]]) -> None:
     tx.conn.executemany(
         "INSERT INTO people (id, first_name, last_name, email, email_key, account, title, phone, "
         "custom_fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
@@ -88,11 +88,12 @@ def seed(store: Store, population: Population, demo: bool) -> None:
             add_custom_field(tx, spec)
         seen: set[str] = set()
         people = []
-        for person in population.people_only + population.shared_contacts + population.shared_leads:
+        for person in [*population.people_only, *population.shared_contacts,
+                       *population.shared_leads]:
             if person.email.lower() not in seen:
                 seen.add(person.email.lower())
                 people.append(person)
-        rows = _person_rows(tx, people, rng, demo=True)
+        rows = list(_person_rows(tx, people, rng, demo=True))
         _insert_people(tx, rows)
         ids = [r[0] for r in rows]
         shared = ids[len(population.people_only):]

@@ -11,11 +11,11 @@ import datetime as dt
 import secrets
 import sqlite3
 import string
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from plx_desktop.sandbox.clock import SandboxClock
 from plx_desktop.sandbox.sqlite import SQLiteFile
 
 DB_FILE = "peoplelinx.sqlite3"
@@ -107,18 +107,19 @@ def normalise_timestamp(text: str) -> str:
 class WriteTx:
     """One write transaction: its connection and its share of the strictly increasing clock."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, clock: SandboxClock):
         self.conn = conn
+        self._clock = clock
         row = conn.execute("SELECT value FROM meta WHERE key = 'clock'").fetchone()
         self._last = int(row[0]) if row else 0
 
     def now(self) -> str:
-        self._last = max(int(time.time() * 1_000_000), self._last + 1)
+        self._last = max(int(self._clock.time() * 1_000_000), self._last + 1)
         return format_timestamp(self._last)
 
     def reserve(self, count: int) -> int:
         """Microsecond ticks for `count` rows written at once (a seed); returns the first."""
-        first = max(int(time.time() * 1_000_000), self._last + 1)
+        first = max(int(self._clock.time() * 1_000_000), self._last + 1)
         self._last = first + count - 1
         return first
 
@@ -133,8 +134,9 @@ class WriteTx:
 class Store(SQLiteFile):
     """The SQLite file, one connection per thread (the server is multi-threaded)."""
 
-    def __init__(self, state_dir: Path):
+    def __init__(self, state_dir: Path, clock: SandboxClock | None = None):
         super().__init__(state_dir / DB_FILE, SCHEMA, row_factory=sqlite3.Row)
+        self.clock = clock or SandboxClock()
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
@@ -154,7 +156,7 @@ class Store(SQLiteFile):
     @contextmanager
     def write(self) -> Iterator[WriteTx]:
         with self.transaction() as conn:
-            tx = WriteTx(conn)
+            tx = WriteTx(conn, self.clock)
             yield tx
             tx._save_clock()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from plx_desktop.sandbox import fake
+from plx_desktop.sandbox.clock import SandboxClock
 from plx_desktop.sandbox.salesforce import (
     bulk2,
     composite,
@@ -39,15 +40,16 @@ _FAULT_BODIES = {
 class SalesforceApp:
     """The sandbox org behind one HTTPS server."""
 
-    def __init__(self, state_dir: Path, faults: Faults):
+    def __init__(self, state_dir: Path, faults: Faults, clock: SandboxClock | None = None):
         self.state_dir = state_dir
         self.faults = faults
         self.calls = CallCounter()
-        self.org = Org(state_dir)
+        self.org = Org(state_dir, clock)
+        self.clock = self.org.clock.source
         # The OAuth side of the org (connected apps, org-wide switches), read by oauth.py and rest.py.
         self.org.connected_apps = ConnectedApps(self.org.db, self.org.client_id)
         self.org.flags = OrgFlags(self.org.db)
-        self.usage = ApiUsage(self.org.db)
+        self.usage = ApiUsage(self.org.db, self.org.clock.source)
         self.router = Router()
         self.queries = QueryApi(self.org)
         self._register()

@@ -10,7 +10,14 @@ from plx_desktop.sandbox.salesforce.convert import convert_lead
 from plx_desktop.sandbox.salesforce.org import ORG_PRESETS
 from plx_desktop.sandbox.salesforce.security import permissionable
 from plx_desktop.sandbox.salesforce.validate import Invalid
-from plx_desktop.sandbox.web import CONTROL_PREFIX, HttpError, Request, Response, Router
+from plx_desktop.sandbox.web import (
+    CONTROL_PREFIX,
+    HttpError,
+    Request,
+    Response,
+    Router,
+    register_clock,
+)
 
 if TYPE_CHECKING:
     from plx_desktop.sandbox.salesforce.app import SalesforceApp
@@ -185,4 +192,5 @@ def register(router: Router, app: SalesforceApp) -> None:
     ):
         router.add(method, base + path, handler, "control" + path)
     app.calls.register(router)
+    register_clock(router, app.clock)
     record_events.register(router, org)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from typing import Any
 
 from plx_desktop.sandbox.salesforce.ids import to_18
@@ -45,7 +44,7 @@ def _convert(org: Org, conn: sqlite3.Connection, lead_id: str, account_id: str |
     lead = dict(lead)
     lead.update({"IsConverted": True, "ConvertedContactId": contact.id,
                  "ConvertedAccountId": account_id, "Status": CONVERTED_STATUS,
-                 "ConvertedDate": datetime.now(UTC).date().isoformat(),
+                 "ConvertedDate": org.clock.datetime().date().isoformat(),
                  "LastModifiedDate": now, "SystemModstamp": now})
     org._write(conn, "Lead", lead)
     return {"lead_id": lead["Id"], "contact_id": str(contact.id), "account_id": str(account_id)}

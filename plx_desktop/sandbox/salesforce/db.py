@@ -7,9 +7,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from plx_desktop.sandbox.salesforce.soql_values import text_key
 from plx_desktop.sandbox.sqlite import SQLiteFile
 
 DB_FILE = "salesforce.sqlite3"
+# Fields that SOQL's `=` and `IN` find through an index, as Salesforce indexes them by default
+# (Name, Email on contacts and leads); the key is SOQL's own text comparison key (case-folded).
+INDEXED_TEXT_FIELDS = ("Email", "Name")
+TEXT_INDEX_EXPRESSION = "soql_text(json_extract(data, '$.{field}'))"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -22,6 +27,24 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE INDEX IF NOT EXISTS records_by_modstamp ON records (sobject, modstamp);
 CREATE INDEX IF NOT EXISTS records_by_deleted ON records (sobject, is_deleted, deleted_at);
+CREATE INDEX IF NOT EXISTS records_by_email ON records (sobject, soql_text(json_extract(data, '$.Email')));
+CREATE INDEX IF NOT EXISTS records_by_name ON records (sobject, soql_text(json_extract(data, '$.Name')));
+-- query locators: what each query found (ids in result order), read a page at a time
+CREATE TABLE IF NOT EXISTS query_cursors (
+    locator TEXT PRIMARY KEY,
+    created REAL NOT NULL,
+    query TEXT NOT NULL,
+    include_deleted INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    batch INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS query_cursors_by_created ON query_cursors (created);
+CREATE TABLE IF NOT EXISTS query_cursor_ids (
+    locator TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (locator, n)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS external_ids (
     sobject TEXT NOT NULL,
     field TEXT NOT NULL,
@@ -31,7 +54,6 @@ CREATE TABLE IF NOT EXISTS external_ids (
 );
 CREATE INDEX IF NOT EXISTS external_ids_by_id ON external_ids (id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
     token TEXT PRIMARY KEY,
     kind TEXT NOT NULL,             -- access | refresh
@@ -62,7 +84,7 @@ class Database(SQLiteFile):
     """The sandbox org's file; safe to use from the server's many threads and from other processes."""
 
     def __init__(self, state_dir: Path):
-        super().__init__(state_dir / DB_FILE, _SCHEMA)
+        super().__init__(state_dir / DB_FILE, _SCHEMA, functions={"soql_text": text_key})
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         row = self.connection().execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

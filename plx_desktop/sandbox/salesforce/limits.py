@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from plx_desktop.sandbox.clock import SandboxClock
 from plx_desktop.sandbox.salesforce.db import Database
 from plx_desktop.sandbox.salesforce.org import STANDARD_USERS
 from plx_desktop.sandbox.salesforce.rest import api_route, error
+from plx_desktop.sandbox.sqlite import SQLiteFile
 from plx_desktop.sandbox.web import Request, Response, Router
 
 # Salesforce's "API Request Limits and Allocations" (Developer Limits and Allocations Quick
@@ -26,15 +27,25 @@ DEFAULT_DAILY_LIMIT = enterprise_daily_limit(len(STANDARD_USERS))  # 103,000
 LIMIT_HEADER = "Sforce-Limit-Info"
 
 
-def _today() -> str:
-    return datetime.now(UTC).date().isoformat()
+USAGE_FILE = "salesforce-usage.sqlite3"
+_USAGE_SCHEMA = "CREATE TABLE IF NOT EXISTS api_usage (day TEXT PRIMARY KEY, used INTEGER NOT NULL);"
 
 
 class ApiUsage:
-    """API requests made today against the org's daily limit."""
+    """API requests made today (UTC, on the sandbox clock) against the org's daily limit.
 
-    def __init__(self, db: Database):
+    Counted in a file of their own: every call writes its count, and in the org's file that write
+    queued behind any long write transaction (a Bulk API job's batch), so that every call, reads
+    too, waited for it.
+    """
+
+    def __init__(self, db: Database, clock: SandboxClock | None = None):
         self._db = db
+        self._usage = SQLiteFile(db.path.parent / USAGE_FILE, _USAGE_SCHEMA)
+        self._clock = clock or SandboxClock()
+
+    def _today(self) -> str:
+        return self._clock.datetime().date().isoformat()
 
     @property
     def daily_limit(self) -> int:
@@ -45,27 +56,27 @@ class ApiUsage:
         self._db.set_setting("daily_limit", int(value))
 
     def used(self) -> int:
-        row = self._db.connection().execute("SELECT used FROM api_usage WHERE day = ?",
-                                            (_today(),)).fetchone()
+        row = self._usage.connection().execute("SELECT used FROM api_usage WHERE day = ?",
+                                            (self._today(),)).fetchone()
         return 0 if row is None else int(row[0])
 
     def set_used(self, used: int) -> None:
-        with self._db.transaction() as conn:
+        with self._usage.transaction() as conn:
             conn.execute("INSERT INTO api_usage (day, used) VALUES (?, ?) ON CONFLICT(day) "
-                         "DO UPDATE SET used = excluded.used", (_today(), int(used)))
+                         "DO UPDATE SET used = excluded.used", (self._today(), int(used)))
 
     def count_call(self) -> int:
         """Count one call; raises 403 REQUEST_LIMIT_EXCEEDED once today's limit is used up."""
         limit = self.daily_limit
-        with self._db.transaction() as conn:
-            row = conn.execute("SELECT used FROM api_usage WHERE day = ?", (_today(),)).fetchone()
+        with self._usage.transaction() as conn:
+            row = conn.execute("SELECT used FROM api_usage WHERE day = ?", (self._today(),)).fetchone()
             used = 0 if row is None else int(row[0])
             if used >= limit:
                 exceeded = error(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
                 exceeded.response.headers[LIMIT_HEADER] = f"api-usage={used}/{limit}"
                 raise exceeded
             conn.execute("INSERT INTO api_usage (day, used) VALUES (?, 1) ON CONFLICT(day) "
-                         "DO UPDATE SET used = used + 1", (_today(),))
+                         "DO UPDATE SET used = used + 1", (self._today(),))
         return used + 1
 
     def header(self) -> str:

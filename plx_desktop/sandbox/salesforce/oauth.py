@@ -21,7 +21,6 @@ import hmac
 import html
 import secrets
 import string
-import time
 import urllib.parse
 from pathlib import Path
 from typing import Any
@@ -174,7 +173,7 @@ class _OAuth:
         self.org.tokens.save_code(code, {
             "user_id": user["Id"], "client_id": params["client_id"],
             "redirect_uri": params["redirect_uri"], "code_challenge": params["code_challenge"],
-            "scope": params.get("scope") or DEFAULT_SCOPE, "expires_at": time.time() + CODE_SECONDS,
+            "scope": params.get("scope") or DEFAULT_SCOPE, "expires_at": self.org.clock.time() + CODE_SECONDS,
         })
         return self._redirect(params, {"code": code})
 
@@ -204,7 +203,7 @@ class _OAuth:
         data = self.org.tokens.take_code(form.get("code", ""))
         if data is None:
             return _oauth_error("invalid_grant", "invalid authorization code")
-        if data.get("expires_at", 0) < time.time():
+        if data.get("expires_at", 0) < self.org.clock.time():
             return _oauth_error("invalid_grant", "expired authorization code")
         if data["client_id"] != form["client_id"]:
             return _oauth_error("invalid_grant", "invalid authorization code")

@@ -73,6 +73,6 @@ def register(router: Router, app: SalesforceApp) -> None:
     base = CONTROL_PREFIX.rstrip("/")
     for method, path, handler in (
         ("POST", "/connected-app", configure_app), ("GET", "/connected-apps", list_apps),
-        ("GET", "/org", org_settings), ("POST", "/org", configure_org),
+        ("POST", "/org", configure_org),
     ):
         router.add(method, base + path, handler, "control" + path)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from plx_desktop.sandbox.salesforce.db import Database
+from plx_desktop.sandbox.clock import SandboxClock
+from plx_desktop.sandbox.salesforce.db import INDEXED_TEXT_FIELDS, Database
 from plx_desktop.sandbox.salesforce.ids import new_id, object_for_id, to_18
 from plx_desktop.sandbox.salesforce.objects import peoplelinx_field_specs, standard_objects
 from plx_desktop.sandbox.salesforce.org_picklists import OrgPicklists
@@ -101,12 +102,12 @@ class ParentLookup:
 class Org:
     """The one org this sandbox stands in for."""
 
-    def __init__(self, state_dir: Path):
+    def __init__(self, state_dir: Path, clock: SandboxClock | None = None):
         self.db = Database(state_dir)
         self.schema = Schema(self.db, standard_objects())
         self.security = FieldSecurity(self)
         self.store = RecordStore(self.db)
-        self.clock = Clock(self.store.latest_modstamp())
+        self.clock = Clock(self.store.latest_modstamp(), clock)
         self.api_version = DEFAULT_API_VERSION
         self.base_url = ""
         self.org_id = self._setting_once("org_id", lambda: new_id("00D"))
@@ -115,7 +116,7 @@ class Org:
         self.client_secret = self._setting_once("client_secret", lambda: secrets.token_hex(32).upper())
         self.admin_password = self._setting_once("admin_password",
                                                  lambda: "Sandbox-" + secrets.token_urlsafe(9))
-        self.tokens = TokenStore(self.db, self.org_id)
+        self.tokens = TokenStore(self.db, self.org_id, self.clock)
         self.rules = OrgRules(self)
         self.picklists = OrgPicklists(self)
         self.ensure_standard_records()
@@ -231,7 +232,7 @@ class Org:
         """
         results: list[WriteResult] = []
         try:
-            with self.db.transaction() as conn:
+            with self.db.transaction() as conn, self.clock.one_moment():
                 for op in operations:
                     if isinstance(op, WriteResult):
                         results.append(op)
@@ -404,22 +405,37 @@ class Org:
         """Run SOQL: (the bound query, the matching raw records in order); raises soql.SoqlError.
 
         For COUNT() the records are the counted ones (their number is the count); for
-        COUNT(field) they are the AggregateResult rows.
+        COUNT(field) they are the AggregateResult rows. (Bulk API 2.0 and small reads; the REST
+        query resource pages through `find` instead, never holding the records.)
         """
+        bound, found = self.find(soql, include_deleted)
+        if bound.aggregate:
+            return bound, found
+        if bound.is_count:
+            return bound, [{}] * found
+        records = self.store.get_many(found)
+        return bound, [dict(records[i][2]) for i in found if i in records]
+
+    def find(self, soql: str, include_deleted: bool = False) -> tuple[Any, Any]:
+        """Run SOQL without keeping records: (the bound query, what it found): the matching Ids
+        in order, the count for COUNT(), or the AggregateResult rows for COUNT(field)."""
         from plx_desktop.sandbox.salesforce import soql as soql_module
 
-        bound = soql_module.bind(soql_module.parse(soql), self.security.view())
+        bound = soql_module.bind(soql_module.parse(soql), self.security.view(),
+                                 indexed=INDEXED_TEXT_FIELDS, now=self.clock.datetime())
         hints = bound.hints()
         modstamp_from = None
         if hints.modstamp_from is not None:
             modstamp_from = _modstamp_bound(hints.modstamp_from)
         rows = self.store.candidates(bound.sobject, include_deleted=include_deleted,
-                                     modstamp_from=modstamp_from,
+                                     modstamp_from=modstamp_from, modstamp_to=hints.modstamp_to,
                                      ids={i for i in (to_18(x) for x in hints.ids) if i}
-                                     if hints.ids is not None else None)
+                                     if hints.ids is not None else None, equal=hints.equal)
         if bound.aggregate:
             return bound, bound.aggregate_rows(rows, self.parent_lookup())
-        return bound, bound.run(rows, self.parent_lookup())
+        if bound.is_count:
+            return bound, bound.count(rows, self.parent_lookup())
+        return bound, bound.ordered_ids(rows, self.parent_lookup())
 
     def project(self, bound: Any, record: dict[str, Any], version: str,
                 parent: ParentLookup | None = None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ undeletes and an emptied Recycle Bin, as control endpoints under /__sandbox__/ (
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from plx_desktop.sandbox.salesforce.ids import to_18
@@ -58,7 +58,7 @@ def _object_name(org: Org, name: Any) -> str:
 def late_commit(org: Org, sobject: str, fields: dict[str, Any], record_id: str | None,
                 seconds_ago: float) -> str:
     """Create (or update, with record_id) a record stamped seconds_ago in the past; its id."""
-    stamp = format_datetime(int((datetime.now(UTC).timestamp() - seconds_ago) * 1000))
+    stamp = format_datetime(int((org.clock.time() - seconds_ago) * 1000))
     with org.db.transaction() as conn:
         if record_id:
             found = _live(org, conn, sobject, record_id)
@@ -163,7 +163,7 @@ def empty_recycle_bin(org: Org, sobjects: list[str]) -> int:
 
 def earliest_date_available(org: Org, sobject: str) -> str:
     """The delete log's start for the object: the last purge, or 15 days back."""
-    floor = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(days=DELETE_LOG_DAYS)
+    floor = org.clock.datetime().replace(second=0, microsecond=0) - timedelta(days=DELETE_LOG_DAYS)
     purged = org.db.get_setting(_PURGED + sobject)
     fifteen = format_datetime(int(floor.timestamp() * 1000))
     return max(purged, fifteen) if purged else fifteen

@@ -94,16 +94,17 @@ def seed_bulk(org: Org, population: fake.Population) -> None:
             accounts[company.name] = stamped({
                 "Id": new_id(KEY_PREFIXES["Account"], rng), "Name": company.name,
                 "Website": f"https://www.{company.domain}", "BillingCity": company.city})
-    contacts = [stamped({
+    # Generators: the records are made as they are written, never all held at once.
+    contacts = (stamped({
         "Id": new_id(KEY_PREFIXES["Contact"], rng), "FirstName": p.first_name,
         "LastName": p.last_name, "Name": f"{p.first_name} {p.last_name}", "Email": p.email,
         "Phone": p.phone, "Title": p.title, "AccountId": accounts[p.company.name]["Id"],
-        "MailingCity": p.company.city}) for p in population.contacts]
-    leads = [stamped({
+        "MailingCity": p.company.city}) for p in population.contacts)
+    leads = (stamped({
         "Id": new_id(KEY_PREFIXES["Lead"], rng), "FirstName": p.first_name, "LastName": p.last_name,
         "Name": f"{p.first_name} {p.last_name}", "Email": p.email, "Phone": p.phone,
         "Title": p.title, "Company": p.company.name, "Status": "Open - Not Contacted",
-        "IsConverted": False}) for p in population.leads]
+        "IsConverted": False}) for p in population.leads)
     with org.db.transaction() as conn:
         org.store.put_many(conn, accounts.values(), "Account")
         org.store.put_many(conn, contacts, "Contact")

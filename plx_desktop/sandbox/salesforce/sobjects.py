@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from plx_desktop.sandbox.salesforce import describe as describing
@@ -192,11 +192,14 @@ class _SObjects:
                         "The specified time span is too long; it must be 30 days or less")
         return start, end
 
+    def _now_minute(self) -> datetime:
+        return self.org.clock.datetime().replace(second=0, microsecond=0)
+
     def updated(self, request: Request, version: str) -> Response:
         obj = self._object(request)
         start, end = self._window(request)
         ids = self.org.store.updated_ids(obj.name, _stamp(start), _stamp(end))
-        return Response.json({"ids": ids, "latestDateCovered": _stamp(min(end, _now_minute()))})
+        return Response.json({"ids": ids, "latestDateCovered": _stamp(min(end, self._now_minute()))})
 
     def deleted(self, request: Request, version: str) -> Response:
         obj = self._object(request)
@@ -211,12 +214,8 @@ class _SObjects:
         return Response.json({
             "deletedRecords": [{"id": rid, "deletedDate": when} for rid, when in rows],
             "earliestDateAvailable": earliest,
-            "latestDateCovered": _stamp(min(end, _now_minute()))})
+            "latestDateCovered": _stamp(min(end, self._now_minute()))})
 
 
 def _stamp(moment: datetime) -> str:
     return format_datetime(int(moment.timestamp() * 1000))
-
-
-def _now_minute() -> datetime:
-    return datetime.now(UTC).replace(second=0, microsecond=0)

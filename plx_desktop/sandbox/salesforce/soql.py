@@ -67,7 +67,8 @@ class _SortKey:
 class BoundQuery:
     """A query checked against the schema, ready to run over record dicts many times."""
 
-    def __init__(self, query: Query, schema: Schema, sobject: str, today: Any):
+    def __init__(self, query: Query, schema: Schema, sobject: str, today: Any,
+                 indexed: tuple[str, ...] = ()):
         self.text = query.text
         self.sobject = sobject
         self.limit = query.limit
@@ -107,7 +108,7 @@ class BoundQuery:
         if query.where is not None:
             compiler = WhereCompiler(schema, sobject, self.text, today)
             self._predicate = compiler.compile(query.where)
-            self._hints = compiler.hints()
+            self._hints = compiler.hints(indexed)
 
         self._order: list[_SortKey] = []
         for key in query.order_by:
@@ -133,8 +134,10 @@ class BoundQuery:
         return self._predicate is None or self._predicate(record, parent)
 
     def hints(self) -> Hints:
-        return Hints(self._hints.modstamp_from,
-                     None if self._hints.ids is None else set(self._hints.ids))
+        hints = self._hints
+        return Hints(hints.modstamp_from, hints.modstamp_to,
+                     None if hints.ids is None else set(hints.ids),
+                     None if hints.equal is None else (hints.equal[0], set(hints.equal[1])))
 
     def _filtered(self, records: Iterable[dict], parent: ParentLookup) -> Iterable[dict]:
         predicate = self._predicate
@@ -154,6 +157,21 @@ class BoundQuery:
         for key in reversed(self._order):
             rows.sort(key=_sort_key(key, parent), reverse=key.descending)
         return rows[start:stop]
+
+    def ordered_ids(self, records: Iterable[dict], parent: ParentLookup) -> list[str]:
+        """The Ids `run` would answer, in its order; holds only sort keys and ids, never the
+        records (a query over 100,000 records stays small)."""
+        parent = memoized(parent)
+        start = self.offset or 0
+        stop = None if self.limit is None else start + self.limit
+        matched = self._filtered(records, parent)
+        if not self._order:
+            return [r["Id"] for r in islice(matched, start, stop)]
+        keys = [_sort_key(key, parent) for key in self._order]
+        rows = [(tuple(key(r) for key in keys), r["Id"]) for r in matched]
+        for i in reversed(range(len(self._order))):
+            rows.sort(key=lambda row, i=i: row[0][i], reverse=self._order[i].descending)
+        return [record_id for _, record_id in rows[start:stop]]
 
     def count(self, records: Iterable[dict], parent: ParentLookup) -> int:
         """How many records COUNT() reports (OFFSET and LIMIT applied, as Salesforce does)."""
@@ -244,14 +262,16 @@ def _sort_key(key: _SortKey, parent: ParentLookup) -> Callable[[dict], tuple]:
     return sort_key
 
 
-def bind(query: Query, schema: Schema, *, now: datetime | None = None) -> BoundQuery:
-    """Resolve names against the schema and check literal types; `now` fixes TODAY (UTC)."""
+def bind(query: Query, schema: Schema, *, now: datetime | None = None,
+         indexed: tuple[str, ...] = ()) -> BoundQuery:
+    """Resolve names against the schema and check literal types; `now` fixes TODAY (UTC);
+    `indexed` names the text fields the store can find by `=` and `IN` (for the hints)."""
     sobject = schema.object_name(query.sobject)
     if sobject is None:
         raise error(INVALID_TYPE, query.text, query.sobject_pos,
                     _NO_OBJECT.format(name=query.sobject))
     today = (now or datetime.now(UTC)).astimezone(UTC).date()
-    return BoundQuery(query, schema, sobject, today)
+    return BoundQuery(query, schema, sobject, today, indexed)
 
 
 def prepare(text: str, schema: Schema, *, now: datetime | None = None) -> BoundQuery:

@@ -40,11 +40,17 @@ class Hints:
     """What a store may use to narrow its scan; the full filter must still be applied after.
 
     modstamp_from: (field, canonical datetime, inclusive) from a top-level `> / >=` conjunct.
+    modstamp_to: the latest SystemModstamp a match can have (inclusive) from a top-level
+    `SystemModstamp < / <=` conjunct (only SystemModstamp itself: LastModifiedDate and
+    CreatedDate never exceed it, so they bound it from below, never from above).
     ids: canonical 18-character ids from a top-level `Id = / Id IN` conjunct (intersected).
+    equal: (field, text keys) from a top-level `= / IN` conjunct on an indexed text field.
     """
 
     modstamp_from: tuple[str, str, bool] | None = None
+    modstamp_to: str | None = None
     ids: set[str] | None = None
+    equal: tuple[str, set[str]] | None = None
 
 
 @dataclass
@@ -199,7 +205,8 @@ class WhereCompiler:
         return _Value("value", lit.value)
 
     # -- push-down hints -----------------------------------------------------------------------
-    def hints(self) -> Hints:
+    def hints(self, indexed: tuple[str, ...] = ()) -> Hints:
+        """Narrowing hints from the top-level conjuncts; `indexed`: text fields with an index."""
         hints = Hints()
         for bound in self.top_level:
             if bound.path.hops:
@@ -208,21 +215,49 @@ class WhereCompiler:
             if name == "Id" and bound.op in ("=", "IN"):
                 ids = {v.id18 for v in bound.values if v.id18}
                 hints.ids = ids if hints.ids is None else hints.ids & ids
+            elif name in indexed and bound.op in ("=", "IN"):
+                _narrow_equal(hints, name, bound)
             elif name in MODSTAMP_FIELDS and bound.op in (">", ">="):
-                value = bound.values[0]
-                if value.kind == "value":
-                    candidate = (name, value.key, bound.op == ">=")
-                elif value.kind == "range":
-                    start, end = value.key
-                    candidate = (name, start if bound.op == ">=" else end, True)
-                else:
-                    continue
-                current = hints.modstamp_from
-                # keep the tightest bound: the later instant, exclusive before inclusive
-                if current is None or (candidate[1], not candidate[2]) > (current[1],
-                                                                          not current[2]):
-                    hints.modstamp_from = candidate
+                _raise_floor(hints, name, bound)
+            elif name == "SystemModstamp" and bound.op in ("<", "<="):
+                _lower_ceiling(hints, bound)
         return hints
+
+
+def _narrow_equal(hints: Hints, name: str, bound: BoundComparison) -> None:
+    if any(v.kind != "value" for v in bound.values):
+        return  # `= null` and the like: the index holds no key for a missing value
+    keys = {v.key for v in bound.values}
+    if hints.equal is None or len(keys) < len(hints.equal[1]):
+        hints.equal = (name, keys)
+
+
+def _raise_floor(hints: Hints, name: str, bound: BoundComparison) -> None:
+    value = bound.values[0]
+    if value.kind == "value":
+        candidate = (name, value.key, bound.op == ">=")
+    elif value.kind == "range":
+        start, end = value.key
+        candidate = (name, start if bound.op == ">=" else end, True)
+    else:
+        return
+    current = hints.modstamp_from
+    # keep the tightest bound: the later instant, exclusive before inclusive
+    if current is None or (candidate[1], not candidate[2]) > (current[1], not current[2]):
+        hints.modstamp_from = candidate
+
+
+def _lower_ceiling(hints: Hints, bound: BoundComparison) -> None:
+    value = bound.values[0]
+    if value.kind == "value":
+        ceiling = value.key  # inclusive, a superset for `<` too: the filter decides
+    elif value.kind == "range":
+        start, end = value.key
+        ceiling = start if bound.op == "<" else end
+    else:
+        return
+    if hints.modstamp_to is None or ceiling < hints.modstamp_to:
+        hints.modstamp_to = ceiling
 
 
 def _single(value: _Value, op: str) -> Callable[[Any], bool]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from typing import Any
 
 from plx_desktop.sandbox.salesforce.db import Database
@@ -21,9 +20,10 @@ _CODE_SECONDS = 900  # Salesforce authorization codes live 15 minutes.0
 class TokenStore:
     """Issues, checks, refreshes and revokes the sandbox org's OAuth tokens."""
 
-    def __init__(self, db: Database, org_id: str):
+    def __init__(self, db: Database, org_id: str, clock: Any):
         self._db = db
         self._org_id = org_id
+        self._clock = clock  # the sandbox clock: lifetimes are counted on it
 
     @property
     def session_seconds(self) -> float | None:
@@ -44,7 +44,7 @@ class TokenStore:
         Each call is a new grant (one approval). With `max_approvals`, the user's oldest grants of
         this app beyond that many are revoked, as Salesforce does at the sixth approval.
         """
-        now = time.time()
+        now = self._clock.time()
         access, refresh = self._access_token(), "5Aep" + secrets.token_urlsafe(60)
         with self._db.transaction() as conn:
             conn.execute("INSERT INTO tokens (token, kind, user_id, client_id, scope, issued_at, "
@@ -79,7 +79,7 @@ class TokenStore:
         if expired or revoked:
             return None
         lifetime = self.session_seconds
-        if not standing and lifetime is not None and time.time() >= issued_at + lifetime:
+        if not standing and lifetime is not None and self._clock.time() >= issued_at + lifetime:
             return None
         return {"user_id": user_id, "client_id": client_id, "issued_at": _millis(issued_at),
                 "scope": scope}
@@ -92,7 +92,7 @@ class TokenStore:
         is dead from then on, and presenting it again revokes every token of its grant. The
         standing sandbox login never rotates or idles out (tests share it).
         """
-        now = time.time()
+        now = self._clock.time()
         with self._db.transaction() as tx:
             row = tx.execute("SELECT user_id, client_id, scope, revoked, standing, issued_at "
                              "FROM tokens WHERE token = ? AND kind = 'refresh'",
@@ -176,16 +176,16 @@ class TokenStore:
 
     def save_code(self, code: str, data: dict[str, Any]) -> None:
         with self._db.transaction() as conn:
-            conn.execute("DELETE FROM auth_codes WHERE created < ?", (time.time() - _CODE_SECONDS,))
+            conn.execute("DELETE FROM auth_codes WHERE created < ?", (self._clock.time() - _CODE_SECONDS,))
             conn.execute("INSERT OR REPLACE INTO auth_codes (code, data, created) VALUES (?, ?, ?)",
-                         (code, json.dumps(data), time.time()))
+                         (code, json.dumps(data), self._clock.time()))
 
     def take_code(self, code: str) -> dict[str, Any] | None:
         """The data saved with a one-time code; the code is gone afterwards (and after 10 minutes)."""
         with self._db.transaction() as conn:
             row = conn.execute("SELECT data, created FROM auth_codes WHERE code = ?", (code,)).fetchone()
             conn.execute("DELETE FROM auth_codes WHERE code = ?", (code,))
-        if row is None or time.time() > row[1] + _CODE_SECONDS:
+        if row is None or self._clock.time() > row[1] + _CODE_SECONDS:
             return None
         return json.loads(row[0])
 
