@@ -71,16 +71,16 @@ def resend_pending(step: Step, ctx: RunContext, report: StepReport | None = None
             ctx.recorder.write(partial(_mark_failed, {item.id: exc.reason}), None)
             if report is not None:
                 ctx.recorder.log(report, FAILED, code=exc.code or "SEQUENCE", label=payload["sequence_name"],
-                        message=f"Could not add {len(payload['person_ids'])} people to sequence "
-                                f"{payload['sequence_name']}: {exc.reason}")
+                                 message=f"Could not add {len(payload['person_ids'])} people to sequence "
+                                         f"{payload['sequence_name']}: {exc.reason}")
             continue
         if report is not None:
             for result in results:
                 if not result.ok:
                     ctx.recorder.log(report, FAILED, plx_id=result.person_id,
-                            code=result.error.code if result.error else "SEQUENCE",
-                            message=f"Not added to sequence {payload['sequence_name']}: "
-                                    + (result.error.message if result.error else "refused"))
+                                     code=result.error.code if result.error else "SEQUENCE",
+                                     message=f"Not added to sequence {payload['sequence_name']}: "
+                                             + (result.error.message if result.error else "refused"))
         ctx.recorder.write(partial(_mark_done, [item.id]), None)
 
 

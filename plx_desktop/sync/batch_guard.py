@@ -52,5 +52,5 @@ def guarded(ctx: RunContext, report: StepReport, records: Iterable[BatchRecord],
                   "Sync health; if it fails again, send the log file to support")
         for record in records:
             ctx.recorder.log(report, FAILED, sf_id=record.sf_id, plx_id=record.plx_id, label=record.label,
-                    code=UNEXPECTED, message=reason)
+                             code=UNEXPECTED, message=reason)
         ctx.recorder.commit(report, cursor=cursor)

@@ -42,11 +42,11 @@ def follow_through(step: Step, ctx: RunContext, report: StepReport,
     for (write, contact_id), result in zip(sent, ctx.services.sf.update("Contact", rows), strict=True):
         if result.success:
             ctx.recorder.log(report, UPDATED, sf_id=contact_id, plx_id=write.person["id"],
-                    label=write.label,
-                    message=f"Lead {write.sf_id} was converted: its update went to contact "
-                            f"{contact_id}, which it became")
+                             label=write.label,
+                             message=f"Lead {write.sf_id} was converted: its update went to contact "
+                                     f"{contact_id}, which it became")
         else:
             ctx.recorder.log(report, FAILED, sf_id=contact_id, plx_id=write.person["id"],
-                    label=write.label, code=result.error_code or "ERROR",
-                    message="Salesforce refused the converted lead's update on its contact: "
-                            + result.message)
+                             label=write.label, code=result.error_code or "ERROR",
+                             message="Salesforce refused the converted lead's update on its contact: "
+                                     + result.message)

@@ -123,8 +123,8 @@ def deleted_in_salesforce(ctx: RunContext, plx_ids: list[str],
 
 def skip_deleted(ctx: RunContext, report: StepReport, ended: EndedLink, label: str) -> None:
     ctx.recorder.log(report, SKIPPED, sf_id=ended.sf_id, plx_id=ended.plx_id, label=label, code=CODE,
-            message=f"Not created again: its {ended.sf_object} was deleted in Salesforce. To "
-                    "create it again, retry it from Sync health")
+                     message=f"Not created again: its {ended.sf_object} was deleted in Salesforce. To "
+                             "create it again, retry it from Sync health")
 
 
 def create_again(ctx: RunContext, plx_ids: list[str]) -> None:
@@ -149,15 +149,15 @@ def _deleted(ctx: RunContext, report: StepReport, links: list[RecordLink],
             ctx.services.plx.delete_person(link.plx_id)
             ending.ended.append((link, "", ""))  # nobody to link again: no ended link kept
             ctx.recorder.log(report, UPDATED, sf_id=link.sf_id, plx_id=link.plx_id, label=label,
-                    code=CODE, message=f"Deleted in Salesforce: the {link.sf_object} was deleted, "
-                    "so the person was deleted in PeopleLinx (Sync settings)")
+                             code=CODE, message=f"Deleted in Salesforce: the {link.sf_object} was deleted, "
+                             "so the person was deleted in PeopleLinx (Sync settings)")
             continue
         unlink.append(BatchItem("update", _unlinked_fields(link, remaining), id=link.plx_id))
         ending.ended.append((link, DELETED_IN_SALESFORCE, ""))
         ctx.recorder.log(report, UPDATED, sf_id=link.sf_id, plx_id=link.plx_id, label=label, code=CODE,
-                message=f"Deleted in Salesforce: the {link.sf_object} was deleted; the person "
-                "stays in PeopleLinx, unlinked" + ("" if remaining else
-                                                   " and marked Deleted in Salesforce"))
+                         message=f"Deleted in Salesforce: the {link.sf_object} was deleted; the person "
+                         "stays in PeopleLinx, unlinked" + ("" if remaining else
+                                                            " and marked Deleted in Salesforce"))
     if unlink:
         # A person deleted in PeopleLinx meanwhile answers 404: nothing left to unlink.
         ctx.services.plx.batch_people(unlink)
@@ -189,20 +189,20 @@ def _merged(ctx: RunContext, report: StepReport, link: RecordLink, master_id: st
                      "salesforce_url": moved.sf_url}
         ctx.services.plx.batch_people([BatchItem("update", body, id=link.plx_id)])
         ctx.recorder.log(report, UPDATED, sf_id=master_id, plx_id=link.plx_id, label=label,
-                code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
-                f"{master_id}; the person's link moved to the surviving {link.sf_object}")
+                         code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
+                         f"{master_id}; the person's link moved to the surviving {link.sf_object}")
         return
     ending.ended.append((link, MERGED_IN_SALESFORCE, master_id))
     if survivor.plx_id == link.plx_id:
         ctx.recorder.log(report, UPDATED, sf_id=master_id, plx_id=link.plx_id, label=label,
-                code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
-                f"{master_id}, already this person's record")
+                         code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
+                         f"{master_id}, already this person's record")
         return
     _merge_people(ctx, survivor.plx_id, link, ending)
     ctx.recorder.log(report, UPDATED, sf_id=master_id, plx_id=survivor.plx_id, label=label,
-            code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
-            f"{master_id}, so person {link.plx_id} was merged into {survivor.plx_id} in "
-            "PeopleLinx (memberships, activities and custom fields moved)")
+                     code=MERGED_CODE, message=f"Merged in Salesforce: {link.sf_id} was merged into "
+                     f"{master_id}, so person {link.plx_id} was merged into {survivor.plx_id} in "
+                     "PeopleLinx (memberships, activities and custom fields moved)")
 
 
 def _merge_people(ctx: RunContext, master_plx: str, link: RecordLink, ending: _Ending) -> None:

@@ -57,9 +57,9 @@ def _handle(step: Step, ctx: RunContext, report: StepReport, page: list[dict[str
             else:
                 ended.append(link)
                 ctx.recorder.log(report, SKIPPED, sf_id=link.sf_id, plx_id=link.plx_id,
-                        label=link.email or link.sf_id, code=CODE,
-                        message=f"Deleted in PeopleLinx: unlinked; the {link.sf_object} stays in "
-                        "Salesforce (Sync settings)")
+                                 label=link.email or link.sf_id, code=CODE,
+                                 message=f"Deleted in PeopleLinx: unlinked; the {link.sf_object} stays in "
+                                 "Salesforce (Sync settings)")
     ended += _delete_records(ctx, report, to_delete)
     cursor = page[-1]["deleted_at"] if page else None
 
@@ -79,15 +79,15 @@ def _merged(ctx: RunContext, report: StepReport, link: RecordLink, master: str,
     if theirs:
         ended.append(link)
         ctx.recorder.log(report, SKIPPED, sf_id=link.sf_id, plx_id=master, label=label, code=CODE,
-                message=f"Merged in PeopleLinx into {master}, who has a {link.sf_object} of "
-                f"their own ({theirs[0].sf_id}); this {link.sf_object} stays in Salesforce, "
-                "unlinked")
+                         message=f"Merged in PeopleLinx into {master}, who has a {link.sf_object} of "
+                         f"their own ({theirs[0].sf_id}); this {link.sf_object} stays in Salesforce, "
+                         "unlinked")
         return
     moved.append(replace(link, plx_id=master, id=None))
     ctx.services.plx.batch_people([BatchItem("update", {_SLOT[link.sf_object]: link.sf_id}, id=master)])
     ctx.recorder.log(report, UPDATED, sf_id=link.sf_id, plx_id=master, label=label, code=CODE,
-            message=f"Merged in PeopleLinx: {link.plx_id} was merged into {master}; the "
-            f"{link.sf_object} is linked to the surviving person")
+                     message=f"Merged in PeopleLinx: {link.plx_id} was merged into {master}; the "
+                     f"{link.sf_object} is linked to the surviving person")
 
 
 def _delete_records(ctx: RunContext, report: StepReport,
@@ -99,12 +99,12 @@ def _delete_records(ctx: RunContext, report: StepReport,
         label = link.email or link.sf_id
         if result.success or result.error_code in _GONE_ALREADY:
             ctx.recorder.log(report, UPDATED, sf_id=link.sf_id, plx_id=link.plx_id, label=label,
-                    code=CODE, message=f"Deleted in PeopleLinx, so the {link.sf_object} was "
-                    "deleted in Salesforce (Sync settings)")
+                             code=CODE, message=f"Deleted in PeopleLinx, so the {link.sf_object} was "
+                             "deleted in Salesforce (Sync settings)")
         else:
             message = result.message
             ctx.recorder.log(report, FAILED, sf_id=link.sf_id, plx_id=link.plx_id, label=label,
-                    code=result.error_code or "ERROR", message="Deleted in PeopleLinx, but "
-                    f"Salesforce refused to delete the {link.sf_object}: {message}; it stays, "
-                    "unlinked")
+                             code=result.error_code or "ERROR", message="Deleted in PeopleLinx, but "
+                             f"Salesforce refused to delete the {link.sf_object}: {message}; it stays, "
+                             "unlinked")
     return links

@@ -106,7 +106,7 @@ def run_profile(ctx: RunContext, only: Collection[str] | None = None) -> Outcome
             log.exception("Run %s, step %s (%s): unexpected error", ctx.run.run_id, step.label,
                           step.uid)
             ctx.recorder.log(report, FAILED, code=UNEXPECTED_ERROR,
-                    message=f"The step stopped on an unexpected error ({short(exc)}); {DETAILS}")
+                             message=f"The step stopped on an unexpected error ({short(exc)}); {DETAILS}")
             report.failed_to_run = True
         finally:
             ctx.recorder.commit(report)  # whatever the step logged before it stopped

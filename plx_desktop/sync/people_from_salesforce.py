@@ -1,23 +1,35 @@
 """Contact → People and Lead → People: Salesforce records changed since the cursor become people.
 
-Per batch: map each record to PeopleLinx values; skip it when PeopleLinx already holds exactly
-those values (an echo of our own write, or no mapped change); otherwise update the linked person
-with the changed fields, or upsert by email (Salesforce id when there is no email) so that an
-existing person is matched, never duplicated. When the profile also syncs People back to this
-object and that step has not yet run in this run, the people about to be updated are read first,
-so that a field changed on both sides is settled by the most recent change, not overwritten.
+A batch walks the stages of People → Salesforce (people_to_salesforce.py) the other way, each a
+plain function from the values of the stage before (`walk` reads top to bottom):
+
+    read    deleted records handled as deletes; the live ones' links, undeletes, people
+            deleted in PeopleLinx, records sharing an email                         -> Read
+    filter  not read again unchanged in the look-back window, not a deleted person's, not
+            a second record of one person (logged)                                  -> records
+    map     each record's values as PeopleLinx would hold them, and what of them to send;
+            an echo (PeopleLinx holds exactly those values) is dropped              -> writes
+    decide  when People → this object runs later in this run, the people about to be
+            updated are read first, so that a field changed on both sides is settled by
+            its mapping's rule (the most recent change), not overwritten          -> writes
+    write   the outbox intent; the linked person updated with the changed fields, any
+            other upserted by email (Salesforce id when there is no email), so an existing
+            person is matched, never duplicated                                     -> answers
+    settle  each answer logged and linked; the batch committed with its actions' outbox
+            items; Add to sequence sent
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from plx_desktop.connectors.peoplelinx_types import BatchItem
+from plx_desktop.connectors.peoplelinx_types import BatchItem, ItemResult
 from plx_desktop.domain import FieldMapping, Step, SyncRule, normalise_email
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink, Store
+from plx_desktop.store.ended_links import EndedLink
 from plx_desktop.sync import actions, deletes, deletes_reconcile, lookback, retries
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
@@ -58,16 +70,6 @@ class _Read:
         return self.now.text()
 
 
-@dataclass
-class _Write:
-    record: dict[str, Any]
-    link: RecordLink | None
-    values: dict[str, Any]  # all mapped values (PeopleLinx representation)
-    send: dict[str, Any]  # what to write
-    label: str
-    warnings: list[str]
-
-
 def label_of(record: dict[str, Any]) -> str:
     name = " ".join(str(p) for p in (record.get("FirstName"), record.get("LastName")) if p)
     email = record.get("Email")
@@ -91,7 +93,7 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     batch = ctx.run.tuning.peoplelinx_batch
     # queryAll: deleted records come with the changes (IsDeleted, MasterRecordId after a merge).
     pages = ctx.services.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
-                                page_size=ctx.run.tuning.salesforce_page_size, include_deleted=True)
+                                         page_size=ctx.run.tuning.salesforce_page_size, include_deleted=True)
     read = _Read(position)
     for page in pages:
         read.read_at = read.read_at or ctx.services.sf.server_time
@@ -110,66 +112,149 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
     covered = read.before if read else None
     cursor = read.advance(records[-1]) if records and read else None
     named = [BatchRecord(sf_id=r["Id"], label=label_of(r)) for r in records]
-    guarded(ctx, report, named, cursor, lambda: _write_batch(
-        step, ctx, report, records, mappings, in_flight, read_people_first, cursor, covered))
+    batch = Batch(step, ctx, report, mappings, in_flight, read_people_first, cursor, covered)
+    guarded(ctx, report, named, cursor, lambda: walk(batch, records))
 
 
-def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
-                 mappings: list[FieldMapping], in_flight: InFlight, read_people_first: bool,
-                 cursor: str | None, covered: lookback.Cursor | None) -> None:
-    sobject = step.source.name
+# -- one batch, stage by stage: read → filter → map → decide → write → settle -------------------
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What every stage of one batch may use: the step, the run, and the batch's settings."""
+
+    step: Step
+    ctx: RunContext
+    report: StepReport
+    mappings: list[FieldMapping]  # those that carry values to PeopleLinx
+    in_flight: InFlight
+    read_people_first: bool  # People → this object runs later: settle conflicts first
+    cursor: str | None
+    covered: lookback.Cursor | None  # the look-back window this read goes over again
+
+    @property
+    def sobject(self) -> str:
+        return self.step.source.name
+
+
+@dataclass(frozen=True)
+class Read:
+    """The batch's live records, their links, and what the deletes say of them."""
+
+    records: list[dict[str, Any]]
+    links: dict[str, RecordLink]
+    again: dict[str, RecordLink]  # undeleted records, linked to their people again
+    refused: dict[str, EndedLink]  # records whose person was deleted in PeopleLinx
+    one_each: dict[str, str]  # records skipped for another with the same email: why
+    contact_emails: set[str]  # (Lead steps) emails of people linked to a Contact
+    people_fields: dict[str, dict[str, Any]]  # PeopleLinx's, to convert values to
+
+
+@dataclass(frozen=True)
+class _Write:
+    record: dict[str, Any]
+    link: RecordLink | None
+    values: dict[str, Any]  # all mapped values (PeopleLinx representation)
+    send: dict[str, Any]  # what to write
+    label: str
+    warnings: tuple[str, ...]
+
+
+def walk(batch: Batch, records: list[dict[str, Any]]) -> None:
+    """One batch: the way of each record from Salesforce to a person and the Log."""
+    read_ = read(batch, records)
+    writes = decide(batch, map_records(batch, read_, filter_records(batch, read_)))
+    if not writes:
+        batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
+        return
+    items = [_batch_item(batch.ctx, w, batch.sobject, read_.contact_emails) for w in writes]
+    outbox_ids = record_intent(
+        batch.ctx, batch.step.uid, "peoplelinx", OPERATION,
+        [(w.record["Id"], w.record["SystemModstamp"], w.link is None) for w in writes])
+    settle(batch, read_, writes, batch.ctx.services.plx.batch_people(items), outbox_ids)
+
+
+def read(batch: Batch, records: list[dict[str, Any]]) -> Read:
+    """Deleted records are handled as deletes (deletes.py); the live ones come with their
+    links, and with what tells whether they may be synced at all."""
+    ctx, report, sobject = batch.ctx, batch.report, batch.sobject
     gone = [r for r in records if r.get("IsDeleted")]
     if gone:
         report.done += len(gone)
-        deletes.from_salesforce(step, ctx, report, gone)
+        deletes.from_salesforce(batch.step, ctx, report, gone)
         records = [r for r in records if not r.get("IsDeleted")]
-    people_fields = ctx.queries.people_fields(m.peoplelinx_field for m in mappings)
+    people_fields = ctx.queries.people_fields(m.peoplelinx_field for m in batch.mappings)
     links = ctx.services.store.links.for_sf_ids(r["Id"] for r in records)
     again, refused = deletes.relinks(ctx, records, links)
     links |= again
     contact_emails = _emails_with_contact_links(ctx, records) if sobject == "Lead" else set()
     one_each = one_record_per_person(ctx, sobject, records, links)
-    writes: list[_Write] = []
-    sf_fields = _sf_fields(step)
-    for record in records:
+    return Read(records, links, again, refused, one_each, contact_emails, people_fields)
+
+
+def filter_records(batch: Batch, read: Read) -> list[dict[str, Any]]:
+    """The records to map: not read again unchanged inside the look-back window, not of a
+    person deleted in PeopleLinx, not sharing an email with the record the person has (both
+    logged)."""
+    ctx, report, covered = batch.ctx, batch.report, batch.covered
+    sf_fields = _sf_fields(batch.step)
+    out = []
+    for record in read.records:
         report.done += 1
-        link = links.get(record["Id"])
-        if covered and covered.covers(record) and lookback.unchanged(record, link, sf_fields):
+        sf_id = record["Id"]
+        if covered and covered.covers(record) and lookback.unchanged(
+                record, read.links.get(sf_id), sf_fields):
             continue  # read again inside the look-back window, and synced as it is
-        label = label_of(record)
-        if record["Id"] in refused:
+        if sf_id in read.refused:
             if not (covered and covered.covers(record)):
-                ctx.recorder.log(report, SKIPPED, sf_id=record["Id"], plx_id=refused[record["Id"]].plx_id,
-                        label=label, code="DELETED_IN_PEOPLELINX", message="Not created again: "
-                        "the person was deleted in PeopleLinx")
+                ctx.recorder.log(report, SKIPPED, sf_id=sf_id, plx_id=read.refused[sf_id].plx_id,
+                                 label=label_of(record), code="DELETED_IN_PEOPLELINX",
+                                 message="Not created again: the person was deleted in "
+                                         "PeopleLinx")
             continue
-        if record["Id"] in one_each:
-            ctx.recorder.log(report, SKIPPED, sf_id=record["Id"], label=label, code="DUPLICATE_EMAIL",
-                    message=one_each[record["Id"]])
+        if sf_id in read.one_each:
+            ctx.recorder.log(report, SKIPPED, sf_id=sf_id, label=label_of(record),
+                             code="DUPLICATE_EMAIL", message=read.one_each[sf_id])
             continue
-        mapped = to_peoplelinx(record, mappings, people_fields)
+        out.append(record)
+    return out
+
+
+def map_records(batch: Batch, read: Read, records: list[dict[str, Any]]) -> list[_Write]:
+    """Each record's values as PeopleLinx would hold them, and what of them to send; a value
+    that does not convert fails the record here."""
+    ctx, report = batch.ctx, batch.report
+    out = []
+    for record in records:
+        link = read.links.get(record["Id"])
+        label = label_of(record)
+        mapped = to_peoplelinx(record, batch.mappings, read.people_fields)
         if mapped.error:
             ctx.recorder.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",
-                    message=f"Not synced: {mapped.error}")
+                             message=f"Not synced: {mapped.error}")
             continue
-        send = _to_send(record, mappings, mapped.values, link)
+        send = _to_send(record, batch.mappings, mapped.values, link)
         if link and not send:
             continue  # PeopleLinx already holds these values: an echo, or nothing mapped changed
-        notes = list(mapped.warnings) + (
-            ["undeleted in Salesforce: linked to its person again"] if record["Id"] in again
-            else [])
-        writes.append(_Write(record, link, mapped.values, send, label, notes))
-    if read_people_first:
-        _settle_conflicts(step, ctx, report, writes)
-    writes = [w for w in writes if w.send]
-    if not writes:
-        ctx.recorder.commit(report, cursor=cursor)
-        return
-    items = [_batch_item(ctx, w, sobject, contact_emails) for w in writes]
-    outbox_ids = record_intent(
-        ctx, step.uid, "peoplelinx", OPERATION,
-        [(w.record["Id"], w.record["SystemModstamp"], w.link is None) for w in writes])
-    results = ctx.services.plx.batch_people(items)
+        notes = (*mapped.warnings, *(["undeleted in Salesforce: linked to its person again"]
+                                     if record["Id"] in read.again else []))
+        out.append(_Write(record, link, mapped.values, send, label, notes))
+    return out
+
+
+def decide(batch: Batch, writes: list[_Write]) -> list[_Write]:
+    """The writes with something to send, after a field changed on both sides is settled by
+    its mapping's rule (when the step that carries People back runs later in this run)."""
+    if batch.read_people_first:
+        writes = _settle_conflicts(batch.step, batch.ctx, batch.report, writes)
+    return [w for w in writes if w.send]
+
+
+def settle(batch: Batch, read: Read, writes: list[_Write], results: list[ItemResult],
+           outbox_ids: list[int]) -> None:
+    """Each answer logged and linked; the batch committed with its actions' outbox items; then
+    the actions (Add to sequence) sent."""
+    ctx, report, step = batch.ctx, batch.report, batch.step
     new_links: list[RecordLink] = []
     created_ids: list[str] = []
     updated_ids: list[str] = []
@@ -178,29 +263,31 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, records: list[
         if not result.ok or result.person is None:
             error = result.error
             ctx.recorder.log(report, FAILED, sf_id=sf_id, label=write.label,
-                    code=(error.code if error else str(result.status)),
-                    message=f"PeopleLinx refused the person: {error.message if error else ''}")
+                             code=(error.code if error else str(result.status)),
+                             message="PeopleLinx refused the person: "
+                                     f"{error.message if error else ''}")
             continue
         person = result.person
-        created = result.created or (write.link is None and in_flight.created_by_us(
+        created = result.created or (write.link is None and batch.in_flight.created_by_us(
             sf_id, person.get("created_at")))
         (created_ids if created else updated_ids).append(person["id"])
         new_links += _links_for(ctx, step, write, person)
         note = "; ".join(write.warnings)
-        ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=person["id"],
-                label=write.label,
-                message=("Created in PeopleLinx" if created else
-                         f"Updated {', '.join(sorted(write.send))} in PeopleLinx")
-                + (f" ({note})" if note else ""))
+        ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id,
+                         plx_id=person["id"], label=write.label,
+                         message=("Created in PeopleLinx" if created else
+                                  f"Updated {', '.join(sorted(write.send))} in PeopleLinx")
+                         + (f" ({note})" if note else ""))
     pending_actions = actions.plan(step, ctx, created_ids, updated_ids)
-    relinked = [link.sf_id for link in new_links if link.sf_id in again]
+    relinked = [link.sf_id for link in new_links if link.sf_id in read.again]
 
     def also(store: Store) -> None:
         if relinked:
             store.ended_links.forget(sf_ids=relinked)
         actions.enqueue(step, ctx, pending_actions, store)
 
-    ctx.recorder.commit(report, links=new_links, cursor=cursor, done=outbox_ids, also=also)
+    ctx.recorder.commit(report, links=new_links, cursor=batch.cursor, done=outbox_ids,
+                        also=also)
     actions.send(step, ctx, report, pending_actions)
 
 
@@ -278,33 +365,41 @@ def _sf_fields(step: Step) -> list[str]:
 
 
 def _settle_conflicts(step: Step, ctx: RunContext, report: StepReport,
-                      writes: list[_Write]) -> None:
+                      writes: list[_Write]) -> list[_Write]:
     """Read the linked people about to be updated; where PeopleLinx changed the same field since
     the last sync, the mapping's sync rule decides (Two-way: the most recent change wins), and the
-    conflict is logged and recorded with both values."""
+    conflict is logged and recorded with both values. Returns the writes, in order."""
     linked = [w for w in writes if w.link is not None]
     if not linked:
-        return
+        return writes
     rules = {m.peoplelinx_field: m.sync_rule for m in step.mappings}
     people = ctx.services.plx.get_people([w.link.plx_id for w in linked if w.link])
-    for write in linked:
-        assert write.link is not None
-        person = people.get(write.link.plx_id)
-        if person is None:
+    out = []
+    for write in writes:
+        person = people.get(write.link.plx_id) if write.link is not None else None
+        out.append(write if person is None else _settle_one(ctx, report, write, person, rules))
+    return out
+
+
+def _settle_one(ctx: RunContext, report: StepReport, write: _Write, person: dict[str, Any],
+                rules: dict[str, SyncRule]) -> _Write:
+    assert write.link is not None
+    sf_time = parse_datetime(write.record["LastModifiedDate"])
+    plx_time = parse_datetime(person["updated_at"])
+    send, values = dict(write.send), dict(write.values)
+    for key in list(write.send):
+        known = write.link.plx_values.get(key)
+        current = plx_get(person, key)
+        if current == known or current == write.send[key]:
             continue
-        sf_time = parse_datetime(write.record["LastModifiedDate"])
-        plx_time = parse_datetime(person["updated_at"])
-        for key in list(write.send):
-            known = write.link.plx_values.get(key)
-            current = plx_get(person, key)
-            if current == known or current == write.send[key]:
-                continue
-            rule = rules.get(key, SyncRule.TWO_WAY)
-            salesforce_wins = salesforce_wins_conflict(rule, write.send[key], sf_time, plx_time)
-            ctx.recorder.conflict(report, sf_id=write.record["Id"], plx_id=person["id"], label=write.label,
-                         field=key, salesforce_value=write.send[key], peoplelinx_value=current,
-                         salesforce_time=sf_time, peoplelinx_time=plx_time,
-                         salesforce_wins=salesforce_wins, rule=rule)
-            if not salesforce_wins:
-                del write.send[key]
-                write.values[key] = known  # PeopleLinx's value still has to reach Salesforce
+        rule = rules.get(key, SyncRule.TWO_WAY)
+        salesforce_wins = salesforce_wins_conflict(rule, write.send[key], sf_time, plx_time)
+        ctx.recorder.conflict(report, sf_id=write.record["Id"], plx_id=person["id"],
+                              label=write.label, field=key, salesforce_value=write.send[key],
+                              peoplelinx_value=current, salesforce_time=sf_time,
+                              peoplelinx_time=plx_time, salesforce_wins=salesforce_wins,
+                              rule=rule)
+        if not salesforce_wins:
+            del send[key]
+            values[key] = known  # PeopleLinx's value still has to reach Salesforce
+    return replace(write, send=send, values=values)

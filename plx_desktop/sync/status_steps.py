@@ -67,8 +67,8 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[d
         lead = next((k for k in links.get(event["person_id"], []) if k.sf_object == "Lead"), None)
         if lead is None:
             ctx.recorder.log(report, SKIPPED, plx_id=event["person_id"], code="NOT_A_LEAD",
-                    message=f"The {what} '{value}' was not synced: this person is not linked to "
-                            "a Salesforce lead")
+                             message=f"The {what} '{value}' was not synced: this person is not linked to "
+                                     "a Salesforce lead")
             continue
         latest[lead.sf_id] = (lead, value, status)
     writes = [(lead, value, status) for lead, value, status in latest.values()
@@ -78,21 +78,21 @@ def _write_batch(step: Step, ctx: RunContext, report: StepReport, events: list[d
     new_links: list[RecordLink] = []
     if writes:
         results = ctx.services.sf.update("Lead", [{"Id": lead.sf_id, "Status": status}
-                                         for lead, _, status in writes])
+                                                  for lead, _, status in writes])
         for (lead, value, status), result in zip(writes, results, strict=True):
             if result.success:
                 new_links.append(_with_status(lead, status))
                 ctx.recorder.log(report, UPDATED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
-                        message=f"Lead Status set to '{status}' ({what} '{value}')")
+                                 message=f"Lead Status set to '{status}' ({what} '{value}')")
             elif result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD":
                 ctx.recorder.log(report, SKIPPED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
-                        code=result.error_code,
-                        message=f"Lead Status not set to '{status}': the lead was converted, and "
-                                "Salesforce does not allow changes to converted leads")
+                                 code=result.error_code,
+                                 message=f"Lead Status not set to '{status}': the lead was converted, and "
+                                         "Salesforce does not allow changes to converted leads")
             else:
                 ctx.recorder.log(report, FAILED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
-                        code=result.error_code or "ERROR",
-                        message=refusal(result, ctx.queries.record_url, "status"))
+                                 code=result.error_code or "ERROR",
+                                 message=refusal(result, ctx.queries.record_url, "status"))
     ctx.recorder.commit(report, links=new_links, cursor=cursor)
 
 
@@ -108,10 +108,10 @@ def _in_org_picklist(ctx: RunContext, report: StepReport,
             kept.append((lead, value, status))
             continue
         ctx.recorder.log(report, SKIPPED, sf_id=lead.sf_id, plx_id=lead.plx_id, label=lead.email,
-                code=NOT_IN_PICKLIST,
-                message=f"Lead Status not set to '{status}' ({what} '{value}'): this org's Lead "
-                        f"Status picklist has no such value (it has: {', '.join(org.lead_statuses)})"
-                        "; pick one of its values in the step's Status values")
+                         code=NOT_IN_PICKLIST,
+                         message=f"Lead Status not set to '{status}' ({what} '{value}'): this org's Lead "
+                                 f"Status picklist has no such value (it has: {', '.join(org.lead_statuses)})"
+                                 "; pick one of its values in the step's Status values")
     return kept
 
 
