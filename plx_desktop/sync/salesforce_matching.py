@@ -242,9 +242,9 @@ def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWri
     names = {str(w.values[ACCOUNT_NAME]).strip() for w in writes if w.values.get(ACCOUNT_NAME)}
     if not names:
         return writes
-    needed = {n for n in names if any(
-        w.values.get(ACCOUNT_NAME) == n and w.values.get(ACCOUNT_NAME) != w.known.get(ACCOUNT_NAME)
-        for w in writes)}
+    # One pass over the writes: asking every name of every write was quadratic in a Bulk batch.
+    needed = {v for w in writes
+              if (v := w.values.get(ACCOUNT_NAME)) in names and v != w.known.get(ACCOUNT_NAME)}
     ids = accounts.ensure(needed) if needed else {}
     kept = []
     for write in writes:
