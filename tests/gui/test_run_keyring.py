@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from memory_keyring import installed
+from saved_connections import save_connections
 
-from plx_desktop.connectors.secrets import SecretStore
 from plx_desktop.paths import database_path
 from plx_desktop.store import open_store
-from plx_desktop.store.settings import PEOPLELINX_CONNECTION, SALESFORCE_CONNECTION
 
 pytestmark = pytest.mark.gui
 COMMANDS_TESTS = Path(__file__).parent.parent / "commands"  # where file_keyring lives
@@ -50,19 +49,8 @@ def test_run_now_reads_no_keyring_on_the_gui_thread(qtbot, qloop, sandbox, tmp_p
     info = sandbox.info
     data_dir = tmp_path / "data"
     data_dir.mkdir()
-    # What the window keeps after Connect: details in the store (the sandbox's CA file stands in
-    # for a corporate CA), the refresh token and the key in the keyring.
     with open_store(database_path(data_dir)) as store:
-        store.settings.set(SALESFORCE_CONNECTION, {
-            "instance_url": info.salesforce_instance_url, "username": info.salesforce_username,
-            "login_url": info.salesforce_login_url, "client_id": info.salesforce_client_id,
-            "ca_file": info.ca_file})
-        store.settings.set(PEOPLELINX_CONNECTION, {"base_url": info.peoplelinx_base_url,
-                                                   "ca_file": info.ca_file})
-    secrets = SecretStore(backend=recording_keyring)
-    secrets.save_salesforce_login(info.salesforce_instance_url, info.salesforce_username,
-                                  info.salesforce_refresh_token, info.salesforce_access_token)
-    secrets.save_peoplelinx_api_key(info.peoplelinx_base_url, info.peoplelinx_api_key)
+        save_connections(store, recording_keyring, info, info.salesforce_access_token)
     gui_thread = threading.get_ident()
     recording_keyring.read_threads.clear()
 

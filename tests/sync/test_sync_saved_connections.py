@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from memory_keyring import MemoryKeyring, installed
+from saved_connections import save_connections
 
 from plx_desktop.cli import main
-from plx_desktop.connectors.secrets import SecretStore
-from plx_desktop.store.settings import PEOPLELINX_CONNECTION, SALESFORCE_CONNECTION
 
 
 @pytest.fixture
@@ -20,18 +19,7 @@ def memory_keyring():
 def test_sync_runs_on_the_saved_connections_and_renews_the_session(
         sandbox, tmp_path, store, control, memory_keyring, capsys):
     info = sandbox.info
-    # What the app keeps after Connect: non-secret details in the store (the sandbox's CA file
-    # stands in for a corporate CA), the refresh token and the key in the keyring.
-    store.settings.set(SALESFORCE_CONNECTION, {
-        "instance_url": info.salesforce_instance_url, "username": info.salesforce_username,
-        "login_url": info.salesforce_login_url, "client_id": info.salesforce_client_id,
-        "ca_file": info.ca_file})
-    store.settings.set(PEOPLELINX_CONNECTION, {"base_url": info.peoplelinx_base_url,
-                                               "ca_file": info.ca_file})
-    secrets = SecretStore(backend=memory_keyring)
-    secrets.save_salesforce_login(info.salesforce_instance_url, info.salesforce_username,
-                                  info.salesforce_refresh_token, "an-expired-session")
-    secrets.save_peoplelinx_api_key(info.peoplelinx_base_url, info.peoplelinx_api_key)
+    save_connections(store, memory_keyring, info, "an-expired-session")
 
     code = main(["--data-dir", str(store.path.parent), "sync", "--once"])
     out, err = capsys.readouterr()
