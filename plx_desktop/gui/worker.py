@@ -341,8 +341,13 @@ class SyncRunner(QObject):
         thread, worker = self._thread, self._worker
         if thread is None or thread.isRunning():
             return
+        # `finished` comes from the thread just before it ends, and isRunning() is False by
+        # then, while the thread still delivers its last deferred deletes. A deleteLater() posted
+        # into that window raced the wrapper's own delete on this thread: a segfault with no
+        # Python frame (CI, test_scheduler). So: let the thread end first (wait() returns as
+        # soon as it has), then drop both; Python owns them and deletes them here, with no
+        # thread left that could touch them.
+        thread.wait()
         self._thread = self._worker = None
-        if worker is not None:
-            worker.deleteLater()
-        thread.deleteLater()
+        del thread, worker
         self.stopped.emit()
