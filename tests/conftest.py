@@ -33,7 +33,7 @@ def _fresh(app: Any, org: str = "ready") -> None:
     from plx_desktop.sandbox.salesforce.app import SalesforceApp
     from plx_desktop.sandbox.web import FAULT_KINDS
 
-    app.faults.configure(latency_ms=0, fail_rate=0, kinds=list(FAULT_KINDS))
+    app.faults.configure(latency_ms=0, fail_rate=0, kinds=list(FAULT_KINDS), poison="")
     if isinstance(app, SalesforceApp):
         app.reset(org=org)  # a ready org unless the test is about setting one up
     else:

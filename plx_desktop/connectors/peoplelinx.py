@@ -37,7 +37,7 @@ def _segment(value: str) -> str:
 class PeopleLinxClient:
     """A connection to one PeopleLinx account, authenticated by its API key.
 
-    Thread-safe for a few concurrent calls (one pooled HTTPS session). Use as a context manager
+    Thread-safe: each call in flight has an HTTPS session of its own (peoplelinx_http). Use as a context manager
     or call close().
     """
 

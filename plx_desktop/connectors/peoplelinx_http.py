@@ -42,17 +42,45 @@ class Transport:
         self.base_url = base_url.rstrip("/")
         self.retry = retry
         self.timeout = timeout
-        self.session = requests.Session()
-        # REQUESTS_CA_BUNDLE and proxies from the environment would override `verify`.
-        self.session.trust_env = False
-        self.session.verify = str(ca_file) if ca_file else True
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=pool_size, max_retries=0)
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
-        self.session.headers.update({"Authorization": f"Bearer {api_key}",
-                                     "Accept": "application/json", "User-Agent": USER_AGENT})
+        self._ca_file = ca_file
+        self._pool_size = pool_size
+        # requests.Session is not documented as thread-safe: each call in flight takes a session
+        # of its own from this free list (as many sessions as calls ever ran at once, each with
+        # its kept-alive connection), and gives it back when its answer is read.
+        self._free: list[requests.Session] = []
+        self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._calls = 0
+        first = self._new_session({"Authorization": f"Bearer {api_key}"})
+        # The key lives only in the sessions' headers; later sessions copy the first one's.
+        self._headers = first.headers
+        self._sessions.append(first)
+        self._free.append(first)
+
+    def _new_session(self, auth: Mapping[str, str | bytes] | None = None) -> requests.Session:
+        session = requests.Session()
+        # REQUESTS_CA_BUNDLE and proxies from the environment would override `verify`.
+        session.trust_env = False
+        session.verify = str(self._ca_file) if self._ca_file else True
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self._pool_size, max_retries=0)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        session.headers.update(auth if auth is not None else self._headers)
+        session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
+        return session
+
+    def _take(self) -> requests.Session:
+        with self._lock:
+            if self._free:
+                return self._free.pop()
+        session = self._new_session()
+        with self._lock:
+            self._sessions.append(session)
+        return session
+
+    def _give(self, session: requests.Session) -> None:
+        with self._lock:
+            self._free.append(session)
 
     @property
     def calls_made(self) -> int:
@@ -61,7 +89,10 @@ class Transport:
             return self._calls
 
     def close(self) -> None:
-        self.session.close()
+        with self._lock:
+            sessions, self._sessions, self._free = self._sessions, [], []
+        for session in sessions:
+            session.close()
 
     def call(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
              json: Any = None) -> Any:
@@ -89,9 +120,10 @@ class Transport:
             headers = {**headers, "Content-Type": "application/json"}
         else:
             data = None
+        session = self._take()
         try:
-            response = self.session.request(method, self.base_url + path, params=params, data=data,
-                                            headers=headers, timeout=self.timeout)
+            response = session.request(method, self.base_url + path, params=params, data=data,
+                                       headers=headers, timeout=self.timeout)
         except requests.exceptions.SSLError as exc:
             raise NetworkError(f"{where}: the secure connection failed (certificate not trusted?): "
                                f"{type(exc).__name__}") from None
@@ -101,6 +133,8 @@ class Transport:
         except requests.exceptions.RequestException as exc:
             raise TransientError(f"{where}: the answer was cut short ({type(exc).__name__})") \
                 from None
+        finally:
+            self._give(session)  # the body is read already (not streamed)
         log.debug("%s -> %d", where, response.status_code)
         try:
             answer = json_text.loads(response.content)

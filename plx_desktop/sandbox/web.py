@@ -144,11 +144,20 @@ class Faults:
         self.latency_ms = latency_ms
         self.fail_rate = fail_rate
         self.kinds = tuple(kinds)
+        self.poison = ""  # a request whose body holds this text always fails, as `poison_kind`
+        self.poison_kind = "500"
         self._rng = random.Random()
 
     def configure(self, latency_ms: float | None = None, fail_rate: float | None = None,
-                  kinds: list[str] | None = None, seed: int | None = None) -> None:
+                  kinds: list[str] | None = None, seed: int | None = None,
+                  poison: str | None = None, poison_kind: str | None = None) -> None:
         with self._lock:
+            if poison is not None:
+                self.poison = str(poison)
+            if poison_kind is not None:
+                if poison_kind not in ("500", "503", "lock", "429"):
+                    raise ValueError("poison_kind must be one of 500, 503, lock, 429")
+                self.poison_kind = poison_kind
             if latency_ms is not None:
                 self.latency_ms = float(latency_ms)
             if fail_rate is not None:
@@ -163,9 +172,11 @@ class Faults:
             if seed is not None:
                 self._rng.seed(seed)
 
-    def pick(self) -> str | None:
+    def pick(self, body: bytes = b"") -> str | None:
         """A fault for this call, or None."""
         with self._lock:
+            if self.poison and self.poison.encode() in body:
+                return self.poison_kind  # every try of the same request, not by chance
             if self.fail_rate <= 0 or not self.kinds or self._rng.random() >= self.fail_rate:
                 return None
             return self._rng.choice(self.kinds)
@@ -175,7 +186,8 @@ class Faults:
             return self._rng.random() < 0.5
 
     def as_dict(self) -> dict[str, Any]:
-        return {"latency_ms": self.latency_ms, "fail_rate": self.fail_rate, "kinds": list(self.kinds)}
+        return {"latency_ms": self.latency_ms, "fail_rate": self.fail_rate, "kinds": list(self.kinds),
+                "poison": self.poison, "poison_kind": self.poison_kind}
 
 
 class CallCounter:
@@ -191,10 +203,24 @@ class CallCounter:
         self._counts: Counter[str] = Counter()
         self._seconds: Counter[str] = Counter()
         self._longest: dict[str, float] = {}
+        self._now: Counter[str] = Counter()  # calls of each route being handled at this moment
+        self._peak: Counter[str] = Counter()  # ... and the most at once, for overlap tests
 
     def add(self, name: str) -> None:
         with self._lock:
             self._counts[name] += 1
+            self._now[name] += 1
+            self._peak[name] = max(self._peak[name], self._now[name])
+
+    def left(self, name: str) -> None:
+        """A call counted by `add` has its answer."""
+        with self._lock:
+            self._now[name] -= 1
+
+    def peak(self, name: str) -> int:
+        """The most calls of this route handled at once since the last reset."""
+        with self._lock:
+            return self._peak[name]
 
     def timed(self, name: str, seconds: float) -> None:
         with self._lock:
@@ -210,7 +236,8 @@ class CallCounter:
         """Calls and handler milliseconds, in all and by route (GET /__sandbox__/stats)."""
         with self._lock:
             by_route = {name: {"calls": n, "ms": round(self._seconds[name] * 1000, 3),
-                               "max_ms": round(self._longest.get(name, 0.0) * 1000, 3)}
+                               "max_ms": round(self._longest.get(name, 0.0) * 1000, 3),
+                               "peak_at_once": self._peak[name]}
                         for name, n in self._counts.items()}
             return {"calls": sum(self._counts.values()),
                     "ms": round(sum(self._seconds.values()) * 1000, 3), "by_route": by_route}
@@ -220,6 +247,7 @@ class CallCounter:
             self._counts.clear()
             self._seconds.clear()
             self._longest.clear()
+            self._peak = Counter({name: n for name, n in self._now.items() if n})
 
     def register(self, router: Router) -> None:
         """GET and DELETE /__sandbox__/calls, GET /__sandbox__/stats: the same for both services."""
@@ -320,10 +348,19 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if request.path.startswith(CONTROL_PREFIX):
                 return handler(request)
             app.calls.add(name)
+            try:
+                return self._handle(app, request, handler, name)
+            finally:
+                app.calls.left(name)
+        except HttpError as exc:
+            return exc.response
+
+    def _handle(self, app: App, request: Request, handler: Any, name: str) -> Response:
+        try:
             faults = app.faults
             if faults.latency_ms:
                 time.sleep(faults.latency_ms / 1000.0)
-            fault = faults.pick()
+            fault = faults.pick(request.body)
             if fault == "drop" and faults.coin():
                 raise _DropConnection  # before the work: nothing happened
             if fault in ("500", "503", "lock", "429"):

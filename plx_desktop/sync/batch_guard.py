@@ -31,11 +31,26 @@ class BatchRecord:
     label: str = ""
 
 
+@dataclass(frozen=True)
+class Mark:
+    """Where a report stood before a batch: its counts, and how much it had logged."""
+
+    counts: tuple[int, int, int, int, int]
+    pending: int
+    conflicts: int
+
+
+def mark(report: StepReport) -> Mark:
+    return Mark((report.created, report.updated, report.skipped, report.failed, report.conflicts),
+                len(report.pending_log), len(report.pending_conflicts))
+
+
 def guarded(ctx: RunContext, report: StepReport, records: Iterable[BatchRecord],
-            cursor: str | None, sync: Callable[[], Any]) -> None:
-    """Run `sync` (one batch); on an unexpected error, fail the batch's records and move on."""
-    counts = (report.created, report.updated, report.skipped, report.failed, report.conflicts)
-    pending, conflicts = len(report.pending_log), len(report.pending_conflicts)
+            cursor: str | None, sync: Callable[[], Any], since: Mark | None = None) -> None:
+    """Run `sync` (one batch); on an unexpected error, fail the batch's records and move on.
+    `since`: where the batch began, when it began before `sync` (a batch sent ahead of its
+    settling, overlap.py); what it logged since then goes with the error."""
+    since = since or mark(report)
     try:
         sync()
     except (Cancelled, ConnectorError, DomainError):
@@ -43,10 +58,10 @@ def guarded(ctx: RunContext, report: StepReport, records: Iterable[BatchRecord],
     except Exception as exc:  # noqa: BLE001 - this is the net for what nobody foresaw
         _log.exception("Unexpected error in a batch of step %s", report.step.label)
         # What the batch logged before it broke may not have happened: its entries go.
-        del report.pending_log[pending:]
-        del report.pending_conflicts[conflicts:]
+        del report.pending_log[since.pending:]
+        del report.pending_conflicts[since.conflicts:]
         (report.created, report.updated, report.skipped, report.failed,
-         report.conflicts) = counts
+         report.conflicts) = since.counts
         reason = (f"Not synced: an unexpected error stopped this record's batch "
                   f"({type(exc).__name__}: {exc}); the rest of the run went on. Retry it from "
                   "Sync health; if it fails again, send the log file to support")

@@ -1,7 +1,7 @@
 """Contact → People and Lead → People: Salesforce records changed since the cursor become people.
 
 A batch walks the stages of People → Salesforce (people_to_salesforce.py) the other way, each a
-plain function from the values of the stage before (`walk` reads top to bottom):
+plain function from the values of the stage before (`send`, then `settle`, read top to bottom):
 
     read    deleted records handled as deletes; the live ones' links, undeletes, people
             deleted in PeopleLinx, records sharing an email                         -> Read
@@ -17,12 +17,20 @@ plain function from the values of the stage before (`walk` reads top to bottom):
             person is matched, never duplicated                                     -> answers
     settle  each answer logged and linked; the batch committed with its actions' outbox
             items; Add to sequence sent
+
+The network is hidden behind the work (overlap.py): the next Salesforce page is read while this
+one is synced, and up to `Tuning.peoplelinx_in_flight` batches are sent while the next ones are
+read and mapped. Each batch is settled on the run's thread in source order, so its cursor is
+committed only after every batch before it; a batch that fails stops the later ones from
+committing anything (their outbox intents stay, as after a crash).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem, ItemResult
@@ -31,7 +39,7 @@ from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink, Store
 from plx_desktop.store.ended_links import EndedLink
 from plx_desktop.sync import actions, deletes, deletes_reconcile, lookback, retries
-from plx_desktop.sync.batch_guard import BatchRecord, guarded
+from plx_desktop.sync.batch_guard import BatchRecord, guarded, mark
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -41,6 +49,7 @@ from plx_desktop.sync.context import (
     StepReport,
 )
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.overlap import InOrder, read_ahead
 from plx_desktop.sync.salesforce_matching import one_record_per_person
 from plx_desktop.sync.values import (
     active,
@@ -85,35 +94,123 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     actions.resend_pending(step, ctx)
     reverse = ctx.queries.reverse_step(step)
     read_people_first = reverse is not None and reverse.uid not in ctx.run.steps_run
-    requests, again = retries.salesforce_records(step, ctx, fields)
-    retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
-        step, ctx, report, page, mappings, in_flight, read_people_first))
-    position = lookback.Cursor.parse(ctx.services.store.cursors.get(step.uid))
-    since = lookback.read_from(position, lookback.window_seconds(ctx.services.store.settings))
-    batch = ctx.run.tuning.peoplelinx_batch
-    # queryAll: deleted records come with the changes (IsDeleted, MasterRecordId after a merge).
-    pages = ctx.services.sf.iter_changed(sobject, fields, since, where=step.soql_where(),
-                                         page_size=ctx.run.tuning.salesforce_page_size, include_deleted=True)
-    read = _Read(position)
-    for page in pages:
-        read.read_at = read.read_at or ctx.services.sf.server_time
-        for start in range(0, len(page), batch):
-            ctx.run.check_cancel()
-            _sync_batch(step, ctx, report, page[start:start + batch], mappings, in_flight,
-                        read_people_first, read=read)
-            ctx.recorder.progress(report, message=f"{report.done} {sobject} records read")
+    tuning = ctx.run.tuning
+    # Up to `peoplelinx_in_flight` batches sent while the next ones are read and mapped; each
+    # settled (logged, linked, committed with its cursor) in source order (overlap.py).
+    with InOrder(tuning.peoplelinx_in_flight, name=f"plx-{sobject}-write") as window:
+        sync = partial(_sync_batch, step, ctx, report, mappings=mappings, in_flight=in_flight,
+                       read_people_first=read_people_first, window=window)
+        requests, again = retries.salesforce_records(step, ctx, fields)
+
+        def sync_now(page: list[dict[str, Any]]) -> None:
+            # The records asked for again are few; each batch settles before run_first goes on.
+            sync(page)
+            window.settle_all()
+
+        retries.run_first(ctx, step, requests, again, sync_now)
+        position = lookback.Cursor.parse(ctx.services.store.cursors.get(step.uid))
+        since = lookback.read_from(position, lookback.window_seconds(ctx.services.store.settings))
+        batch = tuning.peoplelinx_batch
+        sf = ctx.services.sf
+        # queryAll: deleted records come with the changes (IsDeleted, MasterRecordId after a
+        # merge). The next page is read while this one is synced; Salesforce's clock is taken
+        # as each page comes, on the reading thread.
+        pages = sf.iter_changed(sobject, fields, since, where=step.soql_where(),
+                                page_size=tuning.salesforce_page_size, include_deleted=True)
+        read = _Read(position)
+        with read_ahead(((page, sf.server_time) for page in pages), tuning.read_ahead_pages,
+                        name=f"plx-{sobject}-read") as ahead:
+            for page, server_time in ahead:
+                read.read_at = read.read_at or server_time
+                for start in range(0, len(page), batch):
+                    ctx.run.check_cancel()
+                    sync(page[start:start + batch], read=read)
+                    ctx.recorder.progress(report, message=f"{report.done} {sobject} records read")
     deletes_reconcile.check(step, ctx, report)
     in_flight.settle()
 
 
+@dataclass(frozen=True)
+class _Sent:
+    """A batch sent ahead of its settling: what settle needs, and the write to wait for."""
+
+    read: Read
+    writes: list[_Write]
+    items: list[BatchItem]
+    outbox_ids: list[int]
+
+
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],
-                mappings: list[FieldMapping], in_flight: InFlight, read_people_first: bool,
-                read: _Read | None = None) -> None:
+                *, mappings: list[FieldMapping], in_flight: InFlight, read_people_first: bool,
+                window: InOrder, read: _Read | None = None) -> None:
+    """Read, map and send one batch now; settle it in its turn (after the batches before it)."""
     covered = read.before if read else None
     cursor = read.advance(records[-1]) if records and read else None
     named = [BatchRecord(sf_id=r["Id"], label=label_of(r)) for r in records]
-    batch = Batch(step, ctx, report, mappings, in_flight, read_people_first, cursor, covered)
-    guarded(ctx, report, named, cursor, lambda: walk(batch, records))
+    keys = _keys(records)
+    if any(r.get("IsDeleted") for r in records):
+        window.settle_all()  # deletes are recorded as they are read: nothing before in flight
+    else:
+        # A record of this batch that shares an email (or an id) with one still in flight is
+        # read only once that one is linked, as when each batch settled before the next.
+        window.settle_holding(keys)
+    # The batch's own counts and log, added to the step's as it settles: what a batch sent
+    # ahead logs must not go out with an earlier batch's commit.
+    part = StepReport(step)
+    batch = Batch(step, ctx, part, mappings, in_flight, read_people_first, cursor, covered)
+    since = mark(part)
+    failure: Exception | None = None
+    sent: _Sent | None = None
+    try:
+        sent = send(batch, records)
+    except Exception as exc:  # noqa: BLE001 - raised in its turn, inside the batch guard
+        failure = exc
+    report.done += part.done  # progress counts what is read, settled or not
+
+    def finish(result: Callable[[], list[ItemResult]]) -> None:
+        if failure is not None:
+            raise failure
+        if sent is None:
+            ctx.recorder.commit(part, cursor=cursor)
+        else:
+            settle(batch, sent.read, sent.writes, result(), sent.outbox_ids)
+
+    def in_turn(result: Callable[[], list[ItemResult]]) -> None:
+        settled = False
+        try:
+            guarded(ctx, part, named, cursor, lambda: finish(result), since=since)
+            settled = True
+        finally:
+            _add(ctx, report, part, settled)
+
+    plx = ctx.services.plx
+    window.submit(partial(plx.batch_people, sent.items) if sent is not None else None, in_turn,
+                  keys)
+    if failure is not None:
+        window.settle_all()  # the error surfaces now, after the batches before it
+
+
+def _keys(records: list[dict[str, Any]]) -> set[str]:
+    """What a later batch may share with this one: record ids, emails, converted contacts."""
+    keys = {r["Id"] for r in records}
+    keys.update(e for e in (normalise_email(r.get("Email")) for r in records) if e)
+    keys.update(r["ConvertedContactId"] for r in records if r.get("ConvertedContactId"))
+    return keys
+
+
+def _add(ctx: RunContext, report: StepReport, part: StepReport, settled: bool) -> None:
+    """A settled batch's counts into the step's. What it logged after its commit (an action's
+    refusal) is committed now; after an error, what is left goes to the step's own log."""
+    if settled and (part.pending_log or part.pending_conflicts):
+        ctx.recorder.commit(part)
+    report.created += part.created
+    report.updated += part.updated
+    report.skipped += part.skipped
+    report.failed += part.failed
+    report.conflicts += part.conflicts
+    report.unexpected += part.unexpected
+    report.pending_log += part.pending_log
+    report.pending_conflicts += part.pending_conflicts
 
 
 # -- one batch, stage by stage: read → filter → map → decide → write → settle -------------------
@@ -160,18 +257,17 @@ class _Write:
     warnings: tuple[str, ...]
 
 
-def walk(batch: Batch, records: list[dict[str, Any]]) -> None:
-    """One batch: the way of each record from Salesforce to a person and the Log."""
+def send(batch: Batch, records: list[dict[str, Any]]) -> _Sent | None:
+    """read → filter → map → decide, and the outbox intent: what to send (None: nothing)."""
     read_ = read(batch, records)
     writes = decide(batch, map_records(batch, read_, filter_records(batch, read_)))
     if not writes:
-        batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
-        return
+        return None
     items = [_batch_item(batch.ctx, w, batch.sobject, read_.contact_emails) for w in writes]
     outbox_ids = record_intent(
         batch.ctx, batch.step.uid, "peoplelinx", OPERATION,
         [(w.record["Id"], w.record["SystemModstamp"], w.link is None) for w in writes])
-    settle(batch, read_, writes, batch.ctx.services.plx.batch_people(items), outbox_ids)
+    return _Sent(read_, writes, items, outbox_ids)
 
 
 def read(batch: Batch, records: list[dict[str, Any]]) -> Read:

@@ -84,6 +84,8 @@ class Tuning:
     bulk_threshold: int = 10_000  # people in one step past which creations go by Bulk API 2.0
     page_size: int = 1000  # PeopleLinx page size
     salesforce_page_size: int | None = None  # query page size (None: Salesforce's 2,000)
+    peoplelinx_in_flight: int = 4  # PeopleLinx batch writes sent and not yet settled (overlap.py)
+    read_ahead_pages: int = 1  # Salesforce query pages read while the one before is synced
 
 
 @dataclass

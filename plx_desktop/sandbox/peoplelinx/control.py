@@ -94,7 +94,8 @@ class Control:
         try:
             self.app.faults.configure(latency_ms=body.get("latency_ms"),
                                       fail_rate=body.get("fail_rate"), kinds=body.get("kinds"),
-                                      seed=body.get("seed"))
+                                      seed=body.get("seed"), poison=body.get("poison"),
+                                      poison_kind=body.get("poison_kind"))
         except (ValueError, TypeError) as exc:
             raise fail(400, "invalid_request", str(exc)) from None
         return Response.json(self.app.faults.as_dict())

@@ -1,0 +1,110 @@
+"""Contact → People with its PeopleLinx batches in flight at once (sync/overlap.py): several are
+really sent together, and still each batch's links, log and cursor are committed in source order;
+a batch that fails in the middle stops every later one from committing, and the next run loses
+nothing and duplicates nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync_helpers import duplicates, log_of, totals
+
+from plx_desktop.store import LogEntry, Store
+from plx_desktop.sync.context import Tuning
+from plx_desktop.sync.lookback import Cursor
+
+BATCH = 20
+SMALL = Tuning(peoplelinx_batch=BATCH, peoplelinx_in_flight=4)
+STEP = "Contact → People"
+ROUTE = "/v1/people/batch"
+
+
+def _source_order(control: Any) -> list[dict[str, Any]]:
+    """The contacts as the step reads them: by SystemModstamp, then Id."""
+    return sorted(control.sf_records("Contact"), key=lambda r: (r["SystemModstamp"], r["Id"]))
+
+
+class _Commits:
+    """What each commit of the step handed to the listener, with the step's cursor as the store
+    holds it right then (read through the test's own connection)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.seen: list[tuple[list[str], str | None]] = []
+        self.step_uid = ""
+
+    def progress(self, p: Any) -> None:
+        if p.step_label == STEP:
+            self.step_uid = p.step_uid
+
+    def api_usage(self, used: int, limit: int) -> None:
+        pass
+
+    def log_entries(self, entries: list[LogEntry]) -> None:
+        mine = [e.sf_id for e in entries if e.step_label == STEP and e.sf_id]
+        if mine:
+            self.seen.append((mine, self.store.cursors.get(entries[0].step_uid)))
+
+
+def test_batches_are_in_flight_together_and_commit_in_source_order(sandbox, sync, store, control):
+    order = {r["Id"]: n for n, r in enumerate(_source_order(control))}
+    # Each batch call spends this long in the sandbox: batches sent one after another could
+    # never be seen at once, whatever the machine's load.
+    control.plx_faults(latency_ms=300)
+    commits = _Commits(store)
+    run = sync(tuning=SMALL, events=commits)
+    assert run.status == "completed", run.reason
+    assert sandbox.peoplelinx.calls.peak(ROUTE) >= 3, sandbox.peoplelinx.calls.stats()
+    # Every contact is committed once, batch after batch in source order, each commit with the
+    # cursor at its batch's last record: never ahead of a batch not yet committed.
+    positions = [[order[sf_id] for sf_id in ids] for ids, _ in commits.seen]
+    assert sorted(p for batch in positions for p in batch) == list(range(len(order)))
+    last = -1
+    for batch, (_, cursor) in zip(positions, commits.seen, strict=True):
+        assert min(batch) > last, positions
+        last = max(batch)
+        assert cursor is not None and order[Cursor.parse(cursor).record_id] == last
+    assert len(commits.seen) == -(-len(order) // BATCH)
+
+
+def test_a_failed_middle_batch_commits_nothing_past_it_and_the_next_run_makes_it_whole(
+        sandbox, sync, store, control):
+    contacts = _source_order(control)
+    order = {r["Id"]: n for n, r in enumerate(contacts)}
+    known = {p["email"].lower() for p in control.people() if p.get("email")}
+    middle = 5 * BATCH  # the sixth batch's first record
+    poisoned = next(r for r in contacts[middle:middle + BATCH] if r.get("Email"))
+    # Every try of the batch that carries this contact fails (500): the retries give up, the
+    # step fails, while the batches after it are in flight.
+    control.plx_faults(latency_ms=50, poison=poisoned["Email"], poison_kind="500")
+    commits = _Commits(store)
+    failed = sync(tuning=SMALL, events=commits)
+    assert failed.status == "failed" and "PeopleLinx" in (failed.reason or ""), failed.reason
+    # The batches before it are committed, each whole; nothing at or after it, and the cursor
+    # stands at the end of the batch before it.
+    step_uid = commits.step_uid
+    linked = {sf_id for sf_id, link in store.links.for_sf_ids(order).items()
+              if link.step_uid == step_uid}
+    assert {order[sf_id] for sf_id in linked} == set(range(middle))
+    assert order[Cursor.parse(store.cursors.get(step_uid)).record_id] == middle - 1
+    # Later batches were sent (they were in flight) and are in PeopleLinx, unlinked: the outbox
+    # holds their intents, as after a crash.
+    made = {p["email"].lower() for p in control.people() if p.get("email")} - known
+    later = [r for r in contacts[middle + BATCH:] if r.get("Email")]
+    assert any(r["Email"].lower() in made for r in later)
+    assert store.outbox.counts().get("sent", 0) > 0
+
+    control.plx_faults(latency_ms=0, poison="")
+    again = sync(tuning=SMALL)
+    assert again.status == "completed", again.reason
+    assert totals(again)["failed"] == 0
+    assert totals(sync(tuning=SMALL)) == {"created": 0, "updated": 0, "skipped": 0, "failed": 0,
+                                          "conflicts": 0}
+    assert duplicates(control.people(), "email") == {}
+    assert len(control.people()) == 410
+    assert set(store.links.for_sf_ids(order)) == set(order)
+    # "Created" still means created: each new person is logged once as such, over both runs.
+    created = [e for e in log_of(store, outcomes=["created"])
+               if e.step_label in ("Contact → People", "Lead → People")]
+    assert len(created) == len({e.plx_id for e in created}) == 410 - 120
+    assert store.outbox.counts().get("pending", 0) == store.outbox.counts().get("sent", 0) == 0
