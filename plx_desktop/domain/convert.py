@@ -102,6 +102,11 @@ _KIND_OF = {
 }
 
 
+def is_text_type(target_type: str) -> bool:
+    """Whether a field of this type holds text (a string that fits is kept as it is)."""
+    return _KIND_OF.get(target_type) == "text"
+
+
 def convert_value(value: Any, target_type: str, *, to_salesforce: bool,
                   max_length: int | None = None, field_label: str = "the field") -> Converted:
     """Convert `value` for a field of `target_type` on the target side.

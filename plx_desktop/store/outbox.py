@@ -61,6 +61,28 @@ class Outbox:
             self._db.cursor().executemany(_ENQUEUE, rows)
             return self.by_keys([i.idempotency_key for i in items])
 
+    def enqueue_sent(self, items: Iterable[OutboxItem]) -> list[int]:
+        """Intents about to be sent: enqueued and marked sent in one transaction (one commit
+        before the send, not two). The ids in the order given; an idempotency key already
+        present keeps its item, which is marked sent again."""
+        now = now_text()
+        items = list(items)
+        rows = [(i.run_id, i.step_uid, i.target_system, i.operation, i.idempotency_key,
+                 json_text.dumps(i.payload), PENDING, now, now) for i in items]
+        keys = [i.idempotency_key for i in items]
+        with self._db.atomic():
+            self._db.cursor().executemany(_ENQUEUE, rows)
+            found: dict[str, int] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                cursor = self._db.execute_sql(
+                    "SELECT idempotency_key, id FROM outbox WHERE idempotency_key IN "
+                    f"({', '.join('?' * len(chunk))})", chunk)
+                found.update(cursor)
+            ids = [found[k] for k in keys if k in found]
+            self.mark_sent(ids)
+        return ids
+
     def by_keys(self, keys: list[str]) -> list[OutboxItem]:
         found: dict[str, OutboxItem] = {}
         for start in range(0, len(keys), 500):

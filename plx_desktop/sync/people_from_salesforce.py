@@ -52,13 +52,13 @@ from plx_desktop.sync.outbox_flow import InFlight, record_intent
 from plx_desktop.sync.overlap import InOrder, read_ahead
 from plx_desktop.sync.salesforce_matching import one_record_per_person
 from plx_desktop.sync.values import (
+    PeopleLinxValues,
     active,
     changed,
     plx_get,
     plx_payload,
     salesforce_wins_conflict,
     sf_get,
-    to_peoplelinx,
 )
 
 BASE_FIELDS = ("Id", "FirstName", "LastName", "Email", "LastModifiedDate", "SystemModstamp")
@@ -146,7 +146,8 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
     """Read, map and send one batch now; settle it in its turn (after the batches before it)."""
     covered = read.before if read else None
     cursor = read.advance(records[-1]) if records and read else None
-    named = [BatchRecord(sf_id=r["Id"], label=label_of(r)) for r in records]
+    # Named only if the batch fails unexpectedly (batch_guard): not a label per record before.
+    named = (BatchRecord(sf_id=r["Id"], label=label_of(r)) for r in records)
     keys = _keys(records)
     if any(r.get("IsDeleted") for r in records):
         window.settle_all()  # deletes are recorded as they are read: nothing before in flight
@@ -320,11 +321,12 @@ def map_records(batch: Batch, read: Read, records: list[dict[str, Any]]) -> list
     """Each record's values as PeopleLinx would hold them, and what of them to send; a value
     that does not convert fails the record here."""
     ctx, report = batch.ctx, batch.report
+    to_peoplelinx = PeopleLinxValues(batch.mappings, read.people_fields)
     out = []
     for record in records:
         link = read.links.get(record["Id"])
         label = label_of(record)
-        mapped = to_peoplelinx(record, batch.mappings, read.people_fields)
+        mapped = to_peoplelinx(record)
         if mapped.error:
             ctx.recorder.log(report, FAILED, sf_id=record["Id"], label=label, code="BAD_VALUE",
                              message=f"Not synced: {mapped.error}")
@@ -352,6 +354,7 @@ def settle(batch: Batch, read: Read, writes: list[_Write], results: list[ItemRes
     the actions (Add to sequence) sent."""
     ctx, report, step = batch.ctx, batch.report, batch.step
     new_links: list[RecordLink] = []
+    sf_fields = _sf_fields(step)
     created_ids: list[str] = []
     updated_ids: list[str] = []
     for write, result in zip(writes, results, strict=True):
@@ -367,7 +370,7 @@ def settle(batch: Batch, read: Read, writes: list[_Write], results: list[ItemRes
         created = result.created or (write.link is None and batch.in_flight.created_by_us(
             sf_id, person.get("created_at")))
         (created_ids if created else updated_ids).append(person["id"])
-        new_links += _links_for(ctx, step, write, person)
+        new_links += _links_for(ctx, step, write, person, sf_fields)
         note = "; ".join(write.warnings)
         ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id,
                          plx_id=person["id"], label=write.label,
@@ -427,16 +430,18 @@ def _batch_item(ctx: RunContext, write: _Write, sobject: str, contact_emails: se
                      "salesforce_url": ctx.queries.record_url(sf_id)}
     if write.link is not None:
         return BatchItem("update", body, id=write.link.plx_id)
-    if record.get("Email"):
-        return BatchItem("upsert", plx_payload(write.values) | body, match_on="email")
-    return BatchItem("upsert", plx_payload(write.values) | body, match_on="salesforce_id")
+    if write.send != write.values:
+        body = plx_payload(write.values) | body
+    # (A new person's send is all its values: the body holds them already.)
+    return BatchItem("upsert", body, match_on="email" if record.get("Email") else "salesforce_id")
 
 
-def _links_for(ctx: RunContext, step: Step, write: _Write, person: dict[str, Any]) -> list[RecordLink]:
+def _links_for(ctx: RunContext, step: Step, write: _Write, person: dict[str, Any],
+               sf_fields: list[str]) -> list[RecordLink]:
     record = write.record
     sobject = step.source.name
     keys = list(write.values)
-    sf_values = {m: sf_get(record, m) for m in _sf_fields(step)}
+    sf_values = {m: sf_get(record, m) for m in sf_fields}
     # Only what this write sent counts as synced: a field PeopleLinx changed meanwhile (and we
     # left alone) must still look changed to the step that carries People back to Salesforce.
     synced = {k: plx_get(person, k) if write.link is None or k in write.send

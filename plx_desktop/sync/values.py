@@ -13,7 +13,7 @@ from typing import Any
 
 from plx_desktop.connectors.salesforce_models import ObjectDescription
 from plx_desktop.domain import ConversionError, FieldMapping, SyncRule, nested, read_value
-from plx_desktop.domain.convert import convert_value
+from plx_desktop.domain.convert import convert_value, is_text_type
 
 ACCOUNT_NAME = "Account.Name"  # a contact's company: resolved to AccountId by the engine
 
@@ -40,27 +40,63 @@ class Mapped:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class _Field:
+    """One mapping to PeopleLinx, with what its people field says, looked up once a batch."""
+
+    field: str
+    sf_field: str
+    dotted: bool  # "Account.Name": read through the parent
+    target_type: str
+    max_length: int | None
+    label: str
+    unless_blank: bool  # Prefer Salesforce unless blank
+    plain_text: bool  # a text field: a string that fits is its own value
+
+
+class PeopleLinxValues:
+    """`to_peoplelinx` for many records of one batch: the mappings and people fields are read
+    once, not once a record (a value's conversion is the same either way)."""
+
+    def __init__(self, mappings: list[FieldMapping], people_fields: dict[str, dict[str, Any]]):
+        plan = []
+        for m in mappings:
+            info = people_fields.get(m.peoplelinx_field, {})
+            target_type = info.get("type") or m.peoplelinx_type or "string"
+            plan.append(_Field(m.peoplelinx_field, m.salesforce_field, "." in m.salesforce_field,
+                               target_type, info.get("max_length"),
+                               info.get("label", m.peoplelinx_field),
+                               m.sync_rule is SyncRule.PREFER_SALESFORCE_UNLESS_BLANK,
+                               is_text_type(target_type)))
+        self._plan = plan
+
+    def __call__(self, record: dict[str, Any]) -> Mapped:
+        out = Mapped()
+        values = out.values
+        for f in self._plan:
+            raw = sf_get(record, f.sf_field) if f.dotted else record.get(f.sf_field)
+            if f.unless_blank and raw in (None, ""):
+                continue
+            if f.plain_text and type(raw) is str and (f.max_length is None
+                                                      or len(raw) <= f.max_length):
+                values[f.field] = raw  # what convert_value gives a text that fits, sooner
+                continue
+            try:
+                converted = convert_value(raw, f.target_type, to_salesforce=False,
+                                          max_length=f.max_length, field_label=f.label)
+            except ConversionError as exc:
+                out.error = f"{f.sf_field}: {exc}"
+                return out
+            values[f.field] = converted.value
+            if converted.warning:
+                out.warnings.append(converted.warning)
+        return out
+
+
 def to_peoplelinx(record: dict[str, Any], mappings: list[FieldMapping],
                   people_fields: dict[str, dict[str, Any]]) -> Mapped:
     """A Salesforce record's mapped values as PeopleLinx would hold them, keyed by people field."""
-    out = Mapped()
-    for m in mappings:
-        info = people_fields.get(m.peoplelinx_field, {})
-        target_type = info.get("type") or m.peoplelinx_type or "string"
-        raw = sf_get(record, m.salesforce_field)
-        if m.sync_rule is SyncRule.PREFER_SALESFORCE_UNLESS_BLANK and raw in (None, ""):
-            continue
-        try:
-            converted = convert_value(raw, target_type, to_salesforce=False,
-                                      max_length=info.get("max_length"),
-                                      field_label=info.get("label", m.peoplelinx_field))
-        except ConversionError as exc:
-            out.error = f"{m.salesforce_field}: {exc}"
-            return out
-        out.values[m.peoplelinx_field] = converted.value
-        if converted.warning:
-            out.warnings.append(converted.warning)
-    return out
+    return PeopleLinxValues(mappings, people_fields)(record)
 
 
 def to_salesforce(person: dict[str, Any], mappings: list[FieldMapping],
