@@ -126,8 +126,19 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
                     ctx.run.check_cancel()
                     sync(page[start:start + batch], read=read)
                     ctx.recorder.progress(report, message=f"{report.done} {sobject} records read")
+    # Every batch is settled by now: the read's end is committed after the last batch's cursor.
+    _mark_read_complete(step, ctx, report, read)
     deletes_reconcile.check(step, ctx, report)
     in_flight.settle()
+
+
+def _mark_read_complete(step: Step, ctx: RunContext, report: StepReport, read: _Read) -> None:
+    """Every page was read: the next read may start a window behind this one's time even past
+    the cursor (lookback.read_from), so that a quiet poll is one empty page."""
+    done = (read.now or read.before).completed(read.read_at or ctx.services.sf.server_time)
+    # The batches wrote `read.now` (not yet complete); a quiet poll's cursor only moves in time.
+    if done.text() is not None and (read.now is not None or done != read.before):
+        ctx.recorder.commit(report, cursor=done.text())
 
 
 @dataclass(frozen=True)
