@@ -172,11 +172,15 @@ class Faults:
             if seed is not None:
                 self._rng.seed(seed)
 
-    def pick(self, body: bytes = b"") -> str | None:
+    def poisoned(self, body: bytes) -> str | None:
+        """The fault of a request whose body holds the poison text (every try of it, not by
+        chance), or None."""
+        with self._lock:
+            return self.poison_kind if self.poison and self.poison.encode() in body else None
+
+    def pick(self) -> str | None:
         """A fault for this call, or None."""
         with self._lock:
-            if self.poison and self.poison.encode() in body:
-                return self.poison_kind  # every try of the same request, not by chance
             if self.fail_rate <= 0 or not self.kinds or self._rng.random() >= self.fail_rate:
                 return None
             return self._rng.choice(self.kinds)
@@ -368,7 +372,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
             faults = app.faults
             if faults.latency_ms:
                 time.sleep(faults.latency_ms / 1000.0)
-            fault = faults.pick(request.body)
+            fault = faults.poisoned(request.body) or faults.pick()
             if fault == "drop" and faults.coin():
                 raise _DropConnection  # before the work: nothing happened
             if fault in ("500", "503", "lock", "429"):
