@@ -190,8 +190,11 @@ class Faults:
             return self._rng.random() < 0.5
 
     def as_dict(self) -> dict[str, Any]:
-        return {"latency_ms": self.latency_ms, "fail_rate": self.fail_rate, "kinds": list(self.kinds),
-                "poison": self.poison, "poison_kind": self.poison_kind}
+        shown: dict[str, Any] = {"latency_ms": self.latency_ms, "fail_rate": self.fail_rate,
+                                 "kinds": list(self.kinds)}
+        if self.poison:  # (only PeopleLinx's control sets one)
+            shown |= {"poison": self.poison, "poison_kind": self.poison_kind}
+        return shown
 
 
 class CallCounter:
