@@ -169,6 +169,10 @@ class SandboxProcess:
         for service in ("sf", "plx"):
             self._control(service, "POST", "faults", {"latency_ms": ms})
 
+    def advance_clock(self, seconds: float) -> None:
+        """Let `seconds` pass on the sandbox's clock (both services share it) without waiting."""
+        self._control("sf", "POST", "clock", {"advance_seconds": seconds})
+
     def reset_calls(self) -> None:
         for service in ("sf", "plx"):
             self._control(service, "DELETE", "calls")

@@ -3,11 +3,18 @@
     python -m bench.incremental [--n 100000] [--latency 0] [--quick]
 
 Setup: a sandbox with N contacts and no PeopleLinx people, a Custom profile with Contact → People
-and People → Contact (two-way), and one initial sync (its own process) that links all N. Then, in
-this process (the sandbox is another process, so its CPU does not count), polls through
-run_sync as the GUI timer or `sync --every` would: two polls with nothing changed (the second is
-the steady state: describes cached, modules imported), then 10 contacts changed in Salesforce and
-10 people changed in PeopleLinx, and one poll that carries them across.
+and People → Contact (two-way), and one initial sync (its own process) that links all N. Then
+quiet time passes on the sandbox's clock (more than the 10-minute look-back window: every poll
+reads the window behind its last read again, for commits that land late, so the first poll
+after the initial sync reads the initial sync's records once more). Then, in this process (the
+sandbox is another process, so its CPU does not count), polls through run_sync as the GUI timer
+or `sync --every` would: two polls with nothing changed (the second is the steady state: the
+window is behind the data, describes cached, modules imported), then 10 contacts changed in
+Salesforce and 10 people changed in PeopleLinx, and one poll that carries them across.
+
+The least a no-change poll can cost: one call per Salesforce object (queryAll brings the deletes
+with the changes) and two for PeopleLinx People (its changes, and the deleted-people feed, which
+the PeopleLinx API keeps apart: docs/peoplelinx-openapi.yaml).
 """
 
 from __future__ import annotations
@@ -37,6 +44,9 @@ from plx_desktop.store import open_store
 from plx_desktop.sync.service import run_sync, sandbox_connections
 
 CPU_TARGET_MS = 100.0
+# Quiet time before the polls: past the 10-minute look-back window (sync/lookback.py).
+QUIET_SECONDS = 660
+PEOPLELINX_LEAST = 2  # /v1/people and /v1/people/deleted
 CHANGES = 10
 
 
@@ -92,6 +102,7 @@ def measure_on(sandbox: SandboxProcess, latency: float, results: Results,
     results.say(f"initial two-way sync: {first.wall:.1f} s, {links:,} links "
                 f"(exit {first.returncode})")
     sandbox.set_latency(latency)
+    sandbox.advance_clock(QUIET_SECONDS)
     for attempt in (1, 2):
         cpu, wall, calls = _poll(sandbox, data_dir, profile and attempt == 2)
         sf_calls, aside = salesforce_calls(calls["sf"])
@@ -101,8 +112,9 @@ def measure_on(sandbox: SandboxProcess, latency: float, results: Results,
                     f"PeopleLinx {plx_calls} calls [{fmt_routes(calls['plx'])}]"
                     + ("; describes set aside" if aside or plx_aside else ""))
         _say_own(results)
-    results.target("no-change poll ≤ 1 call per source object (Contact in Salesforce, "
-                   f"People in PeopleLinx, {links:,} links)", sf_calls <= 1 and plx_calls <= 1,
+    results.target("no-change poll at the least possible calls: 1 per source object (Contact "
+                   "in Salesforce) and 2 for People in PeopleLinx (changes, deleted-people feed), "
+                   f"{links:,} links", sf_calls <= 1 and plx_calls <= PEOPLELINX_LEAST,
                    f"Salesforce {sf_calls}, PeopleLinx {plx_calls}")
     results.target(f"no-change poll < {CPU_TARGET_MS:.0f} ms CPU at {links:,} links",
                    cpu * 1000 < CPU_TARGET_MS, f"{cpu * 1000:.0f} ms")

@@ -45,6 +45,7 @@ DIRECTIONS = {
     "people_to_salesforce": ("People → Contacts/Leads", ["people_to_contact", "people_to_lead"]),
 }
 CALL_SLACK = 1.05
+PEOPLE_STEPS = 2  # People → Contact and People → Lead
 PEAK_MB = 200.0
 # "Memory flat in N": the peak at the largest N within this factor of the peak at a tenth of it.
 # A per-record cost shows as about 10 x between the two; a cache filling to its bound (SQLite's
@@ -90,8 +91,12 @@ def minimums(direction: str, n: int) -> tuple[int, int]:
         # Salesforce: the query pages (the writes go to PeopleLinx, 500 a batch call).
         return math.ceil(n / 2000), math.ceil(n / 500)
     # Salesforce: the ceil(N/2000) query pages (reading what to match against) plus
-    # ceil(N/200) Collections writes; PeopleLinx: pages of 1,000 people.
-    return math.ceil(n / 2000) + math.ceil(n / 200), math.ceil(n / 1000)
+    # ceil(N/200) Collections writes. PeopleLinx: the people read once (pages of 1,000), each
+    # person told their new Salesforce link (the write-back, 500 a batch call: the People list
+    # shows it, so it is part of the work, and the floors time it too), and one read of the
+    # deleted-people feed per People step (the API keeps deletions in a feed of their own).
+    return (math.ceil(n / 2000) + math.ceil(n / 200),
+            math.ceil(n / 1000) + math.ceil(n / 500) + PEOPLE_STEPS)
 
 
 def mapped_pairs(profile: dict, kind: str) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import socket
 import sys
@@ -117,13 +118,26 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def tune_for_the_window() -> None:
+    """Before the window: the engine runs in a child process, but the thread that relays its
+    messages is still Python in this one; a short GIL switch interval hands the GUI thread its
+    turn sooner."""
+    sys.setswitchinterval(0.001)
+
+
+def window_is_up() -> None:
+    """Once the window is built: what start-up made (modules, Qt wrappers, the window) lives as
+    long as the app, so the garbage collector stops walking it; a full collection then costs
+    what the session added, not the whole app (a stall that grew with the session's length)."""
+    gc.collect()
+    gc.freeze()
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Run the desktop app until its window closes; the exit code."""
     from plx_desktop.gui.main_window import MainWindow
 
-    # The engine runs in a child process, but the thread that relays its messages is still
-    # Python in this one: a short GIL switch interval hands the GUI thread its turn sooner.
-    sys.setswitchinterval(0.001)
+    tune_for_the_window()
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     use_log_file(data_dir)
@@ -138,6 +152,7 @@ def run_gui(args: argparse.Namespace) -> int:
             details, sandbox = ensure_sandbox(data_dir)
         window = MainWindow(data_dir, sandbox=details)
         window.show()
+        window_is_up()
         if getattr(args, "self_test", False):
             SelfTest(window, app).start()
         code = loop.run_forever()

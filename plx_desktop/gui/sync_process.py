@@ -14,6 +14,7 @@ PyInstaller bundles need multiprocessing.freeze_support() in __main__ for it).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ PROGRESS, LOG_ENTRIES, API_USAGE, FINISHED, FAILED = (
     "progress", "log_entries", "api_usage", "finished", "failed")
 
 _SLICE = 250
+# A few steps below the window: enough for the scheduler to prefer it, not so many that the
+# run crawls when other programs keep the machine busy.
+_NICENESS = 5
 
 
 class PipeEvents:
@@ -51,6 +55,17 @@ class PipeEvents:
         self.send((API_USAGE, int(used), int(limit)))
 
 
+def _yield_to_the_window() -> None:
+    """A background sync gives way to the admin's window: with every core busy (a big run, a
+    local sandbox), the scheduler then runs the window first when it wakes, instead of letting
+    it wait its turn behind the engine (docs/PERFORMANCE.md, the window). Where the OS has no
+    nice (Windows), the run keeps its priority."""
+    try:
+        os.nice(_NICENESS)
+    except (AttributeError, OSError):
+        pass
+
+
 def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
                  options: dict[str, Any]) -> None:
     """The child process's whole life: one run_sync, its events and its end sent on `pipe`.
@@ -60,6 +75,7 @@ def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
     for ever when a process that waited on it has exited.
     """
     events = PipeEvents(pipe)
+    _yield_to_the_window()
     try:
         from plx_desktop.sync import service
 

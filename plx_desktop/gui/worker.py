@@ -50,7 +50,8 @@ class _SyncWorker(QObject):
     """Runs one sync from its thread. Created on the GUI thread, then moved to the worker thread."""
 
     progress = Signal(object)        # service.Progress
-    log_entries = Signal(list)       # the store's log-entry records
+    # object, not list: a list would be converted at every emit, holding the GIL
+    log_entries = Signal(object)     # the store's log-entry records (a list)
     api_usage = Signal(int, int)     # used, limit (Sforce-Limit-Info)
     finished = Signal(object)        # service.RunSummary
     failed = Signal(str)             # one line for the admin
@@ -224,7 +225,7 @@ class SyncRunner(QObject):
 
     started = Signal()
     progress = Signal(object)
-    log_entries = Signal(list)
+    log_entries = Signal(object)  # a list of the store's log entries
     api_usage = Signal(int, int)
     finished = Signal(object)
     failed = Signal(str)

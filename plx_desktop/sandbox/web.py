@@ -282,6 +282,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet by design
         pass
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header on the service's own clock: a real org's Date is its clock, the one
+        its stamps use, so a test that moves the sandbox clock moves it too."""
+        clock = getattr(self.server.app, "clock", None)
+        if timestamp is None and clock is not None:
+            timestamp = clock.time()
+        return super().date_time_string(timestamp)
+
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
         self._serve()
 

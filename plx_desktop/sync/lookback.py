@@ -8,9 +8,14 @@ mapped values match its link's fingerprint is dropped: it costs no write and no 
 
 Why the previous read's time and not the cursor alone: a row missed by a read at time t was
 stamped after t minus the window (transactions shorter than the window) and commits before the
-next read, so starting at min(cursor, t − window) is enough; after a quiet hour the window is
-just the cursor's second, and a poll reads nothing twice. The cursor text is
-"stamp|Id|read-at" (older cursors lack the read time, or the Id too).
+next read, so starting at min(cursor, t − window) is enough.
+
+A read that went to the end (every page, not cut off by a cancel or a crash) has seen every row
+stamped before t − window, wherever its cursor stands: the next read starts at t − window even
+when that is past the cursor. That is what makes a quiet org's poll one empty page at any size,
+also when a data load gave many records the cursor's very second (a Bulk API batch or a mass
+update can stamp thousands alike), which the cursor alone would read again at every poll. The
+cursor text is "stamp|Id|read-at|done" (older cursors lack the mark, the read time, or the Id).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from plx_desktop.store.settings import LOOKBACK_SECONDS
 from plx_desktop.sync.values import sf_get
 
 DEFAULT_SECONDS = 600
+_DONE = "done"
 
 
 @dataclass(frozen=True)
@@ -36,21 +42,30 @@ class Cursor:
     stamp: datetime | None = None
     record_id: str = ""
     read_at: datetime | None = None
+    complete: bool = False  # the read at read_at went to its end
 
     @classmethod
     def parse(cls, text: str | None) -> Cursor:
         if not text:
             return cls()
         stamp, _, rest = text.partition("|")
-        record_id, _, read_at = rest.partition("|")
+        record_id, _, rest = rest.partition("|")
+        read_at, _, mark = rest.partition("|")
         return cls(parse_datetime(stamp), record_id,
-                   parse_datetime(read_at) if read_at else None)
+                   parse_datetime(read_at) if read_at else None, mark == _DONE and bool(read_at))
 
     def text(self) -> str | None:
         if self.stamp is None:
             return None
         read_at = to_json_value(self.read_at) if self.read_at else ""
-        return f"{to_json_value(self.stamp)}|{self.record_id}|{read_at}".rstrip("|")
+        mark = _DONE if self.complete and self.read_at else ""
+        return f"{to_json_value(self.stamp)}|{self.record_id}|{read_at}|{mark}".rstrip("|")
+
+    def completed(self, read_at: datetime | None) -> Cursor:
+        """The cursor once a read begun at `read_at` has gone through every page."""
+        if read_at is None:
+            return self
+        return Cursor(self.stamp, self.record_id, read_at, complete=True)
 
     def covers(self, record: dict[str, Any]) -> bool:
         """Whether a record at this (stamp, Id) was already read by an earlier batch or run."""
@@ -80,6 +95,9 @@ def read_from(cursor: Cursor, seconds: int) -> datetime | None:
     floored to the second (None: read everything)."""
     if cursor.stamp is None:
         return None
+    if cursor.complete and cursor.read_at is not None and seconds:
+        # Everything stamped before read_at − window had committed by read_at and was read.
+        return (cursor.read_at - timedelta(seconds=seconds)).replace(microsecond=0)
     start = cursor.stamp
     if cursor.read_at is not None:
         start = min(start, cursor.read_at - timedelta(seconds=seconds))

@@ -102,8 +102,18 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
             _sync_batch(step, ctx, report, page[start:start + batch], mappings, in_flight,
                         read_people_first, read=read)
             ctx.recorder.progress(report, message=f"{report.done} {sobject} records read")
+    _mark_read_complete(step, ctx, report, read)
     deletes_reconcile.check(step, ctx, report)
     in_flight.settle()
+
+
+def _mark_read_complete(step: Step, ctx: RunContext, report: StepReport, read: _Read) -> None:
+    """Every page was read: the next read may start a window behind this one's time even past
+    the cursor (lookback.read_from), so that a quiet poll is one empty page."""
+    done = (read.now or read.before).completed(read.read_at or ctx.services.sf.server_time)
+    # The batches wrote `read.now` (not yet complete); a quiet poll's cursor only moves in time.
+    if done.text() is not None and (read.now is not None or done != read.before):
+        ctx.recorder.commit(report, cursor=done.text())
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[dict[str, Any]],

@@ -89,3 +89,50 @@ def test_the_cursor_never_moves_back_for_a_late_commit():
     newer = {"Id": "003000000000001AAA", "SystemModstamp": "2026-01-31T12:00:00.001+0000"}
     assert not cursor.covers(newer)
     assert cursor.after(newer, read_at).record_id == "003000000000001AAA"
+
+
+def test_after_a_read_that_went_to_its_end_a_quiet_poll_starts_past_its_window(
+        sandbox, sync, store, control):
+    """A data load stamps many records alike: the cursor's own second would be read again at
+    every poll. Once a read has gone to its end a window ago, the next starts past it."""
+    ada = _synced_once(sandbox, sync, control)
+    sandbox.clock.advance(700)  # more than the 10-minute window
+    assert totals(sync()) == ZERO  # read again once, inside the window: nothing to write
+    stamp = datetime.fromisoformat(
+        next(r for r in control.sf_records("Contact") if r["Id"] == ada)["SystemModstamp"]
+        .replace("+0000", "+00:00"))
+    cursors = _contact_cursors(store)
+    assert cursors and all(c.complete for c in cursors)
+    assert all(lookback.read_from(c, 600) > stamp for c in cursors)
+    # What comes after is still read: a change now, and a late commit inside the window.
+    sandbox.salesforce.org.update("Contact", ada, {"LastName": "Byron"})
+    late = control.late_commit("Contact", 120, FirstName="Grace", LastName="Hopper",
+                               Email="grace@navy.example.com")
+    run = sync()
+    assert run.ok and totals(run)["updated"] == 1 and totals(run)["created"] == 1
+    assert {p["email"]: p["last_name"] for p in control.people()} == {
+        "ada@engines.example.com": "Byron", "grace@navy.example.com": "Hopper"}
+    assert store.links.by_sf_id(late) is not None
+
+
+def _contact_cursors(store) -> list[lookback.Cursor]:
+    profile = store.profiles.load_active()
+    uids = [s.uid for s in profile.steps if s.kind.key == "contact_to_people"]
+    return [lookback.Cursor.parse(store.cursors.get(uid)) for uid in uids]
+
+
+def test_a_cursor_is_complete_only_once_its_read_went_to_the_end():
+    stamp = datetime(2026, 1, 31, 12, 0, 0, 640_000, tzinfo=UTC)
+    read_at = stamp + timedelta(hours=1)
+    moving = lookback.Cursor().after({"Id": "003000000000001AAA",
+                                      "SystemModstamp": "2026-01-31T12:00:00.640+0000"}, read_at)
+    assert not moving.complete  # a read cut off here resumes at the cursor's second
+    assert lookback.read_from(moving, 600) == stamp.replace(microsecond=0)
+    done = moving.completed(read_at)
+    assert lookback.Cursor.parse(done.text()) == done and done.complete
+    assert lookback.read_from(done, 600) == datetime(2026, 1, 31, 12, 50, 0, tzinfo=UTC)
+    # Without a window (the admin turned it off) the cursor alone decides, as before.
+    assert lookback.read_from(done, 0) == stamp.replace(microsecond=0)
+    # A cursor written before the mark existed is read as not complete.
+    assert not lookback.Cursor.parse(
+        "2026-01-31T12:00:00.640+0000|003000000000001AAA|2026-01-31T13:00:00.000+0000").complete
