@@ -38,14 +38,16 @@ def _job_client(client: SalesforceClient, sobject: str = "") -> _Bulk2Client:
 
 
 def _csv_value(value: Any) -> str:
-    from plx_desktop.connectors.salesforce import to_json_value
-
+    if type(value) is str:  # nearly every value: no other test, no import, no copy
+        return value
     if value is None:
         return BULK_NULL
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, str | int | float):
         return str(value)
+    from plx_desktop.connectors.salesforce import to_json_value  # (a cycle at import time)
+
     return str(to_json_value(value))
 
 

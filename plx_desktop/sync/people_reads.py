@@ -62,7 +62,9 @@ class Horizon:
         """The pages up to the horizon; paging ends at the first person at or past it."""
         for page in pages:
             stop = self.stop
-            if stop is not None:
+            # Pages come in updated_at order: only one whose last person is past the horizon
+            # holds the end of the read.
+            if stop is not None and page and later(page[-1]["updated_at"], stop):
                 for n, person in enumerate(page):
                     if later(person["updated_at"], stop):
                         if n:
@@ -84,6 +86,7 @@ class Handover:
     table: ScratchIndex
     end: str | None = None  # the `updated_at` of the last person kept
     kept: int = 0
+    whole: int = 0  # of those, kept whole
     complete: bool = False  # the source step's read ran to its end
     _seq: int = field(default=0, repr=False)
 
@@ -94,6 +97,7 @@ class Handover:
         for person in people:
             self._seq += 1
             whole = None if person["id"] in linked_here_only else person
+            self.whole += whole is not None
             rows.append((f"{self._seq:012d}", [person["id"], whole]))
         self.table.put_many(rows)
         self.kept += len(people)

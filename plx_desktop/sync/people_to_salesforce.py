@@ -25,7 +25,9 @@ person_write.py only.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -73,7 +75,28 @@ EXTERNAL_ID = "PeopleLinx_Id__c"
 OPERATION = "salesforce_upsert"
 
 
+# The cyclic garbage collector's first threshold during a People step. A Bulk API batch keeps
+# 10,000 people (hundreds of thousands of objects) alive while it is built, and the default (700)
+# walked them again and again: a fifth of the step's CPU, for data that holds no cycles.
+_GC_THRESHOLD = 20_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], _GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
+    with _fewer_collections():
+        _run(step, ctx, report)
+
+
+def _run(step: Step, ctx: RunContext, report: StepReport) -> None:
     step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)), Horizon())
     requests, again = retries.people(step, ctx)
     deletes.create_again(ctx, [plx_id for _, plx_id in requests.requests if plx_id])
@@ -147,6 +170,8 @@ def _from_handover(step: Step, ctx: RunContext, report: StepReport, state: StepS
                             state, advance_cursor=False)
 
     def kept() -> Iterator[list[dict[str, Any]]]:
+        if not given.whole:
+            return
         for rows in given.rows(chunk):
             page = [whole for _, whole in rows if whole is not None
                     and (since is None or not people_reads.later(since, whole["updated_at"]))]
@@ -190,7 +215,7 @@ class Batch:
     index: EmailIndex | None = None  # a large step's emails of the object, read once
     horizon: Horizon | None = None  # where the step's read stops (people_reads.py)
 
-    @property
+    @cached_property
     def sobject(self) -> str:
         return self.step.target.name
 
@@ -274,7 +299,7 @@ def walk(batch: Batch, people: list[dict[str, Any]]) -> set[str]:
     if not mapped.writes or mapped.describe is None:
         batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
         return linked_here_only(batch, got, [])
-    plan = decide(batch, match(batch, mapped.writes), mapped.describe)
+    plan = decide(batch, match(batch, mapped.writes, got.links), mapped.describe)
     outbox_ids = intend(batch, plan)
     settled = settle(batch, write_updates(batch, plan), already_equal(batch, plan))
     settled = settle(batch, write_creates(batch, plan), settled)
@@ -335,7 +360,7 @@ def map_people(batch: Batch, candidates: list[Candidate]) -> Mapped:
     writes = []
     for candidate in candidates:
         person = candidate.person
-        mapped = to_salesforce(person, batch.mappings, describe)
+        mapped = to_salesforce(person, batch.mappings, describe, candidate.plx_values)
         write = PersonWrite(person, candidate.plx_values, mapped.values,
                             warnings=tuple(mapped.warnings))
         email = mapped.values.get("Email")
@@ -355,7 +380,8 @@ def map_people(batch: Batch, candidates: list[Candidate]) -> Mapped:
     return Mapped(writes, describe)
 
 
-def match(batch: Batch, writes: list[PersonWrite]) -> list[PersonWrite]:
+def match(batch: Batch, writes: list[PersonWrite],
+          links: dict[str, list[RecordLink]] | None = None) -> list[PersonWrite]:
     """The unlinked people matched by email; of those still without a record, the ones the other
     People step creates are left to it."""
     ctx, step = batch.ctx, batch.step
@@ -365,7 +391,8 @@ def match(batch: Batch, writes: list[PersonWrite]) -> list[PersonWrite]:
     writes = list(writes)
     for i, write in zip(unlinked, matched, strict=True):
         writes[i] = write
-    left = decide_creations(step, ctx, [w for w in writes if w.sf_id is None], batch.accounts)
+    left = decide_creations(step, ctx, [w for w in writes if w.sf_id is None], batch.accounts,
+                            links)
     return [w for w in writes if w.sf_id is not None or w.plx_id not in left]
 
 

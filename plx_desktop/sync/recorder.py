@@ -129,13 +129,13 @@ class Recorder:
             return []
 
         def enqueue(store: Store) -> list[int]:
-            items = store.outbox.enqueue_many(
+            sent_at = at.isoformat()
+            ids = store.outbox.enqueue_ids(
                 OutboxItem(step_uid=step_uid, target_system=target, operation=operation,
                            idempotency_key=f"{step_uid}:{key}:{version}",
-                           payload={"key": key, "create": create, "at": at.isoformat()},
+                           payload={"key": key, "create": create, "at": sent_at},
                            run_id=self.run_id)
                 for key, version, create in writes)
-            ids = [i.id for i in items if i.id is not None]
             store.outbox.mark_sent(ids)
             return ids
 

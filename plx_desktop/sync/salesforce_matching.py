@@ -219,7 +219,8 @@ def one_record_per_person(ctx: RunContext, sobject: str, records: list[dict[str,
 
 
 def decide_creations(step: Step, ctx: RunContext, writes: list[PersonWrite],
-                     accounts: Accounts) -> set[str]:
+                     accounts: Accounts,
+                     links: dict[str, list[RecordLink]] | None = None) -> set[str]:
     """With both People → Contact and People → Lead in the profile, create each new person once:
     a Contact when their company is an Account already, else a Lead; someone Salesforce already
     has as the other object is left to the other step. Returns the ids of the people left."""
@@ -229,7 +230,8 @@ def decide_creations(step: Step, ctx: RunContext, writes: list[PersonWrite],
         return set()
     companies = {str(w.person.get("account") or "").strip() for w in writes} - {""}
     accounts.lookup(companies)
-    links = ctx.services.store.links.for_plx_ids(w.plx_id for w in writes)
+    if links is None:  # else the batch's links, as read at its start
+        links = ctx.services.store.links.for_plx_ids(w.plx_id for w in writes)
     left = set()
     for write in writes:
         if link_to(links.get(write.plx_id, []), other_object) is not None:
