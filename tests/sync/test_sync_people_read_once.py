@@ -160,3 +160,26 @@ def test_steps_with_different_saved_filters_each_read_for_themselves(sandbox, sy
     assert "out@elsewhere.example.com" in leads and len(leads) == 7
     # Two reads: the Contact step's (6 people, filtered) and the Lead step's (all 13).
     assert _reads(sandbox) >= 2 + 3
+
+
+def test_a_person_whose_links_change_between_the_steps_is_looked_at_again(sandbox, sync, store,
+                                                                          control):
+    """A person linked to a Contact alone is kept by id only for the Lead step; a lead linked to
+    them after the Contact step (here a merge in PeopleLinx, whose link the Lead step moves) has
+    them read again by id and synced, as the Lead step's own read would have."""
+    people = _people(sandbox, 3, 3)
+    custom_with(store, "people_to_contact", "people_to_lead")
+    assert sync(tuning=TUNING).status == "completed"
+    sync(tuning=TUNING)  # reads the write-backs
+    master, merged = people["c1@acme.example.com"], people["l1@other.example.com"]
+    lead_id = by_email(control.sf_records("Lead"))["l1@other.example.com"][0]["Id"]
+    with plx_client(sandbox) as client:
+        client.merge_people(master["id"], [merged["id"]])
+    run = sync(tuning=TUNING)
+    assert run.status == "completed", run.reason
+    leads = {r["Id"]: r for r in control.sf_records("Lead")}
+    # The lead now belongs to the surviving person, and carries their values.
+    assert leads[lead_id]["LastName"] == "Contact1"
+    survivor = next(p for p in control.people() if p["id"] == master["id"])
+    assert survivor["salesforce_lead_id"] == lead_id
+    assert survivor["salesforce_contact_id"]
