@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from plx_desktop.connectors.sf_auth import token_url_for
@@ -84,8 +85,16 @@ class ObjectDescription:
     fields: list[FieldDescription]
 
     def field(self, name: str) -> FieldDescription | None:
-        lowered = name.lower()  # Salesforce field names are case-insensitive
-        return next((f for f in self.fields if f.name.lower() == lowered), None)
+        # Salesforce field names are case-insensitive. Asked for every mapped field of every
+        # record: a dict built once, not a scan of the describe's hundreds of fields.
+        return self._by_name.get(name.lower())
+
+    @cached_property
+    def _by_name(self) -> dict[str, FieldDescription]:
+        by_name: dict[str, FieldDescription] = {}
+        for f in self.fields:
+            by_name.setdefault(f.name.lower(), f)  # the first of a name, as the scan found it
+        return by_name
 
 
 @dataclass(frozen=True)

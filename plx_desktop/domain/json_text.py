@@ -51,14 +51,21 @@ def dumps(value: Any, *, default: Any = str, sort_keys: bool = False) -> str:
     return dumps_bytes(value, default=default, sort_keys=sort_keys).decode("utf-8")
 
 
+_SCALARS = frozenset(_PLAIN)
+
+
 def _plain(value: Any) -> bool:
     kind = type(value)
-    if kind in _PLAIN:
+    if kind in _SCALARS:
         return True
     if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
+        # A link's values are a flat dict of scalars: one loop, a call only for what nests.
+        for k, v in value.items():
+            if type(k) is not str or (type(v) not in _SCALARS and not _plain(v)):
+                return False
+        return True
     if kind is list:
-        return all(_plain(v) for v in value)
+        return all(type(v) in _SCALARS or _plain(v) for v in value)
     return False
 
 

@@ -99,6 +99,21 @@ class Links:
             found[link.email].append(link)
         return dict(found)
 
+    def linked_only_to(self, plx_ids: Iterable[str], sf_object: str, other: str) -> set[str]:
+        """Of these people, those linked to a record of `sf_object` and to none of `other` (ids
+        only: no link is read whole)."""
+        ids = list(dict.fromkeys(plx_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start:start + _CHUNK]
+            cursor = self._db.execute_sql(
+                "SELECT plx_id FROM record_link WHERE plx_object = 'person' AND plx_id IN "
+                f"({', '.join('?' * len(chunk))}) GROUP BY plx_id "
+                "HAVING SUM(sf_object = ?) > 0 AND SUM(sf_object = ?) = 0",
+                (*chunk, sf_object, other))
+            found.update(row[0] for row in cursor)
+        return found
+
     def for_step(self, step_uid: str) -> list[RecordLink]:
         cursor = self._db.execute_sql(f"{_SELECT} WHERE step_uid = ?", (step_uid,))
         return [_link(r) for r in cursor]

@@ -53,33 +53,38 @@ class Outbox:
     def enqueue_many(self, items: Iterable[OutboxItem]) -> list[OutboxItem]:
         """Add items in one transaction; an idempotency key already present is left as it is.
         Returns the stored items for the given keys (with ids), in the order given."""
-        now = now_text()
-        items = list(items)
-        rows = [(i.run_id, i.step_uid, i.target_system, i.operation, i.idempotency_key,
-                 json_text.dumps(i.payload), PENDING, now, now) for i in items]
         with self._db.atomic():
-            self._db.cursor().executemany(_ENQUEUE, rows)
-            return self.by_keys([i.idempotency_key for i in items])
+            return self.by_keys(self._insert(items))
 
-    def enqueue_sent(self, items: Iterable[OutboxItem]) -> list[int]:
-        """Intents about to be sent: enqueued and marked sent in one transaction (one commit
-        before the send, not two). The ids in the order given; an idempotency key already
-        present keeps its item, which is marked sent again."""
-        now = now_text()
-        items = list(items)
-        rows = [(i.run_id, i.step_uid, i.target_system, i.operation, i.idempotency_key,
-                 json_text.dumps(i.payload), PENDING, now, now) for i in items]
-        keys = [i.idempotency_key for i in items]
+    def enqueue_ids(self, items: Iterable[OutboxItem]) -> list[int]:
+        """enqueue_many, answering only the stored items' ids (in the order given): the engine
+        enqueues every write of a batch, and reading each item back whole was most of it."""
+        found: dict[str, int] = {}
         with self._db.atomic():
-            self._db.cursor().executemany(_ENQUEUE, rows)
-            found: dict[str, int] = {}
+            keys = self._insert(items)
             for start in range(0, len(keys), 500):
                 chunk = keys[start:start + 500]
                 cursor = self._db.execute_sql(
                     "SELECT idempotency_key, id FROM outbox WHERE idempotency_key IN "
                     f"({', '.join('?' * len(chunk))})", chunk)
                 found.update(cursor)
-            ids = [found[k] for k in keys if k in found]
+        return [found[k] for k in keys if k in found]
+
+    def _insert(self, items: Iterable[OutboxItem]) -> list[str]:
+        """INSERT the items whose keys are new (inside the caller's transaction); their keys."""
+        now = now_text()
+        items = list(items)
+        self._db.cursor().executemany(_ENQUEUE, [
+            (i.run_id, i.step_uid, i.target_system, i.operation, i.idempotency_key,
+             json_text.dumps(i.payload), PENDING, now, now) for i in items])
+        return [i.idempotency_key for i in items]
+
+    def enqueue_sent(self, items: Iterable[OutboxItem]) -> list[int]:
+        """Intents about to be sent: enqueued (enqueue_ids) and marked sent in one transaction,
+        one commit before the send, not two. An idempotency key already present keeps its
+        item, which is marked sent again."""
+        with self._db.atomic():
+            ids = self.enqueue_ids(items)
             self.mark_sent(ids)
         return ids
 

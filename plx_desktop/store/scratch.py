@@ -6,12 +6,13 @@ connection's page cache, and drops it with the connection; nothing of it reaches
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
 
 import peewee as pw
+
+from plx_desktop.domain import json_text
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CHUNK = 500
@@ -28,7 +29,7 @@ class ScratchIndex:
 
     def put_many(self, items: Iterable[tuple[str, Any]]) -> None:
         """Keep these values (a key given again keeps its last value)."""
-        rows = [(key, json.dumps(value, default=str)) for key, value in items]
+        rows = [(key, json_text.dumps(value)) for key, value in items]
         with self._db.atomic():
             self._db.cursor().executemany(
                 f"INSERT OR REPLACE INTO {self._table} (key, value) VALUES (?, ?)", rows)
@@ -42,8 +43,16 @@ class ScratchIndex:
             cursor = self._db.execute_sql(
                 f"SELECT key, value FROM {self._table} WHERE key IN "
                 f"({', '.join('?' * len(chunk))})", chunk)
-            found.update((key, json.loads(value)) for key, value in cursor)
+            found.update((key, json_text.loads(value)) for key, value in cursor)
         return found
+
+    def items_after(self, key: str, limit: int = _CHUNK) -> list[tuple[str, Any]]:
+        """Up to `limit` (key, value) pairs with keys after `key`, in key order: a table kept in
+        order (keys that sort as they were put) is read back a chunk at a time."""
+        cursor = self._db.execute_sql(
+            f"SELECT key, value FROM {self._table} WHERE key > ? ORDER BY key LIMIT ?",
+            (key, limit))
+        return [(k, json_text.loads(value)) for k, value in cursor]
 
     def count(self) -> int:
         count: int = self._db.execute_sql(f"SELECT COUNT(*) FROM {self._table}").fetchone()[0]

@@ -25,7 +25,11 @@ person_write.py only.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
@@ -34,7 +38,7 @@ from plx_desktop.domain import FieldMapping, Step, is_valid_email
 from plx_desktop.store import RecordLink
 from plx_desktop.store.duplicate_actions import create_anyway_ids
 from plx_desktop.store.ended_links import EndedLink
-from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, retries
+from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, people_reads, retries
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.batch_guard import BatchRecord, guarded
 from plx_desktop.sync.context import (
@@ -49,6 +53,7 @@ from plx_desktop.sync.context import (
 from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.people_reads import Horizon
 from plx_desktop.sync.person_write import PersonWrite, create_row, label_of, sf_row, update_row
 from plx_desktop.sync.refusals import refusal
 from plx_desktop.sync.salesforce_conflicts import apply_rules
@@ -70,48 +75,126 @@ EXTERNAL_ID = "PeopleLinx_Id__c"
 OPERATION = "salesforce_upsert"
 
 
+# The cyclic garbage collector's first threshold during a People step. A Bulk API batch keeps
+# 10,000 people (hundreds of thousands of objects) alive while it is built, and the default (700)
+# walked them again and again: a fifth of the step's CPU, for data that holds no cycles.
+_GC_THRESHOLD = 20_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], _GC_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
-    accounts = ctx.queries.accounts
-    in_flight = InFlight(ctx, step.uid, (OPERATION,))
+    with _fewer_collections():
+        _run(step, ctx, report)
+
+
+def _run(step: Step, ctx: RunContext, report: StepReport) -> None:
+    step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)), Horizon())
     requests, again = retries.people(step, ctx)
     deletes.create_again(ctx, [plx_id for _, plx_id in requests.requests if plx_id])
     deletes_peoplelinx.run(step, ctx, report)
     retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
-        step, ctx, report, page, accounts, in_flight, advance_cursor=False))
+        step, ctx, report, page, step_state, advance_cursor=False))
     since = ctx.services.store.cursors.get(step.uid)
-    filter_id = step.saved_filter.id if step.saved_filter else None
+    given = people_reads.take(step, ctx)
+    if given is not None:  # the other People step read the people in this run
+        _from_handover(step, ctx, report, step_state, given, since)
+    else:
+        filter_id = step.saved_filter.id if step.saved_filter else None
+        handover = people_reads.offer(step, ctx, since)
+        pages = ctx.services.plx.iter_people(updated_since=since, filter_id=filter_id,
+                                             page_size=ctx.run.tuning.page_size)
+        _sync_pages(step, ctx, report, step_state.horizon.cut(after_cursor(pages, since)),
+                    step_state, handover)
+        if handover is not None:
+            handover.complete = True
+    step_state.in_flight.settle()
+
+
+@dataclass(frozen=True)
+class StepState:
+    """What the step's batches share: the Accounts, the creates in flight, the read's horizon."""
+
+    accounts: Accounts
+    in_flight: InFlight
+    horizon: Horizon
+
+
+def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
+                pages: Iterable[list[dict[str, Any]]], state: StepState,
+                handover: people_reads.Handover | None = None) -> None:
+    """People are gathered until the step is known to be large: past the threshold they go to
+    Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
+    instead of one per 200); a smaller step is written through Collections, 200 a call."""
     batch, threshold = ctx.run.tuning.salesforce_batch, ctx.run.tuning.bulk_threshold
-    pages = ctx.services.plx.iter_people(updated_since=since, filter_id=filter_id,
-                                         page_size=ctx.run.tuning.page_size)
-    # People are gathered until the step is known to be large: past the threshold they go to
-    # Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
-    # instead of one per 200); a smaller step is written through Collections, 200 a call.
     waiting: list[dict[str, Any]] = []
     index: EmailIndex | None = None
-    for page in after_cursor(pages, since):
+    for page in pages:
         waiting.extend(page)
         if len(waiting) >= threshold:
             ctx.run.check_cancel()
             if index is None and not all_records_linked(ctx, step):
                 index = email_index(ctx, step, active(step.mappings, to_salesforce=True))
-            _sync_batch(step, ctx, report, waiting, accounts, in_flight, bulk=True, index=index)
+            _sync_batch(step, ctx, report, waiting, state, bulk=True, index=index,
+                        handover=handover)
             ctx.recorder.progress(report, message=f"{report.done} people read")
             waiting = []
     for start in range(0, len(waiting), batch):
         ctx.run.check_cancel()
-        _sync_batch(step, ctx, report, waiting[start:start + batch], accounts, in_flight)
+        _sync_batch(step, ctx, report, waiting[start:start + batch], state, handover=handover)
         ctx.recorder.progress(report, message=f"{report.done} people read")
-    in_flight.settle()
+
+
+def _from_handover(step: Step, ctx: RunContext, report: StepReport, state: StepState,
+                   given: people_reads.Handover, since: str | None) -> None:
+    """The people the other People step read in this run, instead of reading them again: first
+    those kept by id only whose links changed since (read again by id, the cursor left alone),
+    then the rest in read order; the cursor goes to where the other step's read ended."""
+    chunk = ctx.run.tuning.page_size
+    for rows in given.rows(chunk):
+        ctx.run.check_cancel()
+        again = people_reads.changed_since(ctx, given, [i for i, whole in rows if whole is None])
+        if again:
+            found = ctx.services.plx.get_people(again)
+            people = sorted(found.values(), key=lambda p: (p["updated_at"], p["id"]))
+            for start in range(0, len(people), ctx.run.tuning.salesforce_batch):
+                _sync_batch(step, ctx, report, people[start:start + ctx.run.tuning.salesforce_batch],
+                            state, advance_cursor=False)
+
+    def kept() -> Iterator[list[dict[str, Any]]]:
+        if not given.whole:
+            return
+        for rows in given.rows(chunk):
+            page = [whole for _, whole in rows if whole is not None
+                    and (since is None or not people_reads.later(since, whole["updated_at"]))]
+            if page:
+                yield page
+
+    _sync_pages(step, ctx, report, kept(), state)
+    if given.end is not None and (since is None or not people_reads.later(since, given.end)):
+        ctx.recorder.commit(report, cursor=given.end)
 
 
 def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[dict[str, Any]],
-                accounts: Accounts, in_flight: InFlight, advance_cursor: bool = True,
-                bulk: bool = False, index: EmailIndex | None = None) -> None:
+                state: StepState, advance_cursor: bool = True, bulk: bool = False,
+                index: EmailIndex | None = None,
+                handover: people_reads.Handover | None = None) -> None:
     cursor = people[-1]["updated_at"] if people and advance_cursor else None
-    batch = Batch(step, ctx, report, accounts, in_flight,
-                  active(step.mappings, to_salesforce=True), cursor, bulk, index)
+    batch = Batch(step, ctx, report, state.accounts, state.in_flight,
+                  active(step.mappings, to_salesforce=True), cursor, bulk, index, state.horizon)
     named = [BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people]
-    guarded(ctx, report, named, cursor, lambda: walk(batch, people))
+    walked: list[set[str]] = []
+    guarded(ctx, report, named, cursor, lambda: walked.append(walk(batch, people)))
+    if handover is not None:  # a batch that broke is kept whole: the other step looks again
+        handover.keep(people, walked[0] if walked else set())
 
 
 # -- the values that pass from stage to stage -----------------------------------------------------
@@ -130,10 +213,19 @@ class Batch:
     cursor: str | None  # where the step's cursor goes once the batch is committed
     bulk: bool = False  # a large step: creates go through Bulk API 2.0
     index: EmailIndex | None = None  # a large step's emails of the object, read once
+    horizon: Horizon | None = None  # where the step's read stops (people_reads.py)
 
-    @property
+    @cached_property
     def sobject(self) -> str:
         return self.step.target.name
+
+    @cached_property
+    def _instance_url(self) -> str:
+        return self.ctx.queries.instance_url
+
+    def record_url(self, sf_id: str) -> str:
+        """queries.record_url, with the instance's address asked once a batch, not per record."""
+        return f"{self._instance_url}/{sf_id}"
 
 
 @dataclass(frozen=True)
@@ -199,23 +291,41 @@ class Settled:
 # -- the walk -------------------------------------------------------------------------------------
 
 
-def walk(batch: Batch, people: list[dict[str, Any]]) -> None:
-    """One batch, stage by stage."""
-    mapped = map_people(batch, filter_people(batch, read(batch, people)))
+def walk(batch: Batch, people: list[dict[str, Any]]) -> set[str]:
+    """One batch, stage by stage; returns the ids of the people now linked to this step's object
+    and not to the other's (whom the other People step leaves alone)."""
+    got = read(batch, people)
+    mapped = map_people(batch, filter_people(batch, got))
     if not mapped.writes or mapped.describe is None:
         batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
-        return
-    plan = decide(batch, match(batch, mapped.writes), mapped.describe)
+        return linked_here_only(batch, got, [])
+    plan = decide(batch, match(batch, mapped.writes, got.links), mapped.describe)
     outbox_ids = intend(batch, plan)
     settled = settle(batch, write_updates(batch, plan), already_equal(batch, plan))
     settled = settle(batch, write_creates(batch, plan), settled)
     commit(batch, settled, outbox_ids)
+    return linked_here_only(batch, got, settled.links)
 
 
 def read(batch: Batch, people: list[dict[str, Any]]) -> Read:
     links = batch.ctx.services.store.links.for_plx_ids(p["id"] for p in people)
     deleted = deletes.deleted_in_salesforce(batch.ctx, [p["id"] for p in people], links)
     return Read(people, links, deleted)
+
+
+def linked_here_only(batch: Batch, got: Read, new_links: list[RecordLink]) -> set[str]:
+    """The batch's people linked to this step's object (before, or by this batch) and not to the
+    other's. What the other People step finds later is looked up again (people_reads.py)."""
+    other = "Lead" if batch.sobject == "Contact" else "Contact"
+    linked = {k.plx_id for k in new_links}
+    out = set()
+    for person in got.people:
+        plx_id = person["id"]
+        links = got.links.get(plx_id, [])
+        if link_to(links, other) is None and (plx_id in linked
+                                              or link_to(links, batch.sobject) is not None):
+            out.add(plx_id)
+    return out
 
 
 def filter_people(batch: Batch, read: Read) -> list[Candidate]:
@@ -250,7 +360,7 @@ def map_people(batch: Batch, candidates: list[Candidate]) -> Mapped:
     writes = []
     for candidate in candidates:
         person = candidate.person
-        mapped = to_salesforce(person, batch.mappings, describe)
+        mapped = to_salesforce(person, batch.mappings, describe, candidate.plx_values)
         write = PersonWrite(person, candidate.plx_values, mapped.values,
                             warnings=tuple(mapped.warnings))
         email = mapped.values.get("Email")
@@ -270,7 +380,8 @@ def map_people(batch: Batch, candidates: list[Candidate]) -> Mapped:
     return Mapped(writes, describe)
 
 
-def match(batch: Batch, writes: list[PersonWrite]) -> list[PersonWrite]:
+def match(batch: Batch, writes: list[PersonWrite],
+          links: dict[str, list[RecordLink]] | None = None) -> list[PersonWrite]:
     """The unlinked people matched by email; of those still without a record, the ones the other
     People step creates are left to it."""
     ctx, step = batch.ctx, batch.step
@@ -280,7 +391,8 @@ def match(batch: Batch, writes: list[PersonWrite]) -> list[PersonWrite]:
     writes = list(writes)
     for i, write in zip(unlinked, matched, strict=True):
         writes[i] = write
-    left = decide_creations(step, ctx, [w for w in writes if w.sf_id is None], batch.accounts)
+    left = decide_creations(step, ctx, [w for w in writes if w.sf_id is None], batch.accounts,
+                            links)
     return [w for w in writes if w.sf_id is not None or w.plx_id not in left]
 
 
@@ -414,7 +526,7 @@ def _settle_one(batch: Batch, answer: Answer) -> Written | None:
     ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=write.plx_id,
                      label=write.label,
                      message=f"{what} Salesforce" + (f" ({note})" if note else ""))
-    return Written(replace(write, sf_id=sf_id), sf_id, created)
+    return Written(write, sf_id, created)  # the Id travels beside the write (no copy of it)
 
 
 def commit(batch: Batch, settled: Settled, outbox_ids: list[int]) -> None:
@@ -429,14 +541,14 @@ def _link(batch: Batch, write: PersonWrite, sf_id: str) -> RecordLink:
     return RecordLink(sf_id=sf_id, sf_object=batch.sobject, plx_id=write.plx_id,
                       plx_object="person", step_uid=batch.step.uid,
                       email=write.person.get("email") or "", sf_values=sf_values,
-                      plx_values=write.plx_values, sf_url=batch.ctx.queries.record_url(sf_id))
+                      plx_values=write.plx_values, sf_url=batch.record_url(sf_id))
 
 
 def _tell_peoplelinx(batch: Batch, written: list[Written]) -> None:
     """Give each person their Salesforce link (and URL) where it is new."""
     sobject = batch.sobject
     slot = "salesforce_contact_id" if sobject == "Contact" else "salesforce_lead_id"
-    items = []
+    items, stamps = [], []
     for write, sf_id, _created in written:
         person = write.person
         if person.get(slot) == sf_id:
@@ -444,7 +556,10 @@ def _tell_peoplelinx(batch: Batch, written: list[Written]) -> None:
         body: dict[str, Any] = {slot: sf_id}
         if sobject == "Contact" or not person.get("salesforce_contact_id"):
             body |= {"salesforce_id": sf_id, "salesforce_object": sobject,
-                     "salesforce_url": batch.ctx.queries.record_url(sf_id)}
+                     "salesforce_url": batch.record_url(sf_id)}
         items.append(BatchItem("update", body, id=write.plx_id))
+        stamps.append(str(person.get("updated_at") or ""))
     if items:
-        batch.ctx.services.plx.batch_people(items)
+        results = batch.ctx.services.plx.batch_people(items)
+        if batch.horizon is not None:
+            batch.horizon.note(zip(stamps, results, strict=True))

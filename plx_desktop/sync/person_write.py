@@ -10,6 +10,7 @@ company name (Account.Name) is never sent as a field, it becomes AccountId (sale
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from plx_desktop.connectors.salesforce_models import ObjectDescription
@@ -28,11 +29,11 @@ class PersonWrite:
     known: dict[str, Any] = field(default_factory=dict)  # what Salesforce holds, as far as known
     warnings: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def plx_id(self) -> str:
         return str(self.person["id"])
 
-    @property
+    @cached_property
     def label(self) -> str:
         return label_of(self.person)
 

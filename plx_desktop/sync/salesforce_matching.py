@@ -25,6 +25,7 @@ from typing import Any
 
 from plx_desktop.domain import FieldMapping, Step, normalise_email
 from plx_desktop.store import RecordLink
+from plx_desktop.store.scratch import ScratchIndex
 from plx_desktop.sync.accounts import Accounts
 from plx_desktop.sync.context import FAILED, RunContext, StepReport
 from plx_desktop.sync.person_write import PersonWrite
@@ -64,29 +65,39 @@ def link_to(links: list[RecordLink], sobject: str) -> RecordLink | None:
 class EmailIndex:
     """Every record of a step's object that has an email, by normalised email: the most recently
     modified one's Id and mapped fields' values, in a scratch table of the store (flat memory at
-    any N), and the ids of the older ones sharing its email (few, kept in memory)."""
+    any N), and the ids of the older ones sharing its email (few, kept in memory). Read on the
+    first look-up: a large step whose people are all linked (or left to the other step) never
+    reads it."""
 
     def __init__(self, ctx: RunContext, step: Step, mappings: list[FieldMapping]) -> None:
         self.fields = list(dict.fromkeys(m.salesforce_field for m in mappings))
-        self._table = ctx.services.store.scratch(f"emails_{step.target.name.lower()}")
+        self._ctx, self._sobject = ctx, step.target.name
+        self._table: ScratchIndex | None = None
         self.others: dict[str, list[str]] = {}
+
+    def _read(self) -> ScratchIndex:
+        if self._table is not None:
+            return self._table
+        table = self._ctx.services.store.scratch(f"emails_{self._sobject.lower()}")
         select = ", ".join(dict.fromkeys(["Id", "Email", *self.fields]))
-        soql = (f"SELECT {select} FROM {step.target.name} WHERE Email != null "
+        soql = (f"SELECT {select} FROM {self._sobject} WHERE Email != null "
                 "ORDER BY LastModifiedDate, Id")
-        for page in ctx.services.sf.iter_query(soql):  # read once, 2,000 a page; the newest record wins
+        for page in self._ctx.services.sf.iter_query(soql):  # 2,000 a page; the newest record wins
             rows = [(normalise_email(r.get("Email")),
                      [r["Id"], *(sf_get(r, f) for f in self.fields)]) for r in page]
-            seen = self._table.get_many(email for email, _ in rows)
+            seen = table.get_many(email for email, _ in rows)
             for email, row in rows:
                 if email in seen:
                     self.others.setdefault(email, []).insert(0, seen[email][0])
                 seen[email] = row
-            self._table.put_many(rows)
+            table.put_many(rows)
+        self._table = table
+        return table
 
     def get_many(self, emails: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """{email: (Id, {field: value})} for the emails a record has."""
         return {email: (row[0], dict(zip(self.fields, row[1:], strict=True)))
-                for email, row in self._table.get_many(emails).items()}
+                for email, row in self._read().get_many(emails).items()}
 
 
 def email_index(ctx: RunContext, step: Step, mappings: list[FieldMapping]) -> EmailIndex:
@@ -208,7 +219,8 @@ def one_record_per_person(ctx: RunContext, sobject: str, records: list[dict[str,
 
 
 def decide_creations(step: Step, ctx: RunContext, writes: list[PersonWrite],
-                     accounts: Accounts) -> set[str]:
+                     accounts: Accounts,
+                     links: dict[str, list[RecordLink]] | None = None) -> set[str]:
     """With both People → Contact and People → Lead in the profile, create each new person once:
     a Contact when their company is an Account already, else a Lead; someone Salesforce already
     has as the other object is left to the other step. Returns the ids of the people left."""
@@ -218,7 +230,8 @@ def decide_creations(step: Step, ctx: RunContext, writes: list[PersonWrite],
         return set()
     companies = {str(w.person.get("account") or "").strip() for w in writes} - {""}
     accounts.lookup(companies)
-    links = ctx.services.store.links.for_plx_ids(w.plx_id for w in writes)
+    if links is None:  # else the batch's links, as read at its start
+        links = ctx.services.store.links.for_plx_ids(w.plx_id for w in writes)
     left = set()
     for write in writes:
         if link_to(links.get(write.plx_id, []), other_object) is not None:

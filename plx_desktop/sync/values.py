@@ -100,11 +100,13 @@ def to_peoplelinx(record: dict[str, Any], mappings: list[FieldMapping],
 
 
 def to_salesforce(person: dict[str, Any], mappings: list[FieldMapping],
-                  describe: ObjectDescription) -> Mapped:
-    """A person's mapped values as Salesforce would hold them, keyed by Salesforce field."""
+                  describe: ObjectDescription, raw_values: dict[str, Any] | None = None) -> Mapped:
+    """A person's mapped values as Salesforce would hold them, keyed by Salesforce field.
+    `raw_values`: the person's values of the mapped PeopleLinx fields, when read already."""
     out = Mapped()
     for m in mappings:
-        raw = plx_get(person, m.peoplelinx_field)
+        raw = (raw_values[m.peoplelinx_field] if raw_values is not None
+               else plx_get(person, m.peoplelinx_field))
         if m.salesforce_field == ACCOUNT_NAME:
             out.values[ACCOUNT_NAME] = (str(raw).strip() or None) if raw is not None else None
             continue

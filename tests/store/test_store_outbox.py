@@ -27,6 +27,15 @@ def test_enqueue_is_idempotent_by_key(store):
     assert store.outbox.pending()[0].payload == {"LastName": "L0", "PeopleLinx_Id__c": "per_0"}
 
 
+def test_enqueue_ids_answers_the_ids_of_the_stored_items_in_order(store):
+    stored = store.outbox.enqueue_many(_items(3))
+    ids = store.outbox.enqueue_ids(reversed(_items(5, run_id=2)))
+    assert ids[2:] == [i.id for i in reversed(stored)]  # the items already there keep theirs
+    assert len(set(ids)) == 5 and store.outbox.counts()["pending"] == 5
+    assert [i.id for i in store.outbox.by_keys([f"s1:Contact:per_{n}:v1" for n in (4, 3)])] == \
+        ids[:2]
+
+
 def test_life_of_an_item(store):
     ids = [i.id for i in store.outbox.enqueue_many(_items(4))]
     store.outbox.mark_sent(ids)
