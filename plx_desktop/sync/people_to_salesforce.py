@@ -190,7 +190,8 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
     cursor = people[-1]["updated_at"] if people and advance_cursor else None
     batch = Batch(step, ctx, report, state.accounts, state.in_flight,
                   active(step.mappings, to_salesforce=True), cursor, bulk, index, state.horizon)
-    named = [BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people]
+    # Named only if the batch breaks (guarded reads them then): not a label per person per batch.
+    named = (BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people)
     walked: list[set[str]] = []
     guarded(ctx, report, named, cursor, lambda: walked.append(walk(batch, people)))
     if handover is not None:  # a batch that broke is kept whole: the other step looks again
@@ -521,8 +522,8 @@ def _settle_one(batch: Batch, answer: Answer) -> Written | None:
     created = answer.creating and (result.created or batch.in_flight.was_creating(write.plx_id)
                                    or not write.sf_id)
     note = "; ".join(write.warnings)
-    fields = ", ".join(sorted(sf_row(write.changes)) or ["links"])
-    what = "Created" if created else f"Updated {fields} in"
+    what = "Created" if created else \
+        f"Updated {', '.join(sorted(sf_row(write.changes)) or ['links'])} in"
     ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=write.plx_id,
                      label=write.label,
                      message=f"{what} Salesforce" + (f" ({note})" if note else ""))
