@@ -69,3 +69,20 @@ def guarded(ctx: RunContext, report: StepReport, records: Iterable[BatchRecord],
             ctx.recorder.log(report, FAILED, sf_id=record.sf_id, plx_id=record.plx_id, label=record.label,
                              code=UNEXPECTED, message=reason)
         ctx.recorder.commit(report, cursor=cursor)
+
+
+def add_settled(ctx: RunContext, report: StepReport, part: StepReport, settled: bool) -> None:
+    """A batch sent ahead of its settling keeps its own counts and log (`part`): what it logged
+    before an earlier batch's commit must not go out with that commit. Once settled they go
+    into the step's; what it logged after its commit is committed now; after an error, what is
+    left goes to the step's own log."""
+    if settled and (part.pending_log or part.pending_conflicts):
+        ctx.recorder.commit(part)
+    report.created += part.created
+    report.updated += part.updated
+    report.skipped += part.skipped
+    report.failed += part.failed
+    report.conflicts += part.conflicts
+    report.unexpected += part.unexpected
+    report.pending_log += part.pending_log
+    report.pending_conflicts += part.pending_conflicts

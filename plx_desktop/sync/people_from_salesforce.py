@@ -39,7 +39,7 @@ from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink, Store
 from plx_desktop.store.ended_links import EndedLink
 from plx_desktop.sync import actions, deletes, deletes_reconcile, lookback, retries
-from plx_desktop.sync.batch_guard import BatchRecord, guarded, mark
+from plx_desktop.sync.batch_guard import BatchRecord, add_settled, guarded, mark
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -193,7 +193,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
             guarded(ctx, part, named, cursor, lambda: finish(result), since=since)
             settled = True
         finally:
-            _add(ctx, report, part, settled)
+            add_settled(ctx, report, part, settled)
 
     plx = ctx.services.plx
     window.submit(partial(plx.batch_people, sent.items) if sent is not None else None, in_turn,
@@ -208,21 +208,6 @@ def _keys(records: list[dict[str, Any]]) -> set[str]:
     keys.update(e for e in (normalise_email(r.get("Email")) for r in records) if e)
     keys.update(r["ConvertedContactId"] for r in records if r.get("ConvertedContactId"))
     return keys
-
-
-def _add(ctx: RunContext, report: StepReport, part: StepReport, settled: bool) -> None:
-    """A settled batch's counts into the step's. What it logged after its commit (an action's
-    refusal) is committed now; after an error, what is left goes to the step's own log."""
-    if settled and (part.pending_log or part.pending_conflicts):
-        ctx.recorder.commit(part)
-    report.created += part.created
-    report.updated += part.updated
-    report.skipped += part.skipped
-    report.failed += part.failed
-    report.conflicts += part.conflicts
-    report.unexpected += part.unexpected
-    report.pending_log += part.pending_log
-    report.pending_conflicts += part.pending_conflicts
 
 
 # -- one batch, stage by stage: read → filter → map → decide → write → settle -------------------

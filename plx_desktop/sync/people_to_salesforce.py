@@ -21,15 +21,25 @@ the batch's settings, like the `state` of Orange3's `run(inputs, state)`). Read 
 
 Each stage returns new values (PersonWrite is frozen); the rows sent are shaped in
 person_write.py only.
+
+The stages up to the outbox intent are `send` and the rest `settle_sent`: the network is hidden
+behind the work (overlap.py). Up to `Tuning.salesforce_in_flight` batches' Salesforce writes (a
+Bulk API job, Collections calls) are in flight on worker threads while the next batches are read,
+matched and decided on the run's thread (which also creates their Accounts, before any contact
+that needs one is sent). Each batch is settled, committed and written back to PeopleLinx on the
+run's thread in source order, so its cursor is committed only after every batch before it; a
+batch that fails stops the later ones from committing anything (their outbox intents stay, as
+after a crash: the upsert on the external id makes sending them again harmless). A batch that
+shares a person, an email or a Salesforce record with one in flight waits for it first.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, NamedTuple
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
@@ -40,7 +50,7 @@ from plx_desktop.store.duplicate_actions import create_anyway_ids
 from plx_desktop.store.ended_links import EndedLink
 from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, people_reads, retries
 from plx_desktop.sync.accounts import Accounts
-from plx_desktop.sync.batch_guard import BatchRecord, guarded
+from plx_desktop.sync.batch_guard import BatchRecord, add_settled, guarded, mark
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -53,6 +63,7 @@ from plx_desktop.sync.context import (
 from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
+from plx_desktop.sync.overlap import InOrder
 from plx_desktop.sync.people_reads import Horizon
 from plx_desktop.sync.person_write import PersonWrite, create_row, label_of, sf_row, update_row
 from plx_desktop.sync.refusals import refusal
@@ -97,12 +108,29 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
 
 
 def _run(step: Step, ctx: RunContext, report: StepReport) -> None:
-    step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)), Horizon())
+    # Up to `salesforce_in_flight` batches' Salesforce writes sent while the next ones are read,
+    # matched and decided; each settled (logged, linked, committed with its cursor, written back
+    # to PeopleLinx) on this thread in source order (overlap.py).
+    with InOrder(ctx.run.tuning.salesforce_in_flight,
+                 name=f"plx-{step.target.name}-write") as window:
+        step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)),
+                               Horizon(), window)
+        _steps(step, ctx, report, step_state)
+    step_state.in_flight.settle()
+
+
+def _steps(step: Step, ctx: RunContext, report: StepReport, step_state: StepState) -> None:
+    window = step_state.window
     requests, again = retries.people(step, ctx)
     deletes.create_again(ctx, [plx_id for _, plx_id in requests.requests if plx_id])
     deletes_peoplelinx.run(step, ctx, report)
-    retries.run_first(ctx, step, requests, again, lambda page: _sync_batch(
-        step, ctx, report, page, step_state, advance_cursor=False))
+
+    def sync_now(page: list[dict[str, Any]]) -> None:
+        # The people asked for again are few; each batch settles before run_first goes on.
+        _sync_batch(step, ctx, report, page, step_state, advance_cursor=False)
+        window.settle_all()
+
+    retries.run_first(ctx, step, requests, again, sync_now)
     since = ctx.services.store.cursors.get(step.uid)
     given = people_reads.take(step, ctx)
     if given is not None:  # the other People step read the people in this run
@@ -114,18 +142,20 @@ def _run(step: Step, ctx: RunContext, report: StepReport) -> None:
                                              page_size=ctx.run.tuning.page_size)
         _sync_pages(step, ctx, report, step_state.horizon.cut(after_cursor(pages, since)),
                     step_state, handover)
+        window.settle_all()  # every batch kept in the handover is committed, in order
         if handover is not None:
             handover.complete = True
-    step_state.in_flight.settle()
 
 
 @dataclass(frozen=True)
 class StepState:
-    """What the step's batches share: the Accounts, the creates in flight, the read's horizon."""
+    """What the step's batches share: the Accounts, the creates in flight, the read's horizon,
+    and the batches sent and not yet settled."""
 
     accounts: Accounts
     in_flight: InFlight
     horizon: Horizon
+    window: InOrder
 
 
 def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
@@ -168,6 +198,7 @@ def _from_handover(step: Step, ctx: RunContext, report: StepReport, state: StepS
             for start in range(0, len(people), ctx.run.tuning.salesforce_batch):
                 _sync_batch(step, ctx, report, people[start:start + ctx.run.tuning.salesforce_batch],
                             state, advance_cursor=False)
+            state.window.settle_all()  # as retries: settled before the cursor's people go
 
     def kept() -> Iterator[list[dict[str, Any]]]:
         if not given.whole:
@@ -179,6 +210,7 @@ def _from_handover(step: Step, ctx: RunContext, report: StepReport, state: StepS
                 yield page
 
     _sync_pages(step, ctx, report, kept(), state)
+    state.window.settle_all()  # the read's end is committed after the last batch's cursor
     if given.end is not None and (since is None or not people_reads.later(since, given.end)):
         ctx.recorder.commit(report, cursor=given.end)
 
@@ -187,15 +219,68 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
                 state: StepState, advance_cursor: bool = True, bulk: bool = False,
                 index: EmailIndex | None = None,
                 handover: people_reads.Handover | None = None) -> None:
+    """Read, match, decide and send one batch now; settle it in its turn (after the batches
+    before it), on this thread."""
+    window = state.window
     cursor = people[-1]["updated_at"] if people and advance_cursor else None
-    batch = Batch(step, ctx, report, state.accounts, state.in_flight,
-                  active(step.mappings, to_salesforce=True), cursor, bulk, index, state.horizon)
+    mappings = active(step.mappings, to_salesforce=True)
+    # A person or an email still in flight is read and matched only once that batch is linked,
+    # as when each batch settled before the next (no second create of one person or email).
+    keys = _keys(people, mappings)
+    window.settle_holding(keys)
+    # The batch's own counts and log, added to the step's as it settles: what a batch sent
+    # ahead logs must not go out with an earlier batch's commit.
+    part = StepReport(step)
+    batch = Batch(step, ctx, part, state.accounts, state.in_flight, mappings, cursor, bulk,
+                  index, state.horizon)
     # Named only if the batch breaks (guarded reads them then): not a label per person per batch.
     named = (BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people)
+    since = mark(part)
+    failure: Exception | None = None
+    sent: Sent | None = None
+    try:
+        sent = send(batch, people)
+    except Exception as exc:  # noqa: BLE001 - raised in its turn, inside the batch guard
+        failure = exc
+    report.done += part.done  # progress counts what is read, settled or not
+    if sent is not None and sent.records:
+        # Two writes to one Salesforce record go one after the other, in source order.
+        window.settle_holding(sent.records)
+        keys |= sent.records
     walked: list[set[str]] = []
-    guarded(ctx, report, named, cursor, lambda: walked.append(walk(batch, people)))
-    if handover is not None:  # a batch that broke is kept whole: the other step looks again
-        handover.keep(people, walked[0] if walked else set())
+
+    def finish(result: Callable[[], Any]) -> None:
+        if failure is not None:
+            raise failure
+        assert sent is not None
+        walked.append(settle_sent(batch, sent, result))
+
+    def in_turn(result: Callable[[], Any]) -> None:
+        settled = False
+        try:
+            guarded(ctx, part, named, cursor, lambda: finish(result), since=since)
+            settled = True
+        finally:
+            add_settled(ctx, report, part, settled)
+        if handover is not None:  # a batch that broke is kept whole: the other step looks again
+            handover.keep(people, walked[0] if walked else set())
+
+    window.submit(sent.call if sent is not None else None, in_turn, keys)
+    if failure is not None:
+        window.settle_all()  # the error surfaces now, after the batches before it
+
+
+def _keys(people: list[dict[str, Any]], mappings: list[FieldMapping]) -> set[str]:
+    """What a later batch may share with this one: the people, and their emails (the person's,
+    and what is mapped to Email), by which a person is matched to a record or created once."""
+    keys = {p["id"] for p in people}
+    sources = ["email", *(m.peoplelinx_field for m in mappings if m.salesforce_field == "Email")]
+    for person in people:
+        for source in sources:
+            value = plx_get(person, source)
+            if value:
+                keys.add(f"email:{str(value).strip().lower()}")
+    return keys
 
 
 # -- the values that pass from stage to stage -----------------------------------------------------
@@ -292,20 +377,41 @@ class Settled:
 # -- the walk -------------------------------------------------------------------------------------
 
 
-def walk(batch: Batch, people: list[dict[str, Any]]) -> set[str]:
-    """One batch, stage by stage; returns the ids of the people now linked to this step's object
-    and not to the other's (whom the other People step leaves alone)."""
+@dataclass(frozen=True)
+class Sent:
+    """A batch sent ahead of its settling: what settle needs, and the call that writes it."""
+
+    read: Read
+    plan: Plan | None  # None: nothing to write (the batch only commits its cursor)
+    outbox_ids: list[int]
+    call: Callable[[], tuple[list[Answer], list[Answer]]] | None  # the updates', the creates'
+    records: set[str]  # the Salesforce records it updates or links
+
+
+def send(batch: Batch, people: list[dict[str, Any]]) -> Sent:
+    """read → filter → map → match → decide (Accounts created here, on the run's thread,
+    before any contact that needs them is sent), the outbox intent, and the write to send."""
     got = read(batch, people)
     mapped = map_people(batch, filter_people(batch, got))
     if not mapped.writes or mapped.describe is None:
-        batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
-        return linked_here_only(batch, got, [])
+        return Sent(got, None, [], None, set())
     plan = decide(batch, match(batch, mapped.writes, got.links), mapped.describe)
     outbox_ids = intend(batch, plan)
-    settled = settle(batch, write_updates(batch, plan), already_equal(batch, plan))
-    settled = settle(batch, write_creates(batch, plan), settled)
-    commit(batch, settled, outbox_ids)
-    return linked_here_only(batch, got, settled.links)
+    records = {w.sf_id for w in plan.updates + plan.unchanged if w.sf_id}
+    return Sent(got, plan, outbox_ids, write_calls(batch, plan), records)
+
+
+def settle_sent(batch: Batch, sent: Sent, result: Callable[[], Any]) -> set[str]:
+    """The answers logged and linked, the batch committed, PeopleLinx told (overlap.py calls
+    this in the batch's turn, on the run's thread)."""
+    if sent.plan is None:
+        batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
+        return linked_here_only(batch, sent.read, [])
+    updates, creates = result()
+    settled = settle(batch, updates, already_equal(batch, sent.plan))
+    settled = settle(batch, creates, settled)
+    commit(batch, settled, sent.outbox_ids)
+    return linked_here_only(batch, sent.read, settled.links)
 
 
 def read(batch: Batch, people: list[dict[str, Any]]) -> Read:
@@ -425,50 +531,79 @@ def intend(batch: Batch, plan: Plan) -> list[int]:
                           for w in plan.updates + plan.creates])
 
 
-def write_updates(batch: Batch, plan: Plan) -> list[Answer]:
-    if not plan.updates:
-        return []
-    answers = batch.ctx.services.sf.update(batch.sobject,
-                                           [update_row(w, plan.ext) for w in plan.updates])
-    return [Answer(w, r, False) for w, r in zip(plan.updates, answers, strict=True)]
+def write_calls(batch: Batch, plan: Plan) -> Callable[[], tuple[list[Answer], list[Answer]]]:
+    """The batch's Salesforce writes as one call that only speaks HTTP (for a worker thread):
+    updates, then creates. What they need of the store is read here, on the run's thread."""
+    updates = write_updates(batch, plan)
+    if plan.ext is None:
+        # A fresh org: creates go through inflight.py, which keeps what it sends in the store,
+        # so they are made here and now; the call only hands the answers over.
+        done = (updates(), write_creates(batch, plan)())
+        return lambda: done
+    creates = write_creates(batch, plan)
+    return lambda: (updates(), creates())
 
 
-def write_creates(batch: Batch, plan: Plan) -> list[Answer]:
+def write_updates(batch: Batch, plan: Plan) -> Callable[[], list[Answer]]:
+    sf, sobject, writes = batch.ctx.services.sf, batch.sobject, plan.updates
+    rows = [update_row(w, plan.ext) for w in writes]
+
+    def call() -> list[Answer]:
+        if not rows:
+            return []
+        answers = sf.update(sobject, rows)
+        return [Answer(w, r, False) for w, r in zip(writes, answers, strict=True)]
+
+    return call
+
+
+def write_creates(batch: Batch, plan: Plan) -> Callable[[], list[Answer]]:
     """Create (upsert on the external id); "Create anyway" people (Sync health) go with
     allowSave=true, in a call of their own."""
-    if not plan.creates:
-        return []
+    writes = plan.creates
+    if not writes:
+        return list
     rows = [create_row(w, batch.sobject, plan.describe, plan.lead_default, plan.ext)
-            for w in plan.creates]
+            for w in writes]
     anyway = create_anyway_ids(batch.ctx.services.store.settings, batch.step.uid)
-    results: list[RecordResult | None] = [None] * len(rows)
+    sends = []
     for allow in (False, True):
-        picked = [i for i, w in enumerate(plan.creates) if (w.plx_id in anyway) == allow]
+        picked = [i for i, w in enumerate(writes) if (w.plx_id in anyway) == allow]
         if picked:
-            sent = _send_creates(batch, plan.ext, [rows[i] for i in picked], allow)
-            for i, answer in zip(picked, sent, strict=True):
+            sends.append((picked, _send_creates(batch, plan.ext, [rows[i] for i in picked],
+                                                allow)))
+
+    def call() -> list[Answer]:
+        results: list[RecordResult | None] = [None] * len(rows)
+        for picked, sent in sends:
+            for i, answer in zip(picked, sent(), strict=True):
                 results[i] = answer
-    out = []
-    for write, result in zip(plan.creates, results, strict=True):
-        assert result is not None  # every create was in one of the two calls
-        out.append(Answer(write, result, True))
-    return out
+        out = []
+        for write, result in zip(writes, results, strict=True):
+            assert result is not None  # every create was in one of the two calls
+            out.append(Answer(write, result, True))
+        return out
+
+    return call
 
 
 def _send_creates(batch: Batch, ext: str | None, rows: list[dict[str, Any]],
-                  allow: bool) -> list[RecordResult]:
-    """Create (upsert on the external id) with the org-rule headers the settings ask for."""
-    ctx, sobject = batch.ctx, batch.sobject
+                  allow: bool) -> Callable[[], list[RecordResult]]:
+    """Create (upsert on the external id) with the org-rule headers the settings ask for (read
+    now, on the run's thread; the call returned only speaks HTTP)."""
+    ctx, sobject, sf = batch.ctx, batch.sobject, batch.ctx.services.sf
     rules = create_rules(ctx, sobject)
     allow = allow or rules.allow_duplicates
     if ext and batch.bulk and not allow and len(rows) > ctx.run.tuning.salesforce_batch:
-        return ctx.services.sf.bulk_upsert(sobject, ext, rows,
-                                           assignment_rule_id=bulk_assignment_rule(ctx, sobject))
+        return partial(sf.bulk_upsert, sobject, ext, rows,
+                       assignment_rule_id=bulk_assignment_rule(ctx, sobject))
     if ext:
-        return ctx.services.sf.upsert(sobject, ext, rows, assign=rules.assign,
-                                      allow_duplicates=allow)
-    # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py).
-    return inflight.create_once(ctx, sobject, rows, assign=rules.assign, allow_duplicates=allow)
+        return partial(sf.upsert, sobject, ext, rows, assign=rules.assign,
+                       allow_duplicates=allow)
+    # No PeopleLinx_Id__c (a fresh org): created once, never twice (inflight.py), called at once
+    # on the run's thread (write_calls).
+    return partial(inflight.create_once, ctx, sobject, rows, assign=rules.assign,
+                   allow_duplicates=allow)
 
 
 def already_equal(batch: Batch, plan: Plan) -> Settled:

@@ -85,6 +85,7 @@ class Tuning:
     page_size: int = 1000  # PeopleLinx page size
     salesforce_page_size: int | None = None  # query page size (None: Salesforce's 2,000)
     peoplelinx_in_flight: int = 4  # PeopleLinx batch writes sent and not yet settled (overlap.py)
+    salesforce_in_flight: int = 4  # People → Salesforce batches sent and not yet settled
     read_ahead_pages: int = 1  # Salesforce query pages read while the one before is synced
 
 
