@@ -42,7 +42,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from typing import Any, NamedTuple
 
-from plx_desktop.connectors.peoplelinx_types import BatchItem
+from plx_desktop.connectors.peoplelinx import MAX_BATCH
+from plx_desktop.connectors.peoplelinx_types import BatchItem, ItemResult
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain import FieldMapping, Step, is_valid_email
 from plx_desktop.store import RecordLink
@@ -111,10 +112,14 @@ def _run(step: Step, ctx: RunContext, report: StepReport) -> None:
     # Up to `salesforce_in_flight` batches' Salesforce writes sent while the next ones are read,
     # matched and decided; each settled (logged, linked, committed with its cursor, written back
     # to PeopleLinx) on this thread in source order (overlap.py).
-    with InOrder(ctx.run.tuning.salesforce_in_flight,
-                 name=f"plx-{step.target.name}-write") as window:
+    # The PeopleLinx write-backs of committed batches go through a window of their own, so that
+    # sending one never settles a later batch in the middle of an earlier one's settling. It
+    # closes last: the batches still in flight settle first, and send their write-backs into it.
+    tuning, sobject = ctx.run.tuning, step.target.name
+    with InOrder(tuning.peoplelinx_in_flight, name=f"plx-{sobject}-tell") as tell, \
+            InOrder(tuning.salesforce_in_flight, name=f"plx-{sobject}-write") as window:
         step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)),
-                               Horizon(), window)
+                               Horizon(), window, tell)
         _steps(step, ctx, report, step_state)
     step_state.in_flight.settle()
 
@@ -129,6 +134,7 @@ def _steps(step: Step, ctx: RunContext, report: StepReport, step_state: StepStat
         # The people asked for again are few; each batch settles before run_first goes on.
         _sync_batch(step, ctx, report, page, step_state, advance_cursor=False)
         window.settle_all()
+        step_state.tell.settle_all()  # their write-backs tell the read's horizon, as before
 
     retries.run_first(ctx, step, requests, again, sync_now)
     since = ctx.services.store.cursors.get(step.uid)
@@ -156,6 +162,7 @@ class StepState:
     in_flight: InFlight
     horizon: Horizon
     window: InOrder
+    tell: InOrder  # the write-backs to PeopleLinx in flight
 
 
 def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
@@ -232,7 +239,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
     # ahead logs must not go out with an earlier batch's commit.
     part = StepReport(step)
     batch = Batch(step, ctx, part, state.accounts, state.in_flight, mappings, cursor, bulk,
-                  index, state.horizon)
+                  index, state.horizon, state.tell)
     # Named only if the batch breaks (guarded reads them then): not a label per person per batch.
     named = (BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people)
     since = mark(part)
@@ -300,6 +307,7 @@ class Batch:
     bulk: bool = False  # a large step: creates go through Bulk API 2.0
     index: EmailIndex | None = None  # a large step's emails of the object, read once
     horizon: Horizon | None = None  # where the step's read stops (people_reads.py)
+    tell: InOrder | None = None  # the write-backs in flight (None: each sent then and there)
 
     @cached_property
     def sobject(self) -> str:
@@ -695,7 +703,16 @@ def _tell_peoplelinx(batch: Batch, written: list[Written]) -> None:
                      "salesforce_url": batch.record_url(sf_id)}
         items.append(BatchItem("update", body, id=write.plx_id))
         stamps.append(str(person.get("updated_at") or ""))
-    if items:
-        results = batch.ctx.services.plx.batch_people(items)
-        if batch.horizon is not None:
-            batch.horizon.note(zip(stamps, results, strict=True))
+    plx, horizon, size = batch.ctx.services.plx, batch.horizon, MAX_BATCH
+    for start in range(0, len(items), size):
+        chunk, read_at = items[start:start + size], stamps[start:start + size]
+
+        def noted(result: Callable[[], list[ItemResult]], read_at: list[str] = read_at) -> None:
+            results = result()  # a write-back that failed fails the step here, in its turn
+            if horizon is not None:
+                horizon.note(zip(read_at, results, strict=True))
+
+        if batch.tell is None:
+            noted(partial(plx.batch_people, chunk))
+        else:  # a call of its own per chunk: the window keeps several in flight
+            batch.tell.submit(partial(plx.batch_people, chunk), noted)
