@@ -192,7 +192,7 @@ class Faults:
     def as_dict(self) -> dict[str, Any]:
         shown: dict[str, Any] = {"latency_ms": self.latency_ms, "fail_rate": self.fail_rate,
                                  "kinds": list(self.kinds)}
-        if self.poison:  # (only PeopleLinx's control sets one)
+        if self.poison:
             shown |= {"poison": self.poison, "poison_kind": self.poison_kind}
         return shown
 

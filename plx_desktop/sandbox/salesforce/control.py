@@ -55,7 +55,8 @@ def register(router: Router, app: SalesforceApp) -> None:
         body = _body(request)
         try:
             app.faults.configure(latency_ms=body.get("latency_ms"), fail_rate=body.get("fail_rate"),
-                                 kinds=body.get("kinds"), seed=body.get("seed"))
+                                 kinds=body.get("kinds"), seed=body.get("seed"),
+                                 poison=body.get("poison"), poison_kind=body.get("poison_kind"))
         except (TypeError, ValueError) as exc:
             raise _bad(str(exc)) from None
         return Response.json(app.faults.as_dict())

@@ -1,0 +1,161 @@
+"""People → Contact with its Salesforce writes in flight at once (sync/overlap.py): several
+Collections calls and Bulk API jobs are really sent together, and still each batch's links, log
+and cursor are committed in source order; a batch that fails in the middle stops every later one
+from committing, and the next run loses nothing and duplicates nothing (Contacts or Accounts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync_helpers import custom_with, duplicates, emptied, plx_client, totals
+
+from plx_desktop.connectors.peoplelinx_types import BatchItem
+from plx_desktop.store import LogEntry, Store
+from plx_desktop.sync.context import Tuning
+
+BATCH = 20
+PEOPLE = 160
+SMALL = Tuning(salesforce_batch=BATCH, salesforce_in_flight=4, page_size=40)
+STEP = "People → Contact"
+UPSERT = "composite/sobjects/{sobject}/{ext_field}"
+UPDATE = "composite/sobjects"
+NOTHING = {"created": 0, "updated": 0, "skipped": 0, "failed": 0, "conflicts": 0}
+
+
+def _people(sandbox: Any, control: Any, n: int = PEOPLE) -> list[dict[str, Any]]:
+    """`n` people (sharing a few companies, so that batches share Accounts), in the step's read
+    order: by updated_at, then id."""
+    emptied(sandbox)
+    with plx_client(sandbox) as client:
+        for start in range(0, n, 100):
+            client.batch_people([BatchItem("create", {
+                "first_name": f"Over{i}", "last_name": "Person", "email": f"over{i}@x.example.com",
+                "account": f"Company {i % 7}"}) for i in range(start, min(n, start + 100))])
+    people = [p for p in control.people() if p["email"].startswith("over")]
+    return sorted(people, key=lambda p: (p["updated_at"], p["id"]))
+
+
+class _Commits:
+    """What each commit of the step handed to the listener, with the step's cursor as the store
+    holds it right then (read through the test's own connection)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.seen: list[tuple[list[str], str | None]] = []
+        self.step_uid = ""
+
+    def progress(self, p: Any) -> None:
+        if p.step_label == STEP:
+            self.step_uid = p.step_uid
+
+    def api_usage(self, used: int, limit: int) -> None:
+        pass
+
+    def log_entries(self, entries: list[LogEntry]) -> None:
+        mine = [e.plx_id for e in entries if e.step_label == STEP and e.plx_id]
+        if mine:
+            self.seen.append((mine, self.store.cursors.get(entries[0].step_uid)))
+
+
+def _in_order(people: list[dict[str, Any]], commits: _Commits) -> None:
+    """Every commit holds whole batches after the ones before, its cursor at its last person."""
+    order = {p["id"]: n for n, p in enumerate(people)}
+    last = -1
+    for ids, cursor in commits.seen:
+        positions = [order[i] for i in ids]
+        assert min(positions) > last, commits.seen
+        last = max(positions)
+        assert cursor == people[last]["updated_at"]
+
+
+def test_collections_calls_are_in_flight_together_and_commit_in_source_order(
+        sandbox, sync, store, control):
+    _people(sandbox, control)
+    custom_with(store, "people_to_contact")
+    first = sync(tuning=SMALL)
+    assert first.status == "completed" and totals(first)["created"] == PEOPLE, first.reason
+    # Everyone changes: the next run updates each linked contact, with no query to match first
+    # (a batch's matching would otherwise spend the sandbox's latency on the run's thread).
+    with plx_client(sandbox) as client:
+        for start in range(0, PEOPLE, 100):
+            chunk = sorted(control.people(), key=lambda p: p["email"])[start:start + 100]
+            client.batch_people([BatchItem("update", {"last_name": "Changed"}, id=p["id"])
+                                 for p in chunk])
+    people = sorted(control.people(), key=lambda p: (p["updated_at"], p["id"]))
+    # Each update spends this long in the sandbox: calls sent one after another are never seen
+    # at once, whatever the machine's load.
+    control.sf_faults(latency_ms=300)
+    sandbox.salesforce.calls.reset()
+    commits = _Commits(store)
+    run = sync(tuning=SMALL, events=commits)
+    assert run.status == "completed", run.reason
+    assert sandbox.salesforce.calls.peak(UPDATE) >= 3, sandbox.salesforce.calls.stats()
+    assert totals(run)["updated"] == PEOPLE
+    _in_order(people, commits)
+    assert sorted(i for ids, _ in commits.seen for i in ids) == sorted(p["id"] for p in people)
+    assert len(commits.seen) == PEOPLE // BATCH
+    control.sf_faults(latency_ms=0)
+    contacts = control.sf_records("Contact")
+    assert len(contacts) == PEOPLE and duplicates(contacts) == {}
+    assert {c["LastName"] for c in contacts} == {"Changed"}
+    assert duplicates(control.sf_records("Account"), "Name") == {}
+    assert all(p["salesforce_contact_id"] for p in control.people())
+    assert totals(sync(tuning=SMALL)) == NOTHING
+
+
+def test_bulk_jobs_are_in_flight_together(sandbox, sync, store, control):
+    people = _people(sandbox, control, 400)
+    custom_with(store, "people_to_contact")
+    control.sf_faults(latency_ms=300)
+    commits = _Commits(store)
+    bulk = Tuning(bulk_threshold=100, salesforce_batch=50, salesforce_in_flight=4, page_size=100)
+    run = sync(tuning=bulk, events=commits)
+    assert run.status == "completed", run.reason
+    calls = sandbox.salesforce.calls
+    assert calls.peak("jobs/ingest/{job_id}") >= 2 or calls.peak("jobs/ingest") >= 2, calls.stats()
+    assert UPSERT not in control.sf_calls()["by_route"]  # every batch went by Bulk API
+    _in_order(people, commits)
+    control.sf_faults(latency_ms=0)
+    contacts = control.sf_records("Contact")
+    assert len(contacts) == 400 and duplicates(contacts) == {}
+    assert duplicates(control.sf_records("Account"), "Name") == {}
+    assert totals(sync(tuning=bulk)) == NOTHING
+
+
+def test_a_failed_middle_batch_commits_nothing_past_it_and_the_next_run_makes_it_whole(
+        sandbox, sync, store, control):
+    people = _people(sandbox, control)
+    custom_with(store, "people_to_contact")
+    middle = 3 * BATCH  # the fourth batch's first person
+    # Every try of the upsert that carries this person fails (500): the retries give up, the
+    # step fails, while the batches after it are in flight.
+    control.sf_faults(latency_ms=50, poison=people[middle]["email"], poison_kind="500")
+    commits = _Commits(store)
+    failed = sync(tuning=SMALL, events=commits)
+    assert failed.status == "failed", failed.reason
+    step_uid = commits.step_uid
+    # The batches before it are committed, each whole; nothing at or after it, and the cursor
+    # stands at the end of the batch before it.
+    links = store.links.for_plx_ids(p["id"] for p in people)
+    linked = {n for n, p in enumerate(people) if any(k.step_uid == step_uid
+                                                     for k in links.get(p["id"], []))}
+    assert linked == set(range(middle))
+    assert store.cursors.get(step_uid) == people[middle - 1]["updated_at"]
+    _in_order(people, commits)
+    # Later batches were sent (they were in flight) and are in Salesforce, unlinked: the outbox
+    # holds their intents, as after a crash.
+    assert store.outbox.counts().get("sent", 0) > 0
+
+    control.sf_faults(latency_ms=0, poison="")
+    again = sync(tuning=SMALL)
+    assert again.status == "completed", again.reason
+    assert totals(again)["failed"] == 0
+    assert totals(sync(tuning=SMALL)) == NOTHING
+    contacts = control.sf_records("Contact")
+    assert len(contacts) == PEOPLE and duplicates(contacts) == {}
+    accounts = control.sf_records("Account")
+    assert len(accounts) == 7 and duplicates(accounts, "Name") == {}
+    assert all(p["salesforce_contact_id"] for p in control.people())
+    links = store.links.for_plx_ids(p["id"] for p in people)
+    assert all(any(k.sf_object == "Contact" for k in links.get(p["id"], [])) for p in people)
+    assert store.outbox.counts().get("pending", 0) == store.outbox.counts().get("sent", 0) == 0
