@@ -123,10 +123,12 @@ class InOrder:
         return len(self._pending)
 
     def submit(self, call: Callable[[], T] | None, settle: Callable[[Callable[[], T]], None],
-               keys: Collection[Any] = ()) -> None:
+               keys: Collection[Any] = (), depth: int | None = None) -> None:
         """Send `call` (None: nothing to send) and settle it in its turn; first settle the oldest
-        while `depth` calls are in flight. `keys`: what later submissions may depend on."""
-        while len(self._pending) >= self.depth:
+        while `depth` calls (by default the window's) are in flight. `keys`: what later
+        submissions may depend on."""
+        limit = max(1, min(self.depth, depth or self.depth))
+        while len(self._pending) >= limit:
             self._settle_oldest()
         future = self._pool.submit(call) if call is not None else None
         self._pending.append(_Pending(future, settle, frozenset(keys)))

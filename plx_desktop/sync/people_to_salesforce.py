@@ -35,9 +35,7 @@ shares a person, an email or a Salesforce record with one in flight waits for it
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
 from typing import Any, NamedTuple
@@ -87,39 +85,15 @@ EXTERNAL_ID = "PeopleLinx_Id__c"
 OPERATION = "salesforce_upsert"
 
 
-# The cyclic garbage collector's first threshold during a People step. A Bulk API batch keeps
-# 10,000 people (hundreds of thousands of objects) alive while it is built, and the default (700)
-# walked them again and again: a fifth of the step's CPU, for data that holds no cycles.
-_GC_THRESHOLD = 20_000
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], _GC_THRESHOLD), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
-    with _fewer_collections():
-        _run(step, ctx, report)
-
-
-def _run(step: Step, ctx: RunContext, report: StepReport) -> None:
+    # (The run paces the garbage collector: sync/gc_pacing.py.)
     # Up to `salesforce_in_flight` batches' Salesforce writes sent while the next ones are read,
-    # matched and decided; each settled (logged, linked, committed with its cursor, written back
-    # to PeopleLinx) on this thread in source order (overlap.py).
-    # The PeopleLinx write-backs of committed batches go through a window of their own, so that
-    # sending one never settles a later batch in the middle of an earlier one's settling. It
-    # closes last: the batches still in flight settle first, and send their write-backs into it.
+    # matched and decided; each settled (logged, written back to PeopleLinx, then linked and
+    # committed with its cursor) on this thread in source order (overlap.py).
     tuning, sobject = ctx.run.tuning, step.target.name
-    with InOrder(tuning.peoplelinx_in_flight, name=f"plx-{sobject}-tell") as tell, \
-            InOrder(tuning.salesforce_in_flight, name=f"plx-{sobject}-write") as window:
+    with InOrder(tuning.salesforce_in_flight, name=f"plx-{sobject}-write") as window:
         step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)),
-                               Horizon(), window, tell)
+                               Horizon(), window)
         _steps(step, ctx, report, step_state)
     step_state.in_flight.settle()
 
@@ -134,7 +108,6 @@ def _steps(step: Step, ctx: RunContext, report: StepReport, step_state: StepStat
         # The people asked for again are few; each batch settles before run_first goes on.
         _sync_batch(step, ctx, report, page, step_state, advance_cursor=False)
         window.settle_all()
-        step_state.tell.settle_all()  # their write-backs tell the read's horizon, as before
 
     retries.run_first(ctx, step, requests, again, sync_now)
     since = ctx.services.store.cursors.get(step.uid)
@@ -162,7 +135,6 @@ class StepState:
     in_flight: InFlight
     horizon: Horizon
     window: InOrder
-    tell: InOrder  # the write-backs to PeopleLinx in flight
 
 
 def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
@@ -239,7 +211,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
     # ahead logs must not go out with an earlier batch's commit.
     part = StepReport(step)
     batch = Batch(step, ctx, part, state.accounts, state.in_flight, mappings, cursor, bulk,
-                  index, state.horizon, state.tell)
+                  index, state.horizon)
     # Named only if the batch breaks (guarded reads them then): not a label per person per batch.
     named = (BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people)
     since = mark(part)
@@ -272,7 +244,9 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
         if handover is not None:  # a batch that broke is kept whole: the other step looks again
             handover.keep(people, walked[0] if walked else set())
 
-    window.submit(sent.call if sent is not None else None, in_turn, keys)
+    # A Bulk API job holds its thousands of people until it settles: fewer of them at once.
+    depth = ctx.run.tuning.bulk_in_flight if bulk else None
+    window.submit(sent.call if sent is not None else None, in_turn, keys, depth=depth)
     if failure is not None:
         window.settle_all()  # the error surfaces now, after the batches before it
 
@@ -307,7 +281,6 @@ class Batch:
     bulk: bool = False  # a large step: creates go through Bulk API 2.0
     index: EmailIndex | None = None  # a large step's emails of the object, read once
     horizon: Horizon | None = None  # where the step's read stops (people_reads.py)
-    tell: InOrder | None = None  # the write-backs in flight (None: each sent then and there)
 
     @cached_property
     def sobject(self) -> str:
@@ -674,10 +647,17 @@ def _settle_one(batch: Batch, answer: Answer) -> Written | None:
 
 
 def commit(batch: Batch, settled: Settled, outbox_ids: list[int]) -> None:
-    """The batch in one transaction (links, log, cursor, outbox); then PeopleLinx is told."""
+    """PeopleLinx told each person's new Salesforce link; then the batch in one transaction
+    (links, log, cursor, outbox).
+
+    In this order so that a crash between the two loses nothing: the person knows the link
+    and the store does not yet, so the next run reads them again (the write-back moved their
+    updated_at, and the cursor did not move) and links them to the record its upsert finds by
+    PeopleLinx_Id__c. The other way round, a link committed before a write-back that never
+    landed would leave the person without it for good: nothing would read them again."""
+    _tell_peoplelinx(batch, settled.written)
     batch.ctx.recorder.commit(batch.report, links=settled.links, cursor=batch.cursor,
                               done=outbox_ids)
-    _tell_peoplelinx(batch, settled.written)
 
 
 def _link(batch: Batch, write: PersonWrite, sf_id: str) -> RecordLink:
@@ -712,7 +692,4 @@ def _tell_peoplelinx(batch: Batch, written: list[Written]) -> None:
             if horizon is not None:
                 horizon.note(zip(read_at, results, strict=True))
 
-        if batch.tell is None:
-            noted(partial(plx.batch_people, chunk))
-        else:  # a call of its own per chunk: the window keeps several in flight
-            batch.tell.submit(partial(plx.batch_people, chunk), noted)
+        noted(partial(plx.batch_people, chunk))

@@ -81,7 +81,10 @@ class Tuning:
 
     salesforce_batch: int = 200  # sObject Collections' limit
     peoplelinx_batch: int = 500  # PeopleLinx batch endpoint's limit
-    bulk_threshold: int = 10_000  # people in one step past which creations go by Bulk API 2.0
+    # People in one step past which creations go by Bulk API 2.0, that many a job: with one job
+    # in flight while the next is read, two jobs' people are in memory (≤ 200 MB at any N).
+    bulk_threshold: int = 5_000
+    bulk_in_flight: int = 2  # Bulk API jobs sent and not yet settled
     page_size: int = 1000  # PeopleLinx page size
     salesforce_page_size: int | None = None  # query page size (None: Salesforce's 2,000)
     peoplelinx_in_flight: int = 4  # PeopleLinx batch writes sent and not yet settled (overlap.py)
