@@ -86,7 +86,6 @@ OPERATION = "salesforce_upsert"
 
 
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
-    # (The run paces the garbage collector: sync/gc_pacing.py.)
     # Up to `salesforce_in_flight` batches' Salesforce writes sent while the next ones are read,
     # matched and decided; each settled (logged, written back to PeopleLinx, then linked and
     # committed with its cursor) on this thread in source order (overlap.py).

@@ -46,7 +46,6 @@ from plx_desktop.sync.context import (
     open_run,
 )
 from plx_desktop.sync.engine import Outcome, run_profile
-from plx_desktop.sync.gc_pacing import fewer_collections
 
 __all__ = ["CancelToken", "Connections", "PeopleLinxSettings", "Progress", "RunSummary",
            "StepSummary", "SyncEvents", "Tuning", "load_connections", "run_sync",
@@ -134,8 +133,7 @@ def _run(store: Store, run_id: int, chosen: Profile, connections: Connections, *
         people_fields_cache=_PEOPLE_FIELDS.setdefault(
             connections.peoplelinx.base_url if connections.peoplelinx else "", {}),
         follow_converted_leads=bool(store.settings.get(FOLLOW_CONVERTED_LEADS, False)))
-    with fewer_collections():
-        outcome = run_profile(ctx, only=set(steps) if steps is not None else None)
+    outcome = run_profile(ctx, only=set(steps) if steps is not None else None)
     usage = sf.api_usage
     return _finish(store, run_id, outcome, (usage.used, usage.limit) if usage else None,
                    ctx.recorder.preview, events)

@@ -231,3 +231,27 @@ def handling(now_handling: set[threading.Thread] | None = None) -> set[threading
     """The sandbox's connection threads (one per client connection), less those given."""
     return {t for t in threading.enumerate() if t.name.endswith("(process_request_thread)")
             and t.is_alive()} - (now_handling or set())
+
+
+class CommitWatch:
+    """The run's events, keeping what each commit of one step handed to the listener: the ids
+    it logged (`id_field`: "sf_id" or "plx_id") and the step's cursor as the store holds it
+    right then (read through the test's own connection)."""
+
+    def __init__(self, store: Store, step_label: str, id_field: str):
+        self.store, self.step_label, self.id_field = store, step_label, id_field
+        self.seen: list[tuple[list[str], str | None]] = []
+        self.step_uid = ""
+
+    def progress(self, p: Any) -> None:
+        if p.step_label == self.step_label:
+            self.step_uid = p.step_uid
+
+    def api_usage(self, used: int, limit: int) -> None:
+        pass
+
+    def log_entries(self, entries: list[LogEntry]) -> None:
+        mine = [getattr(e, self.id_field) for e in entries
+                if e.step_label == self.step_label and getattr(e, self.id_field)]
+        if mine:
+            self.seen.append((mine, self.store.cursors.get(entries[0].step_uid)))

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync_helpers import duplicates, log_of, totals
+from sync_helpers import CommitWatch, duplicates, log_of, totals
 
-from plx_desktop.store import LogEntry, Store
 from plx_desktop.sync.context import Tuning
 from plx_desktop.sync.lookback import Cursor
 
@@ -24,34 +23,12 @@ def _source_order(control: Any) -> list[dict[str, Any]]:
     return sorted(control.sf_records("Contact"), key=lambda r: (r["SystemModstamp"], r["Id"]))
 
 
-class _Commits:
-    """What each commit of the step handed to the listener, with the step's cursor as the store
-    holds it right then (read through the test's own connection)."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.seen: list[tuple[list[str], str | None]] = []
-        self.step_uid = ""
-
-    def progress(self, p: Any) -> None:
-        if p.step_label == STEP:
-            self.step_uid = p.step_uid
-
-    def api_usage(self, used: int, limit: int) -> None:
-        pass
-
-    def log_entries(self, entries: list[LogEntry]) -> None:
-        mine = [e.sf_id for e in entries if e.step_label == STEP and e.sf_id]
-        if mine:
-            self.seen.append((mine, self.store.cursors.get(entries[0].step_uid)))
-
-
 def test_batches_are_in_flight_together_and_commit_in_source_order(sandbox, sync, store, control):
     order = {r["Id"]: n for n, r in enumerate(_source_order(control))}
     # Each batch call spends this long in the sandbox: batches sent one after another could
     # never be seen at once, whatever the machine's load.
     control.plx_faults(latency_ms=300)
-    commits = _Commits(store)
+    commits = CommitWatch(store, STEP, "sf_id")
     run = sync(tuning=SMALL, events=commits)
     assert run.status == "completed", run.reason
     assert sandbox.peoplelinx.calls.peak(ROUTE) >= 3, sandbox.peoplelinx.calls.stats()
@@ -77,7 +54,7 @@ def test_a_failed_middle_batch_commits_nothing_past_it_and_the_next_run_makes_it
     # Every try of the batch that carries this contact fails (500): the retries give up, the
     # step fails, while the batches after it are in flight.
     control.plx_faults(latency_ms=50, poison=poisoned["Email"], poison_kind="500")
-    commits = _Commits(store)
+    commits = CommitWatch(store, STEP, "sf_id")
     failed = sync(tuning=SMALL, events=commits)
     assert failed.status == "failed" and "PeopleLinx" in (failed.reason or ""), failed.reason
     # The batches before it are committed, each whole; nothing at or after it, and the cursor

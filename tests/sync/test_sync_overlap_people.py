@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync_helpers import custom_with, duplicates, emptied, plx_client, totals
+from sync_helpers import CommitWatch, custom_with, duplicates, emptied, plx_client, totals
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
-from plx_desktop.store import LogEntry, Store
 from plx_desktop.sync.context import Tuning
 
 BATCH = 20
@@ -35,29 +34,7 @@ def _people(sandbox: Any, control: Any, n: int = PEOPLE) -> list[dict[str, Any]]
     return sorted(people, key=lambda p: (p["updated_at"], p["id"]))
 
 
-class _Commits:
-    """What each commit of the step handed to the listener, with the step's cursor as the store
-    holds it right then (read through the test's own connection)."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.seen: list[tuple[list[str], str | None]] = []
-        self.step_uid = ""
-
-    def progress(self, p: Any) -> None:
-        if p.step_label == STEP:
-            self.step_uid = p.step_uid
-
-    def api_usage(self, used: int, limit: int) -> None:
-        pass
-
-    def log_entries(self, entries: list[LogEntry]) -> None:
-        mine = [e.plx_id for e in entries if e.step_label == STEP and e.plx_id]
-        if mine:
-            self.seen.append((mine, self.store.cursors.get(entries[0].step_uid)))
-
-
-def _in_order(people: list[dict[str, Any]], commits: _Commits) -> None:
+def _in_order(people: list[dict[str, Any]], commits: CommitWatch) -> None:
     """Every commit holds whole batches after the ones before, its cursor at its last person."""
     order = {p["id"]: n for n, p in enumerate(people)}
     last = -1
@@ -86,7 +63,7 @@ def test_collections_calls_are_in_flight_together_and_commit_in_source_order(
     # at once, whatever the machine's load.
     control.sf_faults(latency_ms=300)
     sandbox.salesforce.calls.reset()
-    commits = _Commits(store)
+    commits = CommitWatch(store, STEP, "plx_id")
     run = sync(tuning=SMALL, events=commits)
     assert run.status == "completed", run.reason
     assert sandbox.salesforce.calls.peak(UPDATE) >= 3, sandbox.salesforce.calls.stats()
@@ -107,7 +84,7 @@ def test_bulk_jobs_are_in_flight_together(sandbox, sync, store, control):
     people = _people(sandbox, control, 400)
     custom_with(store, "people_to_contact")
     control.sf_faults(latency_ms=300)
-    commits = _Commits(store)
+    commits = CommitWatch(store, STEP, "plx_id")
     bulk = Tuning(bulk_threshold=100, salesforce_batch=50, salesforce_in_flight=4, page_size=100)
     run = sync(tuning=bulk, events=commits)
     assert run.status == "completed", run.reason
@@ -130,7 +107,7 @@ def test_a_failed_middle_batch_commits_nothing_past_it_and_the_next_run_makes_it
     # Every try of the upsert that carries this person fails (500): the retries give up, the
     # step fails, while the batches after it are in flight.
     control.sf_faults(latency_ms=50, poison=people[middle]["email"], poison_kind="500")
-    commits = _Commits(store)
+    commits = CommitWatch(store, STEP, "plx_id")
     failed = sync(tuning=SMALL, events=commits)
     assert failed.status == "failed", failed.reason
     step_uid = commits.step_uid
