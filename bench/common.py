@@ -18,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -319,19 +320,46 @@ class SyncRun:
 
 
 def run_sync_process(data_dir: Path, profile: str = "custom") -> SyncRun:
-    """`plx-desktop --sandbox sync --once` in a child process; its own peak RSS and CPU."""
+    """`plx-desktop --sandbox sync --once` in a child process; its own peak RSS and CPU.
+
+    The peak is the child's VmHWM (its own memory's high-water mark), read every 20 ms until it
+    exits. Not wait4's ru_maxrss: Linux carries into it the RSS of the forked copy of this
+    process before exec, so after the floors had filled this process every sync "peaked" at
+    this process's size (224 MB at 100,000, whatever the sync did)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out:
         proc = subprocess.Popen([*CLI, "--data-dir", str(data_dir), "--sandbox", "sync", "--once",
                                  "--profile", profile], stdout=out, stderr=subprocess.STDOUT,
                                 cwd=ROOT)
+        peak = _HighWater(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         text = out.read()
-    return SyncRun(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+    return SyncRun(wall, usage.ru_utime + usage.ru_stime, peak.stop() or usage.ru_maxrss / 1024,
                    proc.returncode, text)
+
+
+class _HighWater:
+    """A process's VmHWM, sampled on a thread until stop(): the last reading before it ended."""
+
+    def __init__(self, pid: int, every: float = 0.02):
+        self.pid, self.every, self.mb = pid, every, 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.wait(self.every):
+            reading = _proc_status_mb(self.pid, "VmHWM")
+            if reading:
+                self.mb = max(self.mb, reading)
+
+    def stop(self) -> float:
+        self._done.set()
+        self._thread.join()
+        return self.mb
 
 
 def temp_dir(prefix: str) -> Path:
