@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from plx_desktop.connectors.errors import ConnectorError
 from plx_desktop.domain import DomainError
 from plx_desktop.sync.context import FAILED, Cancelled, RunContext, StepReport
 
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 UNEXPECTED = "UNEXPECTED_ERROR"
 
 
@@ -86,3 +87,47 @@ def add_settled(ctx: RunContext, report: StepReport, part: StepReport, settled: 
     report.unexpected += part.unexpected
     report.pending_log += part.pending_log
     report.pending_conflicts += part.pending_conflicts
+
+
+@dataclass
+class SentAhead(Generic[T]):
+    """A batch sent ahead of its settling (overlap.py): its own report, where that began, and
+    what its send half returned, or the error it raised (raised later, in its turn)."""
+
+    part: StepReport
+    since: Mark
+    sent: T | None
+    failure: Exception | None
+
+
+def send_ahead(report: StepReport, part: StepReport, send: Callable[[], T]) -> SentAhead[T]:
+    """Run a batch's send half, which logs into `part` (the batch's own report); progress
+    counts what is read, settled or not."""
+    since = mark(part)
+    sent: T | None = None
+    failure: Exception | None = None
+    try:
+        sent = send()
+    except Exception as exc:  # noqa: BLE001 - raised in its turn, inside the batch guard
+        failure = exc
+    report.done += part.done
+    return SentAhead(part, since, sent, failure)
+
+
+def settle_in_turn(ctx: RunContext, report: StepReport, ahead: SentAhead[Any],
+                   records: Iterable[BatchRecord], cursor: str | None,
+                   settle: Callable[[], Any]) -> None:
+    """The settle half, in the batch's turn: the send half's error, or `settle`, inside the
+    batch guard; then the batch's counts and log added to the step's (add_settled)."""
+
+    def guarded_settle() -> None:
+        if ahead.failure is not None:
+            raise ahead.failure
+        settle()
+
+    settled = False
+    try:
+        guarded(ctx, ahead.part, records, cursor, guarded_settle, since=ahead.since)
+        settled = True
+    finally:
+        add_settled(ctx, report, ahead.part, settled)

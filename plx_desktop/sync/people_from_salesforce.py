@@ -39,7 +39,7 @@ from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.store import RecordLink, Store
 from plx_desktop.store.ended_links import EndedLink
 from plx_desktop.sync import actions, deletes, deletes_reconcile, lookback, retries
-from plx_desktop.sync.batch_guard import BatchRecord, add_settled, guarded, mark
+from plx_desktop.sync.batch_guard import BatchRecord, send_ahead, settle_in_turn
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -170,35 +170,22 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
     # ahead logs must not go out with an earlier batch's commit.
     part = StepReport(step)
     batch = Batch(step, ctx, part, mappings, in_flight, read_people_first, cursor, covered)
-    since = mark(part)
-    failure: Exception | None = None
-    sent: _Sent | None = None
-    try:
-        sent = send(batch, records)
-    except Exception as exc:  # noqa: BLE001 - raised in its turn, inside the batch guard
-        failure = exc
-    report.done += part.done  # progress counts what is read, settled or not
-
-    def finish(result: Callable[[], list[ItemResult]]) -> None:
-        if failure is not None:
-            raise failure
-        if sent is None:
-            ctx.recorder.commit(part, cursor=cursor)
-        else:
-            settle(batch, sent.read, sent.writes, result(), sent.outbox_ids)
+    ahead = send_ahead(report, part, lambda: send(batch, records))
+    sent = ahead.sent
 
     def in_turn(result: Callable[[], list[ItemResult]]) -> None:
-        settled = False
-        try:
-            guarded(ctx, part, named, cursor, lambda: finish(result), since=since)
-            settled = True
-        finally:
-            add_settled(ctx, report, part, settled)
+        def settle_half() -> None:
+            if sent is None:
+                ctx.recorder.commit(part, cursor=cursor)
+            else:
+                settle(batch, sent.read, sent.writes, result(), sent.outbox_ids)
+
+        settle_in_turn(ctx, report, ahead, named, cursor, settle_half)
 
     plx = ctx.services.plx
     window.submit(partial(plx.batch_people, sent.items) if sent is not None else None, in_turn,
                   keys)
-    if failure is not None:
+    if ahead.failure is not None:
         window.settle_all()  # the error surfaces now, after the batches before it
 
 

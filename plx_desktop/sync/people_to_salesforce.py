@@ -49,7 +49,7 @@ from plx_desktop.store.duplicate_actions import create_anyway_ids
 from plx_desktop.store.ended_links import EndedLink
 from plx_desktop.sync import deletes, deletes_peoplelinx, inflight, people_reads, retries
 from plx_desktop.sync.accounts import Accounts
-from plx_desktop.sync.batch_guard import BatchRecord, add_settled, guarded, mark
+from plx_desktop.sync.batch_guard import BatchRecord, send_ahead, settle_in_turn
 from plx_desktop.sync.context import (
     CREATED,
     FAILED,
@@ -213,40 +213,27 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
                   index, state.horizon)
     # Named only if the batch breaks (guarded reads them then): not a label per person per batch.
     named = (BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people)
-    since = mark(part)
-    failure: Exception | None = None
-    sent: Sent | None = None
-    try:
-        sent = send(batch, people)
-    except Exception as exc:  # noqa: BLE001 - raised in its turn, inside the batch guard
-        failure = exc
-    report.done += part.done  # progress counts what is read, settled or not
+    ahead = send_ahead(report, part, lambda: send(batch, people))
+    sent = ahead.sent
     if sent is not None and sent.records:
         # Two writes to one Salesforce record go one after the other, in source order.
         window.settle_holding(sent.records)
         keys |= sent.records
     walked: list[set[str]] = []
 
-    def finish(result: Callable[[], Any]) -> None:
-        if failure is not None:
-            raise failure
-        assert sent is not None
-        walked.append(settle_sent(batch, sent, result))
-
     def in_turn(result: Callable[[], Any]) -> None:
-        settled = False
-        try:
-            guarded(ctx, part, named, cursor, lambda: finish(result), since=since)
-            settled = True
-        finally:
-            add_settled(ctx, report, part, settled)
+        def settle_half() -> None:
+            assert sent is not None
+            walked.append(settle_sent(batch, sent, result))
+
+        settle_in_turn(ctx, report, ahead, named, cursor, settle_half)
         if handover is not None:  # a batch that broke is kept whole: the other step looks again
             handover.keep(people, walked[0] if walked else set())
 
     # A Bulk API job holds its thousands of people until it settles: fewer of them at once.
     depth = ctx.run.tuning.bulk_in_flight if bulk else None
     window.submit(sent.call if sent is not None else None, in_turn, keys, depth=depth)
-    if failure is not None:
+    if ahead.failure is not None:
         window.settle_all()  # the error surfaces now, after the batches before it
 
 
