@@ -10,6 +10,7 @@ sequence with Exclude updated from action) still means created after a crash.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from plx_desktop.domain.convert import parse_datetime
 from plx_desktop.sync.context import RunContext
@@ -21,10 +22,18 @@ class InFlight:
     def __init__(self, ctx: RunContext, step_uid: str, operations: Sequence[str]):
         self._ctx = ctx
         self.items = [i for i in ctx.services.store.outbox.pending(step_uid) if i.operation in operations]
-        self.creating: set[str] = {i.payload.get("key", "") for i in self.items
-                                   if i.payload.get("create")}
-        self._sent_at = {i.payload.get("key", ""): i.payload.get("at") for i in self.items
-                         if i.payload.get("create") and i.payload.get("at")}
+        self.creating: set[str] = set()
+        self._sent_at: dict[str, str] = {}
+        for item in self.items:
+            at = item.payload.get("at")
+            for key, create in _writes(item.payload):
+                if not create:
+                    continue
+                self.creating.add(key)
+                if at and (key not in self._sent_at
+                           or parse_datetime(at) < parse_datetime(self._sent_at[key])):
+                    # Sent by two runs that both died: it was made by the first.
+                    self._sent_at[key] = at
 
     def was_creating(self, key: str) -> bool:
         return key in self.creating
@@ -51,9 +60,17 @@ class InFlight:
             self._ctx.recorder.write(lambda store: store.outbox.mark_done(ids), None)
 
 
+def _writes(payload: dict[str, Any]) -> list[tuple[str, bool]]:
+    """(key, create?) of an intent: a batch's (Recorder.record_intent), or one write's, as
+    versions before 2026-12 recorded them."""
+    if "writes" in payload:
+        return [(str(key), bool(create)) for key, create in payload["writes"]]
+    return [(payload.get("key", ""), bool(payload.get("create")))]
+
+
 def record_intent(ctx: RunContext, step_uid: str, target: str, operation: str,
                   writes: Sequence[tuple[str, str, bool]]) -> list[int]:
-    """Enqueue one outbox item per write (key, version, create?) and mark them sent (see
+    """Enqueue the batch's intent (key, version, create? of each write), marked sent (see
     Recorder.record_intent; a dry run's recorder enqueues nothing)."""
     return ctx.recorder.record_intent(step_uid, target, operation, writes,
                                       ctx.services.clock())

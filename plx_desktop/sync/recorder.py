@@ -9,6 +9,7 @@ run is one other recorder (`DryRecorder`): the same log, kept in `preview`, and 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -121,24 +122,24 @@ class Recorder:
 
     def record_intent(self, step_uid: str, target: str, operation: str,
                       writes: Sequence[tuple[str, str, bool]], at: datetime) -> list[int]:
-        """Enqueue one outbox item per write (key, version, create?) and mark them sent.
+        """Enqueue one outbox item for a batch's writes (key, version, create?), marked sent;
+        its id, in a list (what commit's `done` takes).
 
-        The version (a modstamp or updated_at) makes the idempotency key unique per change, so a
-        later change of the same record is a new item while a retry of this one is not."""
+        One item a batch, not one a write: the intent is read back only after a crash (which
+        writes were creations, and since when: outbox_flow.InFlight), and an item per record
+        was a fifth of a sync's CPU (three index entries written three times each). The
+        versions (modstamps or updated_at) make the key unique per batch of changes, so a later
+        change is a new item while a retry of the same writes is not."""
         if not writes:
             return []
-
-        sent_at = at.isoformat()
-
-        def enqueue(store: Store) -> list[int]:
-            return store.outbox.enqueue_sent(
-                OutboxItem(step_uid=step_uid, target_system=target, operation=operation,
-                           idempotency_key=f"{step_uid}:{key}:{version}",
-                           payload={"key": key, "create": create, "at": sent_at},
-                           run_id=self.run_id)
-                for key, version, create in writes)
-
-        return self.write(enqueue, [])
+        digest = hashlib.sha256("\n".join(f"{key}:{version}" for key, version, _ in writes)
+                                .encode("utf-8")).hexdigest()
+        item = OutboxItem(step_uid=step_uid, target_system=target, operation=operation,
+                          idempotency_key=f"{step_uid}:{operation}:batch:{digest}",
+                          payload={"writes": [[key, create] for key, _, create in writes],
+                                   "at": at.isoformat()},
+                          run_id=self.run_id)
+        return self.write(lambda store: store.outbox.enqueue_sent([item]), [])
 
     def _worded(self, message: str) -> str:
         return message
