@@ -225,3 +225,33 @@ def test_email_and_name_are_found_through_their_index_case_insensitively(sf_serv
     scanned = list(sf_server.app.org.store.candidates(
         "Contact", include_deleted=False, equal=("Email", {"grace.hopper@navy.example.com"})))
     assert [r["Id"] for r in scanned] == [made]
+
+
+def test_a_sync_s_order_comes_from_the_store_and_matches_soql_s_own_sort(big_org: Any) -> None:
+    """ORDER BY SystemModstamp, Id is read from the store in that order (Org.find, presorted:
+    a million records then cost ids, not sort keys and a sort); it must give exactly what the
+    generic sort gives, ties on the seed's shared stamps broken by Id, deletes included."""
+    sf = client(big_org)
+    contacts = sf.query_all("SELECT Id FROM Contact ORDER BY Id")["records"]
+    for record in contacts[5:8]:
+        sf.Contact.update(record["Id"], {"Title": "Moved on"})
+    sf.Contact.delete(contacts[10]["Id"])
+    bound, presorted = big_org.app.org.find(
+        "SELECT Id FROM Contact WHERE LastName != null ORDER BY SystemModstamp, Id",
+        include_deleted=True)
+    assert bound.in_modstamp_order
+    every = sf.query_all("SELECT Id, SystemModstamp, LastName FROM Contact",
+                         include_deleted=True)["records"]
+    # The generic path (a DESC key is never presorted) reversed back, and Python's own sort.
+    _, generic = big_org.app.org.find(
+        "SELECT Id FROM Contact WHERE LastName != null ORDER BY SystemModstamp DESC, Id DESC",
+        include_deleted=True)
+    expected = [r["Id"] for r in sorted((r for r in every if r["LastName"]),
+                                        key=lambda r: (r["SystemModstamp"], r["Id"][:15]))]
+    assert presorted == expected == generic[::-1]
+    assert len(expected) == len(every) > 2000
+    # Changed last, so newest: the three updates, then the delete (it moves SystemModstamp).
+    assert presorted[-4:] == [r["Id"] for r in (*contacts[5:8], contacts[10])]
+    paged = sf.query_all("SELECT Id FROM Contact ORDER BY SystemModstamp, Id",
+                         include_deleted=True)["records"]
+    assert [r["Id"] for r in paged] == expected

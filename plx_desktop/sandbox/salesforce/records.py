@@ -138,13 +138,17 @@ class RecordStore:
 
     def candidates(self, sobject: str, *, include_deleted: bool, modstamp_from: str | None = None,
                    modstamp_to: str | None = None, ids: set[str] | None = None,
-                   equal: tuple[str, set[str]] | None = None) -> Iterator[dict[str, Any]]:
+                   equal: tuple[str, set[str]] | None = None,
+                   in_modstamp_order: bool = False) -> Iterator[dict[str, Any]]:
         """Records of one object that a query might match, narrowed by the query's hints, one at
         a time (a query keeps only what it matched, never the whole object in memory).
 
         `modstamp_from` / `modstamp_to` bound SystemModstamp (both inclusive); `equal` is an
         indexed text field (INDEXED_TEXT_FIELDS) and the text keys it must have.
+        `in_modstamp_order`: in (SystemModstamp, Id) order (only without `ids` and `equal`).
         """
+        if in_modstamp_order and (ids is not None or equal is not None):
+            raise ValueError("in_modstamp_order narrows by the modstamp bounds only")
         if ids is not None:
             found = self.get_many(ids)
             return (dict(rec) for sob, is_del, rec in found.values()
@@ -160,7 +164,10 @@ class RecordStore:
             params.append(modstamp_to)
         if equal is not None and equal[0] in INDEXED_TEXT_FIELDS:
             return self._by_text_keys(" AND ".join(where), params, *equal)
-        return self._rows(f"SELECT data FROM records WHERE {' AND '.join(where)}", params)
+        # The modstamp column holds SystemModstamp's own text (28 characters, +0000), which
+        # sorts as the time does; the 18-character Id sorts as its 15-character form does.
+        order = " ORDER BY modstamp, id" if in_modstamp_order else ""
+        return self._rows(f"SELECT data FROM records WHERE {' AND '.join(where)}{order}", params)
 
     def _by_text_keys(self, where: str, params: list[Any], name: str,
                       keys: set[str]) -> Iterator[dict[str, Any]]:

@@ -158,14 +158,25 @@ class BoundQuery:
             rows.sort(key=_sort_key(key, parent), reverse=key.descending)
         return rows[start:stop]
 
-    def ordered_ids(self, records: Iterable[dict], parent: ParentLookup) -> list[str]:
+    @property
+    def in_modstamp_order(self) -> bool:
+        """ORDER BY SystemModstamp, Id (both ascending): the order the records table's
+        (sobject, modstamp) index and the Id give, so the store can hand the records over
+        already in it (Org.find), a query's only order that every sync asks for."""
+        return ([(k.path.names, k.descending) for k in self._order]
+                == [(("SystemModstamp",), False), (("Id",), False)])
+
+    def ordered_ids(self, records: Iterable[dict], parent: ParentLookup, *,
+                    presorted: bool = False) -> list[str]:
         """The Ids `run` would answer, in its order; holds only sort keys and ids, never the
-        records (a query over 100,000 records stays small)."""
+        records (a query over 100,000 records stays small). `presorted`: the records come in
+        the query's order already (in_modstamp_order, from the store), so only ids are kept:
+        a million of them, not a million sort keys and a sort."""
         parent = memoized(parent)
         start = self.offset or 0
         stop = None if self.limit is None else start + self.limit
         matched = self._filtered(records, parent)
-        if not self._order:
+        if not self._order or presorted:
             return [r["Id"] for r in islice(matched, start, stop)]
         keys = [_sort_key(key, parent) for key in self._order]
         rows = [(tuple(key(r) for key in keys), r["Id"]) for r in matched]
