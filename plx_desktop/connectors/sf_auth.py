@@ -46,7 +46,12 @@ SCOPE = "api refresh_token offline_access openid"
 # No consumer key is shipped: since Spring '26 each org brings its own External Client App (see
 # docs/CONNECT.md). An empty key makes Connect ask for one before opening the browser.
 PLX_DESKTOP_CLIENT_ID = ""
-DEFAULT_TIMEOUT = (10.0, 60.0)  # (connect, read) seconds
+# (connect, read) seconds. The read wait is long because the first page of a query over a large
+# object comes only once Salesforce has run the whole query: over a million contacts that takes
+# minutes, and a client that gives up at 60 s asks again, and again, and never syncs (the sandbox
+# at 1,000,000 did exactly that; singer-io/tap-salesforce waits 5 minutes for the same reason).
+# An unreachable server still fails at the connect timeout.
+DEFAULT_TIMEOUT = (10.0, 300.0)
 
 
 def redirect_uri_for(port: int = DEFAULT_CALLBACK_PORT) -> str:
