@@ -74,8 +74,14 @@ class RetrySchedule:
         now = now or _now()
         # A batch's records in a few statements, not one or two per record: a step of 100,000
         # records that all went through forgets 100,000 keys.
-        self._db.cursor().executemany(
-            "DELETE FROM retry_schedule WHERE step_uid = ? AND record_key = ?", list(recovered))
+        recovered = list(recovered)
+        steps = self._steps_with_rows({step for step, _ in recovered})
+        # Only the steps that have records waiting: most batches of most runs have none, and
+        # a DELETE per record that went through was a per-record cost of every sync.
+        gone = [key for key in recovered if key[0] in steps]
+        if gone:
+            self._db.cursor().executemany(
+                "DELETE FROM retry_schedule WHERE step_uid = ? AND record_key = ?", gone)
         if not failures:
             return
         known = self._known([(f.step_uid, f.record_key) for f in failures])
@@ -95,6 +101,14 @@ class RetrySchedule:
             "DO UPDATE SET sf_id = excluded.sf_id, plx_id = excluded.plx_id, "
             "failures = excluded.failures, next_try = excluded.next_try, item = excluded.item",
             rows)
+
+    def _steps_with_rows(self, steps: set[str]) -> set[str]:
+        if not steps:
+            return set()
+        marks = ", ".join("?" * len(steps))
+        return {row[0] for row in self._db.execute_sql(
+            f"SELECT DISTINCT step_uid FROM retry_schedule WHERE step_uid IN ({marks})",
+            list(steps))}
 
     def _known(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[int, str]]:
         """(failures, item) of the rows these (step_uid, record_key) have already."""

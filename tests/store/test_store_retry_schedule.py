@@ -66,3 +66,12 @@ def test_forget_many_keys(store):
     store.retry_schedule.note([Failure("s", f"k{i}", "", "") for i in range(5)], [])
     store.retry_schedule.forget("s", ["k0", "k1", "missing"])
     assert {r.record_key for r in store.retry_schedule.of_step("s")} == {"k2", "k3", "k4"}
+
+
+def test_a_batch_that_went_through_costs_no_delete_when_its_step_has_nothing_waiting(store):
+    store.retry_schedule.note([Failure("other", "k1", "sf1", "")], [])
+    counter = _Counting(store)
+    store.retry_schedule.note([], [("s", f"k{i}") for i in range(500)])
+    assert counter.calls == 1  # which of the steps have records waiting: none
+    store.retry_schedule.note([], [("other", "k1"), ("s", "k2")])
+    assert store.retry_schedule.of_step("other") == []
