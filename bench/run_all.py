@@ -1,6 +1,6 @@
 """Every benchmark, one after the other, ending with `targets met: K/M`.
 
-    python -m bench.run_all [--quick] [--large] [--sizes 10000 100000] [--write-doc]
+    python -m bench.run_all [--quick] [--large] [--busy-core] [--sizes 10000 100000] [--write-doc]
 
 Full sizes (`make bench`): initial sync at 10,000 and 100,000 records with 0 and 50 ms latency,
 each beside its floors (the connectors alone reading and writing the same records), the naive
@@ -9,7 +9,8 @@ Log tab at 1,000,000 entries. --large adds a million contacts and a million peop
 peak memory and the no-change poll; an hour or more). --quick runs every benchmark at small sizes
 in a few minutes (figures for a fast look, not the issue's targets). --reuse-initial takes the
 initial-sync figures from an earlier run's output instead of measuring them. --write-doc rewrites
-docs/PERFORMANCE.md with the figures, keeping its notes section. Every verdict is computed by the
+docs/PERFORMANCE.md with the figures, keeping its notes section. --busy-core keeps one core busy
+with another process throughout (bench/busy.py). Every verdict is computed by the
 run; nothing in the test suite asserts a time.
 """
 
@@ -21,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import gui, incremental, initial_sync, large, naive
+from bench import busy, gui, incremental, initial_sync, large, naive
 from bench.common import ROOT, Results, machine, summarise
 from bench.initial_sync import DIRECTIONS, Figure
 
@@ -71,7 +72,8 @@ def write_doc(results: list[Results], figures: list[Figure], final: str,
         f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"- Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, Python {m['python']}, "
         f"{m['os']}",
-        f"- Load: {load_before} at the start, {_load()} at the end",
+        f"- Load: {load_before} at the start, {_load()} at the end"
+        + (f"; {args.busy_note}" if getattr(args, "busy_note", None) else ""),
         f"- Command: `python -m bench.run_all {' '.join(args.argv)}`".rstrip()
         + f" ({took / 60:.0f} min)",
         "- The sandbox (both HTTPS stand-ins) runs in its own process on the same CPUs, so at 0 ms "
@@ -131,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-doc", action="store_true", help="rewrite docs/PERFORMANCE.md")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "PERFORMANCE.md",
                         help="the document --write-doc rewrites (default docs/PERFORMANCE.md)")
+    parser.add_argument("--busy-core", action="store_true",
+                        help="keep one core busy with another process for the whole run "
+                             "(bench/busy.py): the issue's repeat on a loaded machine")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
     args.argv = sys.argv[1:] if argv is None else argv
@@ -138,9 +143,18 @@ def main(argv: list[str] | None = None) -> int:
     sizes = args.sizes or ([2000] if quick else [10_000, 100_000])
     # --quick: only the latency the floor and naive targets are judged at, to stay short.
     latencies = args.latency or ([50.0] if quick else [0.0, 50.0])
+    with busy.one_core_busy(args.busy_core) as spinner:
+        return _run(args, sizes, latencies, spinner)
+
+
+def _run(args: argparse.Namespace, sizes: list[int], latencies: list[float],
+         spinner: int | None) -> int:
+    quick = args.quick
     started = time.perf_counter()
     load_before = _load()
-    print(f"(machine: {load_before})", flush=True)
+    print(f"(machine: {load_before}"
+          + (f"; another process (pid {spinner}) keeps one core busy" if spinner else "")
+          + ")", flush=True)
     results: list[Results] = []
     figures: list[Figure] = []
 
@@ -185,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         attempt(f"{large_n:,} records", lambda: results.append(
             large.measure(large_n, args.keep, reference=figures)))
     took = time.perf_counter() - started
+    if spinner is not None:
+        args.busy_note = (f"another process kept one core busy for the whole run "
+                          f"({busy.busy_cpu_seconds(spinner):.0f} s of CPU in {took:.0f} s)")
     final = summarise(results)
     print(f"(all benchmarks took {took / 60:.1f} min; machine: {_load()})")
     if args.write_doc:
