@@ -35,9 +35,11 @@ shares a person, an email or a Salesforce record with one in flight waits for it
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
+from itertools import count
 from typing import Any, NamedTuple
 
 from plx_desktop.connectors.peoplelinx import MAX_BATCH
@@ -134,6 +136,8 @@ class StepState:
     in_flight: InFlight
     horizon: Horizon
     window: InOrder
+    jobs: deque[str] = field(default_factory=deque)  # the Bulk batches' keys, oldest first
+    numbers: Iterator[int] = field(default_factory=count)
 
 
 def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
@@ -232,9 +236,23 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
 
     # A Bulk API job holds its thousands of people until it settles: fewer of them at once.
     depth = ctx.run.tuning.bulk_in_flight if bulk else None
+    if depth is not None:
+        state.jobs.append(f"bulk-job:{next(state.numbers)}")  # its own key, to settle it by
+        keys.add(state.jobs[-1])
     window.submit(sent.call if sent is not None else None, in_turn, keys, depth=depth)
     if ahead.failure is not None:
         window.settle_all()  # the error surfaces now, after the batches before it
+    elif depth is not None:
+        _make_room(window, state.jobs, depth)
+
+
+def _make_room(window: InOrder, jobs: deque[str], depth: int) -> None:
+    """With `depth` jobs in flight, the oldest is settled now, before the next job's people are
+    read: the next one is read and decided while `depth - 1` are in flight, so `depth` jobs'
+    people are in memory at any N (a job read while `depth` were in flight made it one more,
+    the peak at 100,000 people 1.17 × the one at 10,000, where only two jobs are ever sent)."""
+    while jobs and window.in_flight >= depth:
+        window.settle_holding({jobs.popleft()})  # a no-op for a job settled already
 
 
 def _keys(people: list[dict[str, Any]], mappings: list[FieldMapping]) -> set[str]:
