@@ -99,6 +99,41 @@ def test_bulk_jobs_are_in_flight_together(sandbox, sync, store, control):
     assert totals(sync(tuning=bulk)) == NOTHING
 
 
+class PagesAtCommit(CommitWatch):
+    """Also how many pages of people had been read when each commit of the step came."""
+
+    def __init__(self, store: Any, sandbox: Any) -> None:
+        super().__init__(store, STEP, "plx_id")
+        self.sandbox, self.pages_read = sandbox, []  # type: list[int]
+
+    def log_entries(self, entries: list[Any]) -> None:
+        before = len(self.seen)
+        super().log_entries(entries)
+        if len(self.seen) > before:
+            by_route = self.sandbox.peoplelinx.calls.snapshot()["by_route"]
+            self.pages_read.append(by_route.get("/v1/people", 0))
+
+
+def test_the_next_bulk_job_is_read_only_once_the_oldest_of_a_full_window_settled(
+        sandbox, sync, store, control):
+    # bulk_in_flight jobs' people in memory at any N: with two in flight, the oldest is settled
+    # before the next job's people are read, so when batch k commits at most k + 1 jobs' pages
+    # were read (reading a third while two were in flight held three jobs' people at once).
+    people = _people(sandbox, control, 500)
+    custom_with(store, "people_to_contact")
+    sandbox.peoplelinx.calls.reset()
+    watch = PagesAtCommit(store, sandbox)
+    bulk = Tuning(bulk_threshold=100, bulk_in_flight=2, salesforce_batch=50,
+                  salesforce_in_flight=4, page_size=100)  # a page is a job
+    run = sync(tuning=bulk, events=watch)
+    assert run.status == "completed", run.reason
+    assert len(watch.pages_read) == 5, watch.pages_read
+    assert all(pages <= k + 2 for k, pages in enumerate(watch.pages_read)), watch.pages_read
+    assert watch.pages_read[0] == 2  # ... and still one job ahead while the oldest settles
+    _in_order(people, watch)
+    assert len(control.sf_records("Contact")) == 500
+
+
 def test_a_failed_middle_batch_commits_nothing_past_it_and_the_next_run_makes_it_whole(
         sandbox, sync, store, control):
     people = _people(sandbox, control)
