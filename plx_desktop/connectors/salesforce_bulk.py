@@ -13,7 +13,7 @@ import io
 import json
 import re
 import time
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Iterator
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -138,17 +138,25 @@ def bulk_upsert(client: SalesforceClient, sobject: str, ext_field: str,
 def _ingest_results(client: SalesforceClient, job_id: str, ext_field: str,
                     records: list[dict[str, Any]]) -> list[RecordResult]:
     jobs = _job_client(client)
-    positions: dict[str, deque[int]] = defaultdict(deque)
+    # Each key's first record, and the later ones of a key sent twice (rare): no queue per
+    # record of a job of thousands.
+    first: dict[str, int] = {}
+    again: dict[str, deque[int]] = {}
     for index, record in enumerate(records):
-        positions[str(record[ext_field])].append(index)
+        key = str(record[ext_field])
+        if first.setdefault(key, index) != index:
+            again.setdefault(key, deque()).append(index)
     results: list[RecordResult | None] = [None] * len(records)
 
     def place(key: str, result: RecordResult) -> None:
-        queue = positions.get(key)
-        if not queue:
-            raise TransientError("Salesforce sent a Bulk API result for a record we did not send "
-                                 "(a cut-off answer?); asking again")
-        results[queue.popleft()] = result
+        index = first.pop(key, None)
+        if index is None:
+            queue = again.get(key)
+            if not queue:
+                raise TransientError("Salesforce sent a Bulk API result for a record we did "
+                                     "not send (a cut-off answer?); asking again")
+            index = queue.popleft()
+        results[index] = result
 
     for key, sf_id, created in _csv_columns(
             jobs.get_ingest_results(job_id, ResultsType.successful), ext_field, "sf__Id",

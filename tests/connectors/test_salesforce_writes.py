@@ -95,3 +95,15 @@ def test_bulk_upsert_and_bulk_query(sf_server: Any) -> None:
     contacts = [r for page in sf.bulk_query("SELECT Id, Account.Name FROM Contact WHERE AccountId != null")
                 for r in page]
     assert contacts and all(isinstance(r["Account"], dict) and r["Account"]["Name"] for r in contacts)
+
+
+def test_bulk_upsert_places_each_result_of_an_external_id_sent_twice(sf_server: Any) -> None:
+    # Results are matched back by external id: a key sent twice gets its two results in the
+    # order sent, and every other record still gets its own.
+    sf = client(sf_server)
+    records = [_lead(1, PeopleLinx_Id__c="twice-1"), _lead(2, PeopleLinx_Id__c="once-2"),
+               _lead(3, PeopleLinx_Id__c="twice-1", Title="Second")]
+    results = sf.bulk_upsert("Lead", "PeopleLinx_Id__c", records)
+    assert len(results) == 3 and all(r.success and r.id for r in results)
+    assert results[0].created and not results[2].created  # the first created, the second updated
+    assert results[2].id == results[0].id != results[1].id and results[1].created
