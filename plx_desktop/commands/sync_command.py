@@ -20,6 +20,7 @@ from plx_desktop.domain.record_names import record_name
 from plx_desktop.logfile import DETAILS, log_file
 from plx_desktop.sync.connections import Connections, load_connections
 from plx_desktop.sync.service import CancelToken, RunSummary, run_sync
+from plx_desktop.sync.start_up import settle_start_up
 
 EXIT_OK, EXIT_FAILED, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 3, 130
 MINIMUM_INTERVAL = 30
@@ -82,6 +83,7 @@ def run(data_dir: Path, *, sandbox: bool, every: float | None, profile: str | No
             except ConnectorError as exc:
                 print(f"plx-desktop: {exc.reason}", file=sys.stderr)
                 return EXIT_FAILED
+            settle_start_up()
             while True:
                 started = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
                 if every is not None:
