@@ -37,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_commands = sandbox.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
     serve = sandbox_commands.add_parser("serve", help="run both sandbox servers in the foreground")
     _add_common(serve)
+    serve.add_argument("--only", choices=["salesforce", "peoplelinx"],
+                       help="serve this one service, described in sandbox-SERVICE.json and not in "
+                            "sandbox.json (the benchmark runs each service in its own process and "
+                            "writes sandbox.json from both parts)")
     serve.add_argument("--seed", metavar="demo|N",
                        help="reset and fill with demo data, or N records of each kind (benchmarks)")
     serve.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API call")
@@ -126,20 +130,35 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def _sandbox_serve(args: argparse.Namespace) -> int:
     import threading
 
-    from plx_desktop.sandbox.runner import SANDBOX_JSON, start_sandbox
+    from plx_desktop.sandbox.runner import (
+        SANDBOX_JSON,
+        Sandbox,
+        ServiceSandbox,
+        part_file,
+        start_sandbox,
+        start_service,
+    )
 
     seed = args.seed
     if seed is not None and seed != "demo" and not seed.isdigit():
         print(f"plx-desktop: --seed takes 'demo' or a number of records, not {seed!r}", file=sys.stderr)
         return 2
     state = sandbox_dir(_data_dir(args))
-    sandbox = start_sandbox(state, seed=seed, latency_ms=args.latency_ms, fail_rate=args.fail_rate,
-                            sf_port=args.sf_port, plx_port=args.plx_port, seed_if_empty=True,
-                            org=args.org)
-    info = sandbox.info
-    print(f"Salesforce sandbox:  {info.salesforce_instance_url}  (log in as {info.salesforce_username})")
-    print(f"PeopleLinx sandbox:  {info.peoplelinx_base_url}")
-    print(f"Details for clients: {state / SANDBOX_JSON}")
+    options = {"seed": seed, "latency_ms": args.latency_ms, "fail_rate": args.fail_rate,
+               "seed_if_empty": True, "org": args.org}
+    sandbox: Sandbox | ServiceSandbox
+    if args.only is None:
+        sandbox = start_sandbox(state, sf_port=args.sf_port, plx_port=args.plx_port, **options)
+        info = sandbox.info
+        print(f"Salesforce sandbox:  {info.salesforce_instance_url}  (log in as {info.salesforce_username})")
+        print(f"PeopleLinx sandbox:  {info.peoplelinx_base_url}")
+        print(f"Details for clients: {state / SANDBOX_JSON}")
+    else:
+        port = args.sf_port if args.only == "salesforce" else args.plx_port
+        sandbox = start_service(state, args.only, port=port, **options)
+        name = "Salesforce" if args.only == "salesforce" else "PeopleLinx"
+        print(f"{name} sandbox:  {sandbox.server.url}  (this service only)")
+        print(f"Its part of the details: {state / part_file(args.only)}")
     print("Press Ctrl+C to stop.", flush=True)
     try:
         threading.Event().wait()

@@ -3,7 +3,8 @@
 Everything in the stand-ins that reads the time reads it here (record stamps, token and locator
 lifetimes, the delete log's window, TODAY in SOQL, PeopleLinx's updated_at), so a test that needs
 "later" moves the clock (`POST /__sandbox__/clock`, or `clock.advance()` in process) rather than
-sleeping. Both services of one sandbox share one clock, so their stamps stay comparable. The
+sleeping. Both services of one sandbox share one clock, so their stamps stay comparable (a
+one-service process, `sandbox serve --only`, has its own: who runs two moves both alike). The
 clock only moves forward: stamps already handed out never end up in the future.
 """
 

@@ -1,0 +1,121 @@
+"""`plx-desktop sandbox serve --only SERVICE`: one stand-in per process, as the benchmark runs them.
+
+Each process describes its service in its own part file and never writes sandbox.json; whoever
+started both merges the parts (runner.merge_parts), and the app then syncs against the two
+processes as against one sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+from plx_desktop.sandbox.runner import SANDBOX_JSON, merge_parts, part_file
+
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
+
+
+def counts(line: str) -> tuple[int, ...]:
+    """(created, updated, skipped, failed) from one summary line of `sync --once`."""
+    _, numbers = line.split(": ", 1)
+    return tuple(int(part.strip().split(" ")[0]) for part in numbers.split(",")[:4])
+
+
+def _wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], what: str,
+              seconds: float = 120) -> None:
+    """Poll `condition` until it holds; fail at once when `proc` exits, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc.poll() is None, f"the serve process exited ({proc.returncode}) before {what}"
+        assert time.monotonic() < deadline, f"no {what} in {seconds:.0f} s"
+        time.sleep(0.05)
+
+
+@contextmanager
+def serving(data_dir: Path, service: str, *extra: str) -> Iterator[subprocess.Popen[str]]:
+    """`sandbox serve --only SERVICE` in a child process, until its part file exists; SIGINT
+    at the end, as Ctrl+C would."""
+    part = data_dir / "sandbox" / part_file(service)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "plx_desktop", "--data-dir", str(data_dir), "sandbox", "serve",
+         "--only", service, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env=ENV)
+    try:
+        _wait_for(part.exists, proc, part.name)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def _session(ca_file: str) -> requests.Session:
+    http = requests.Session()
+    http.trust_env = False
+    http.verify = ca_file
+    return http
+
+
+def test_serve_only_peoplelinx_serves_that_service_and_writes_only_its_part(tmp_path: Path) -> None:
+    state = tmp_path / "sandbox"
+    with serving(tmp_path, "peoplelinx", "--seed", "demo") as proc:
+        part = json.loads((state / part_file("peoplelinx")).read_text())
+        assert part["pid"] == proc.pid
+        with _session(part["ca_file"]) as http:
+            me = http.get(f"{part['peoplelinx_base_url']}/v1/me", timeout=30,
+                          headers={"Authorization": f"Bearer {part['peoplelinx_api_key']}"})
+            people = http.get(f"{part['peoplelinx_base_url']}/v1/people", timeout=30,
+                              headers={"Authorization": f"Bearer {part['peoplelinx_api_key']}"})
+        assert me.status_code == 200 and me.json()["account"]["name"] == "Sandbox Demo Co"
+        assert people.status_code == 200 and people.json()["data"]  # seeded with its demo part
+        # the one service only: no Salesforce, and sandbox.json is not this process's to write
+        assert not (state / SANDBOX_JSON).exists()
+        assert not (state / part_file("salesforce")).exists()
+        assert not (state / "salesforce.sqlite3").exists()
+    assert proc.returncode == 0
+    assert not (state / part_file("peoplelinx")).exists()  # taken back at Ctrl+C
+
+
+@pytest.mark.slow
+def test_two_one_service_processes_make_one_sandbox_that_sync_uses(tmp_path: Path) -> None:
+    state = tmp_path / "sandbox"
+    with ExitStack() as stack:
+        sf = stack.enter_context(serving(tmp_path, "salesforce", "--seed", "demo"))
+        plx = stack.enter_context(serving(tmp_path, "peoplelinx", "--seed", "demo"))
+        info = merge_parts(state)
+        assert info.pid == sf.pid != plx.pid  # the app's running-sandbox check probes Salesforce
+        assert json.loads((state / SANDBOX_JSON).read_text())["peoplelinx_base_url"] == \
+            json.loads((state / part_file("peoplelinx")).read_text())["peoplelinx_base_url"]
+        with _session(info.ca_file) as http:
+            # two processes, two clocks: moving one leaves the other where it was
+            moved = http.post(f"{info.salesforce_instance_url}/__sandbox__/clock", timeout=30,
+                              json={"advance_seconds": 5}).json()
+            still = http.post(f"{info.peoplelinx_base_url}/__sandbox__/clock", timeout=30,
+                              json={"advance_seconds": 0}).json()
+        assert moved["offset_seconds"] == 5 and still["offset_seconds"] == 0
+        for expect_writes in (True, False):
+            done = subprocess.run(
+                [sys.executable, "-m", "plx_desktop", "--data-dir", str(tmp_path), "--sandbox",
+                 "sync", "--once"], capture_output=True, text=True, env=ENV, timeout=300)
+            assert done.returncode == 0, done.stderr
+            lines = [counts(line) for line in done.stdout.splitlines() if " → " in line]
+            assert lines and all(c[3] == 0 for c in lines), done.stdout  # nothing failed
+            assert any(c[0] or c[1] for c in lines) is expect_writes, done.stdout
+        # the sync used the two running processes, not a sandbox of its own
+        assert json.loads((state / SANDBOX_JSON).read_text())["pid"] == sf.pid
