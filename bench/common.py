@@ -1,13 +1,15 @@
-"""What every benchmark shares: the sandbox in its own process, profiles, measured sync runs, targets.
+"""What every benchmark shares: the sandbox in processes of its own, profiles, measured sync runs, targets.
 
-The sandbox runs as a subprocess (`plx-desktop sandbox serve`) so that its memory and CPU never count
-as the engine's; each sync runs as another subprocess (`plx-desktop sync --once`) reaped with
+The sandbox runs as two subprocesses, one per stand-in (`plx-desktop sandbox serve --only ...`), so
+that its memory and CPU never count as the engine's and its two services run side by side as two
+real servers would; each sync runs as another subprocess (`plx-desktop sync --once`) reaped with
 os.wait4, which gives that one child's peak RSS and CPU time.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -87,16 +89,29 @@ def latencies_of(args: argparse.Namespace) -> list[float]:
     return list(args.latency if args.latency is not None else (0.0, 50.0))
 
 
-# -- the sandbox, in its own process -------------------------------------------------------------
+# -- the sandbox: two stand-ins, each in its own process ----------------------------------------
 
 class SandboxProcess:
-    """`plx-desktop --data-dir D sandbox serve --seed N` as a child process.
+    """The two stand-ins, each `plx-desktop --data-dir D sandbox serve --only SERVICE --seed N`
+    in a child process of its own, as Salesforce and PeopleLinx are two servers in real life.
 
-    Seeding is slow (the sandbox's own seed_bulk, about a minute per 100,000 on a busy machine),
-    so the seeded databases are copied once (SQLite's backup API) and every reseed restores that
-    copy into a fresh sandbox process. A fresh process per run also makes the sandbox's peak RSS
-    (VmHWM) the peak of that run alone, not of the seeding.
+    In one process the two services take turns under one interpreter lock, so a sync's read of
+    Salesforce and its write to PeopleLinx could not overlap however well the app overlaps them,
+    and the sync could never come near the slower of its read and write floors. Each process
+    writes its part (sandbox-salesforce.json, sandbox-peoplelinx.json); this class writes the
+    sandbox.json the app reads from both (runner.merge_parts: its pid is the Salesforce
+    process's, which the app's check of a running sandbox looks for). Each process has its own
+    clock: advance_clock moves both alike.
+
+    Seeding is slow (the sandbox's own seed_bulk, about a minute per 100,000 on a busy machine;
+    the two services now seed their parts of the one deterministic population side by side), so
+    the seeded databases (salesforce*.sqlite3 and bulk2.sqlite3 of the one, peoplelinx.sqlite3 of
+    the other) are copied once (SQLite's backup API) and every reseed restores that copy into
+    fresh sandbox processes. A fresh process per run also makes the sandbox's peak RSS (VmHWM)
+    the peak of that run alone, not of the seeding.
     """
+
+    SERVICES = {"sf": "salesforce", "plx": "peoplelinx"}
 
     def __init__(self, data_dir: Path, seed: int, latency_ms: float = 0.0):
         self.data_dir = data_dir
@@ -106,7 +121,10 @@ class SandboxProcess:
         self.state.mkdir(parents=True, exist_ok=True)
         self.json_path = self.state / "sandbox.json"
         self.snapshot = data_dir / "seeded"
-        self.log = open(data_dir / "sandbox.log", "w")  # noqa: SIM115 - closed in stop()
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        # One log per process; closed in stop().
+        self.logs = {s: open(data_dir / f"sandbox-{name}.log", "w")  # noqa: SIM115
+                     for s, name in self.SERVICES.items()}
         started = time.perf_counter()
         try:
             self._start(["--seed", str(seed)])
@@ -118,20 +136,29 @@ class SandboxProcess:
             raise
 
     def _start(self, extra: list[str]) -> None:
-        self.json_path.unlink(missing_ok=True)
-        self.proc = subprocess.Popen(
-            [*CLI, "--data-dir", str(self.data_dir), "sandbox", "serve", "--org", "ready",
-             "--latency-ms", str(self.latency_ms), *extra],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
+        from plx_desktop.sandbox.runner import merge_parts, part_file
+
+        parts = [self.state / part_file(name) for name in self.SERVICES.values()]
+        for path in (self.json_path, *parts):
+            path.unlink(missing_ok=True)
+        for short, name in self.SERVICES.items():
+            self.procs[short] = subprocess.Popen(
+                [*CLI, "--data-dir", str(self.data_dir), "sandbox", "serve", "--only", name,
+                 "--org", "ready", "--latency-ms", str(self.latency_ms), *extra],
+                stdout=self.logs[short], stderr=subprocess.STDOUT, cwd=ROOT,
+                start_new_session=True)
+        self.proc = self.procs["sf"]  # the process that sandbox.json's pid names
         deadline = time.monotonic() + 3600
-        while not self.json_path.exists():
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the sandbox exited: see {self.data_dir / 'sandbox.log'}")
+        while not all(path.exists() for path in parts):
+            for short, proc in self.procs.items():
+                if proc.poll() is not None:
+                    log = self.data_dir / f"sandbox-{self.SERVICES[short]}.log"
+                    raise RuntimeError(f"the sandbox's {self.SERVICES[short]} exited: see {log}")
             if time.monotonic() > deadline:
                 self._end()
                 raise RuntimeError("the sandbox did not start in an hour")
             time.sleep(0.1)
-        self.info = json.loads(self.json_path.read_text())
+        self.info = dataclasses.asdict(merge_parts(self.state))
         self.http = requests.Session()
         self.http.trust_env = False
         self.http.verify = self.info["ca_file"]
@@ -151,7 +178,7 @@ class SandboxProcess:
                 source.close()
 
     def restart(self) -> None:
-        """A fresh sandbox process on the seeded databases (what `reseed()` gives)."""
+        """Fresh sandbox processes on the seeded databases (what `reseed()` gives)."""
         self._end()
         for path in self._databases(self.snapshot):
             for suffix in ("", "-wal", "-shm"):
@@ -171,8 +198,10 @@ class SandboxProcess:
             self._control(service, "POST", "faults", {"latency_ms": ms})
 
     def advance_clock(self, seconds: float) -> None:
-        """Let `seconds` pass on the sandbox's clock (both services share it) without waiting."""
-        self._control("sf", "POST", "clock", {"advance_seconds": seconds})
+        """Let `seconds` pass on the sandbox's clocks without waiting: both processes' alike, so
+        that their stamps stay as comparable as one shared clock's."""
+        for service in ("sf", "plx"):
+            self._control(service, "POST", "clock", {"advance_seconds": seconds})
 
     def reset_calls(self) -> None:
         for service in ("sf", "plx"):
@@ -203,22 +232,31 @@ class SandboxProcess:
             self._control("plx", "POST", "reset")
 
     def peak_rss_mb(self) -> float:
-        """The sandbox process's peak resident memory so far (VmHWM), in MB."""
-        return _proc_status_mb(self.proc.pid, "VmHWM")
+        """The larger of the two sandbox processes' peak resident memory so far (VmHWM), in MB:
+        each is one server's, as a real server's would be."""
+        return max(_proc_status_mb(proc.pid, "VmHWM") for proc in self.procs.values())
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU seconds of both sandbox processes so far."""
+        return sum(process_cpu(proc.pid) for proc in self.procs.values())
 
     def _end(self) -> None:
-        proc = getattr(self, "proc", None)
-        if proc is not None and proc.poll() is None:
+        running = [p for p in self.procs.values() if p.poll() is None]
+        for proc in running:  # both told first, so that they end side by side
             os.killpg(proc.pid, signal.SIGTERM)
+        for proc in running:
             try:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+        # SIGTERM leaves the processes no time to take back what they wrote; nothing serves it now.
+        self.json_path.unlink(missing_ok=True)
 
     def stop(self) -> None:
         self._end()
-        self.log.close()
+        for log in self.logs.values():
+            log.close()
 
     def __enter__(self) -> SandboxProcess:
         return self

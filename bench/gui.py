@@ -206,9 +206,9 @@ def measure_stall(n: int, results: Results, keep: bool) -> None:
 
             with open_store(database_path(data_dir)) as store:
                 store.profiles.set_active_kind("custom")
-            sandbox_cpu = process_cpu(sandbox.proc.pid)
+            sandbox_cpu = sandbox.cpu_seconds()
             figure = _worker(["--stall-worker", str(data_dir)])
-            sandbox_cpu = process_cpu(sandbox.proc.pid) - sandbox_cpu
+            sandbox_cpu = sandbox.cpu_seconds() - sandbox_cpu
     finally:
         remove(data_dir, keep)
     results.say(f"GUI during a {n:,}-record Contacts → People sync with the Log tab shown: run "

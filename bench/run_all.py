@@ -76,10 +76,14 @@ def write_doc(results: list[Results], figures: list[Figure], final: str,
         + (f"; {args.busy_note}" if getattr(args, "busy_note", None) else ""),
         f"- Command: `python -m bench.run_all {' '.join(args.argv)}`".rstrip()
         + f" ({took / 60:.0f} min)",
-        "- The sandbox (both HTTPS stand-ins) runs in its own process on the same CPUs, so at 0 ms "
-        "latency the sync competes with it for CPU; the sync runs as `plx-desktop --sandbox sync "
-        "--once` in another process (wall time includes its start-up; peak memory is that "
-        "process's ru_maxrss; CPU per record leaves the start-up out). The floors are the "
+        "- The sandbox's two HTTPS stand-ins run in two processes of their own (`plx-desktop "
+        "sandbox serve --only salesforce|peoplelinx`), as Salesforce and PeopleLinx are two "
+        "servers, so a sync's read of the one overlaps its write to the other as it would in "
+        "real life; they share the machine's CPUs, so at 0 ms latency the sync competes with "
+        "them for CPU. The sync runs as `plx-desktop --sandbox sync --once` in another process "
+        "(wall time includes its start-up; peak memory is that process's own high-water mark, "
+        "VmHWM; CPU per record leaves the start-up out); the sandbox's peak memory is the larger "
+        "of its two processes'. The floors are the "
         "connectors alone reading the same records and writing as many, on the same fresh seed "
         "at the same latency (`bench/floors.py`).",
         "",
