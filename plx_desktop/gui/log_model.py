@@ -6,6 +6,13 @@ by time, not by count: one event-loop turn inserts about `slice_budget_ms` worth
 zero timer takes the rest on the next turns, so a burst of entries never stalls the window
 (issue 14 item 6). The rows per turn follow the measured cost of the last turn.
 
+Painting is the window's costliest work during a run: every insert on top repaints every
+visible row, and a painted cell asks the model for seven roles. So a cell's painted roles are
+worked out once per row (`_cells`, keyed by position like the pages), not at every repaint; data() answers those roles
+first, with the fewest calls into Qt (issue 14 item 6). (Not multiData(): with PySide6 6.12,
+each QModelRoleData.setData() or clearData() call drops a reference to None, and the app
+aborts once None's count reaches zero.)
+
 Rows are addressed by their position counted from the oldest entry (`pos = total - 1 - row`), so
 a page read once stays valid while new entries are inserted on top. Every read is bounded by
 `up_to_id`, the newest entry counted, so entries the engine wrote but the GUI has not yet been
@@ -66,6 +73,18 @@ _OUTCOME_ICONS = {"created": QStyle.StandardPixmap.SP_DialogApplyButton,
                   "skipped": QStyle.StandardPixmap.SP_MessageBoxInformation,
                   "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
                   "conflict": QStyle.StandardPixmap.SP_MessageBoxWarning}
+# The roles a view's delegate asks for to paint a cell (QStyledItemDelegate::initStyleOption),
+# the ones `_cells` keeps; other roles are worked out when asked for.
+_PAINT_ROLES = frozenset(int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.CheckStateRole))
+_DISPLAY, _DECORATION, _FONT, _FOREGROUND = (int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.ForegroundRole))
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_Cells = tuple[dict[int, Any], ...]  # one row: per column, its painted roles' values
+
 _DIRECTION_TEXT = {"salesforce_to_peoplelinx": "Salesforce → PeopleLinx",
                    "peoplelinx_to_salesforce": "PeopleLinx → Salesforce","to_peoplelinx": "Salesforce → PeopleLinx",
                    "to_salesforce": "PeopleLinx → Salesforce"}
@@ -87,13 +106,16 @@ class LogModel(QAbstractTableModel):
     # that a burst still arrives in a few inserts, at most what a slow turn could not undo.
     MIN_SLICE_ROWS = 500
     MAX_SLICE_ROWS = 20_000
+    # Rows whose painted cells are kept: several screens' worth, a few hundred kilobytes.
+    MAX_CELL_ROWS = 1000
 
     def __init__(self, source: LogSource, parent: Any = None, *, page_size: int = 200,
                  max_pages: int = 30, flush_interval_ms: int = 40, slice_budget_ms: float = 8.0,
                  instance_url: str | None = None):
         super().__init__(parent)
         self.source = source
-        self.instance_url = (instance_url or "").rstrip("/")
+        self._instance_url = (instance_url or "").rstrip("/")
+        self._cells: dict[int, _Cells] = {}  # position -> the row's painted cells
         self.page_size = page_size
         self.max_pages = max_pages
         self.slice_budget = slice_budget_ms / 1000
@@ -119,6 +141,20 @@ class LogModel(QAbstractTableModel):
     # -- what is shown --------------------------------------------------------------------------
 
     @property
+    def instance_url(self) -> str:
+        return self._instance_url
+
+    @instance_url.setter
+    def instance_url(self, url: str) -> None:
+        # Record cells look like links only with an instance: work them out again.
+        self._instance_url = url
+        self.forget_cells()
+
+    def forget_cells(self) -> None:
+        """Work painted cells out again when next asked (the palette or the instance changed)."""
+        self._cells.clear()
+
+    @property
     def query(self) -> LogQuery:
         return self._query
 
@@ -133,8 +169,13 @@ class LogModel(QAbstractTableModel):
         self.flush()
         self.beginResetModel()
         self._pages.clear()
+        self._cells.clear()
         self._up_to_id, self._total = self.source.snapshot(self._query)
         self.endResetModel()
+
+    def cached_cells(self) -> int:
+        """How many rows' painted cells the model keeps."""
+        return len(self._cells)
 
     def cached_rows(self) -> int:
         """How many entries the model holds in memory (the rest live only in the store)."""
@@ -274,37 +315,54 @@ class LogModel(QAbstractTableModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        # A repaint asks for seven roles of every visible cell: those come from `_cells`, with
+        # as few calls into Qt as possible (an invalid index has row -1: no cells).
+        if role in _PAINT_ROLES:
+            row = index.row()
+            cells = self._cells.get(self._total - 1 - row) or self._row_cells(row)
+            return cells[index.column()].get(role) if cells is not None else None
         if not index.isValid() or not 0 <= index.row() < self._total:
             return None
         entry = self.entry(index.row())
         if entry is None:
             return None
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(entry, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(entry, column)
+            return self._tooltip(entry, index.column())
         if role == RecordUrlRole:
             return self.record_url(entry)
         if role == EntryRole:
             return entry
+        return None
+
+    def _row_cells(self, row: int) -> _Cells | None:
+        """A row's painted roles, per column (None past the rows or without an entry)."""
+        if not 0 <= row < self._total:
+            return None
+        entry = self.entry(row)
+        if entry is None:
+            return None
+        if len(self._cells) >= self.MAX_CELL_ROWS:
+            self._cells.clear()  # simpler than least-recently-used, and as good: rows scroll by
+        cells = tuple(self._cell(entry, column) for column in range(len(COLUMNS)))
+        self._cells[self._total - 1 - row] = cells
+        return cells
+
+    def _cell(self, entry: Any, column: int) -> dict[int, Any]:
+        """One cell's painted roles: its text, and a link's or an outcome's look."""
+        cell: dict[int, Any] = {_DISPLAY: self._display(entry, column)}
         if column == RECORD and self.record_url(entry):
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QApplication.palette().link()
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setUnderline(True)
-                return font
+            font = QFont()
+            font.setUnderline(True)
+            cell[_FOREGROUND], cell[_FONT] = QApplication.palette().link(), font
         if column == OUTCOME:
             outcome = str(entry_value(entry, "outcome") or "")
-            if role == Qt.ItemDataRole.DecorationRole:
-                return self._outcome_icon(outcome)
-            if role == Qt.ItemDataRole.ForegroundRole and outcome in _OUTCOME_COLOURS:
-                return QColor(_OUTCOME_COLOURS[outcome])
-        return None
+            cell[_DECORATION] = self._outcome_icon(outcome)
+            if outcome in _OUTCOME_COLOURS:
+                cell[_FOREGROUND] = QColor(_OUTCOME_COLOURS[outcome])
+        return cell
 
     def _display(self, entry: Any, column: int) -> str:
         if column == TIME:

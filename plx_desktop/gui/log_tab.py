@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -181,6 +181,13 @@ class LogTab(QWidget):
         self.view.selectionModel().currentChanged.connect(self._update_entry_actions)
         self.model.modelReset.connect(self._update_entry_actions)
         self._update_entry_actions()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        # The model keeps painted cells (a record link's colour comes from the palette).
+        if event.type() == QEvent.Type.PaletteChange:
+            self.model.forget_cells()
+            self.view.viewport().update()
+        super().changeEvent(event)
 
     # -- live entries ---------------------------------------------------------------------------
 

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices, QPalette
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 
-from plx_desktop.gui.log_model import RECORD, RecordUrlRole
+from plx_desktop.gui.log_model import OUTCOME, RECORD, RecordUrlRole
 from plx_desktop.gui.log_source import StoreLogSource
 from plx_desktop.gui.log_tab import LogTab
 from plx_desktop.store import LogEntry, open_store
@@ -122,6 +123,14 @@ def test_outcome_and_step_filters(qtbot, tab, store):
     assert tab.count_label.text() == "505 entries"
 
 
+def test_a_filter_shows_its_own_entries_where_others_were_painted(qtbot, tab):
+    tab.view.scrollToBottom()
+    tab.view.viewport().repaint()  # the oldest entries' cells (Person 0, 1, 2...) are kept
+    tab.outcome_filter.setCurrentIndex(tab.outcome_filter.findData("failed"))
+    assert [painted(tab, row, RECORD).text for row in (97, 98, 99)] == [
+        "Person 20", "Person 10", "Person 0"]
+
+
 def test_search_is_debounced_and_matches_like_the_store(qtbot, tab):
     resets = []
     tab.model.modelReset.connect(lambda: resets.append(1))
@@ -154,6 +163,68 @@ def test_view_keeps_the_admins_place_when_scrolled_down(qtbot, tab, store):
     assert bar.value() == 350
     top = tab.view.indexAt(tab.view.viewport().rect().topLeft())
     assert top.siblingAtColumn(RECORD).data() == reading
+
+
+def painted(tab: LogTab, row: int, column: int) -> QStyleOptionViewItem:
+    """What the view's delegate draws for a cell: the roles it asks the model for."""
+    option = QStyleOptionViewItem()
+    option.initFrom(tab.view)
+    QStyledItemDelegate().initStyleOption(option, tab.model.index(row, column))
+    return option
+
+
+def text_colour(tab: LogTab, row: int, column: int) -> QColor:
+    option = painted(tab, row, column)  # kept: its palette lives in it
+    return QColor(option.palette.color(QPalette.ColorRole.Text))
+
+
+def test_a_painted_cell_shows_its_entry_with_a_links_and_an_outcomes_look(tab):
+    record, outcome = painted(tab, 0, RECORD), painted(tab, 0, OUTCOME)
+    assert record.text == "Person 999"
+    assert record.font.underline()  # a link: the entry has a Salesforce id and an instance
+    assert text_colour(tab, 0, RECORD) == QApplication.palette().link().color()
+    assert outcome.text == "Created"
+    assert not outcome.icon.isNull()
+    assert text_colour(tab, 0, OUTCOME) == QColor("#1b7f3b")
+    assert painted(tab, 9, OUTCOME).text == "Failed"  # Person 990
+    assert text_colour(tab, 9, OUTCOME) == QColor("#b3261e")
+    assert painted(tab, 1000, RECORD).text == ""  # past the last row: nothing to paint
+
+
+def test_painted_cells_follow_rows_inserted_on_top_and_a_changed_instance(qtbot, tab, store):
+    tab.view.viewport().repaint()  # the visible rows' cells are now kept
+    before = [painted(tab, row, RECORD).text for row in range(40)]
+    tab.append_entries(write(store, 1000, 250))
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1250)
+    assert [painted(tab, row + 250, RECORD).text for row in range(40)] == before
+    assert painted(tab, 0, RECORD).text == "Person 1249"
+    tab.set_instance_url(None)  # no instance: records are no longer links
+    assert not painted(tab, 250, RECORD).font.underline()
+    assert painted(tab, 250, RECORD).text == "Person 999"
+    tab.set_instance_url(INSTANCE)
+    assert painted(tab, 250, RECORD).font.underline()
+
+
+def test_a_palette_change_repaints_record_links_in_the_new_colour(qtbot, tab):
+    assert painted(tab, 0, RECORD).font.underline()
+    app = QApplication.instance()
+    original = app.palette()
+    palette = QPalette(original)
+    palette.setColor(QPalette.ColorRole.Link, QColor("#ff00aa"))
+    try:
+        app.setPalette(palette)
+        qtbot.waitUntil(lambda: text_colour(tab, 0, RECORD) == QColor("#ff00aa"))
+    finally:
+        app.setPalette(original)
+
+
+def test_painted_cells_kept_stay_bounded_over_a_long_scroll(qtbot, tab, store):
+    model = tab.model
+    for row in range(0, 1000, 10):
+        tab.view.scrollTo(model.index(row, 0))
+        tab.view.viewport().repaint()
+    assert 0 < model.cached_cells() <= model.MAX_CELL_ROWS
+    assert painted(tab, 999, RECORD).text == "Person 0"
 
 
 class UrlCatcher(QObject):
