@@ -78,7 +78,9 @@ def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
     _yield_to_the_window()
     try:
         from plx_desktop.sync import service
+        from plx_desktop.sync.start_up import settle_start_up
 
+        settle_start_up()  # a run's full collections skip what start-up left alive
         token = service.CancelToken()
         threading.Thread(target=_watch, args=(cancel, token), name="sync-cancel-watch",
                          daemon=True).start()
