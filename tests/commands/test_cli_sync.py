@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import counts, sync_twice_writes_then_none
 
 from plx_desktop.cli import main
 from plx_desktop.paths import database_path
@@ -20,12 +21,6 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-def counts(line: str) -> tuple[int, ...]:
-    """(created, updated, skipped, failed) from one summary line."""
-    _, numbers = line.split(": ", 1)
-    return tuple(int(part.strip().split(" ")[0]) for part in numbers.split(",")[:4])
 
 
 def test_sync_once_on_the_sandbox_then_nothing_left_to_do(tmp_path: Path,
@@ -115,13 +110,7 @@ def test_headless_sync_uses_the_sandbox_that_serve_started(tmp_path: Path) -> No
         banner = [serve.stdout.readline() for _ in range(4)]  # blocks until the servers are up
         assert "Press Ctrl+C" in banner[-1], banner
         info = json.loads((tmp_path / "sandbox" / "sandbox.json").read_text())
-        for expect_writes in (True, False):
-            done = subprocess.run(
-                [sys.executable, "-m", "plx_desktop", "--data-dir", str(tmp_path), "--sandbox",
-                 "sync", "--once"], capture_output=True, text=True, env=env, timeout=300)
-            assert done.returncode == 0, done.stderr
-            lines = [counts(line) for line in done.stdout.splitlines() if " → " in line]
-            assert any(c[0] or c[1] for c in lines) is expect_writes, done.stdout
+        sync_twice_writes_then_none(tmp_path, env)
         # the sync used the running sandbox, not one of its own
         assert json.loads((tmp_path / "sandbox" / "sandbox.json").read_text()) == info
     finally:
