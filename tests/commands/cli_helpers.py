@@ -3,6 +3,7 @@ twice against a running sandbox (the first writes, the second has nothing left t
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,3 +26,11 @@ def sync_twice_writes_then_none(data_dir: Path, env: dict[str, str]) -> None:
         lines = [counts(line) for line in done.stdout.splitlines() if " → " in line]
         assert lines and all(c[3] == 0 for c in lines), done.stdout  # nothing failed
         assert any(c[0] or c[1] for c in lines) is expect_writes, done.stdout
+
+
+def ctrl_c_works() -> None:
+    """For a child that is to be stopped as Ctrl+C stops it: SIGINT back to its default. A test
+    run started in the background (`cmd &` in a script, as some CI runners do) ignores SIGINT,
+    children inherit that, and Python then never raises KeyboardInterrupt: the child would
+    ignore the test's Ctrl+C until killed."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

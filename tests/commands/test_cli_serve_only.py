@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from cli_helpers import sync_twice_writes_then_none
+from cli_helpers import ctrl_c_works, sync_twice_writes_then_none
 
 from plx_desktop.sandbox.runner import SANDBOX_JSON, merge_parts, part_file
 
@@ -33,7 +33,7 @@ def serving(data_dir: Path, service: str, *extra: str) -> Iterator[subprocess.Po
     proc = subprocess.Popen(
         [sys.executable, "-m", "plx_desktop", "--data-dir", str(data_dir), "sandbox", "serve",
          "--only", service, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=ENV)
+        env=ENV, preexec_fn=ctrl_c_works)
     try:
         assert proc.stdout is not None
         # Blocks until the server is up (its banner ends so), or ends empty when it exits.

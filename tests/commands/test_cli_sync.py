@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import counts, sync_twice_writes_then_none
+from cli_helpers import counts, ctrl_c_works, sync_twice_writes_then_none
 
 from plx_desktop.cli import main
 from plx_desktop.paths import database_path
@@ -104,7 +104,8 @@ def test_headless_sync_uses_the_sandbox_that_serve_started(tmp_path: Path) -> No
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     serve = subprocess.Popen(
         [sys.executable, "-m", "plx_desktop", "--data-dir", str(tmp_path), "sandbox", "serve",
-         "--seed", "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+         "--seed", "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=ctrl_c_works)
     try:
         assert serve.stdout is not None
         banner = [serve.stdout.readline() for _ in range(4)]  # blocks until the servers are up
