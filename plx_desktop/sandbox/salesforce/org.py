@@ -429,8 +429,8 @@ class Org:
             modstamp_from = _modstamp_bound(hints.modstamp_from)
         # Records narrowed by the modstamp bounds alone come from the store in (modstamp, Id)
         # order when asked: a sync's query over a million then keeps ids only, unsorted.
-        presorted = (bound.in_modstamp_order and hints.ids is None and hints.equal is None
-                     and not bound.aggregate and not bound.is_count)
+        # (An ORDER BY never comes with COUNT() or aggregates: bind refuses those.)
+        presorted = bound.in_modstamp_order and hints.ids is None and hints.equal is None
         rows = self.store.candidates(bound.sobject, include_deleted=include_deleted,
                                      modstamp_from=modstamp_from, modstamp_to=hints.modstamp_to,
                                      ids={i for i in (to_18(x) for x in hints.ids) if i}
