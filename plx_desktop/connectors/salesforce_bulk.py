@@ -73,7 +73,12 @@ def _parse_error(text: str) -> RecordError:
 
 
 def _wait_for_job(client: SalesforceClient, job_id: str, is_query: bool) -> dict[str, Any]:
+    # The wait between looks grows from a fifth of bulk_poll_seconds to five times it: a small
+    # job (a few seconds at Salesforce) is seen done soon after it is, and a long one costs few
+    # status calls (each counts against the org's API requests), as with a fixed 1 s poll it
+    # cost one a second.
     deadline = time.monotonic() + client.bulk_timeout
+    wait, longest = client.bulk_poll_seconds / 5, client.bulk_poll_seconds * 5
     while True:
         job = client._call(lambda: _job_client(client).get_job(job_id, is_query))
         state = job.get("state")
@@ -85,7 +90,8 @@ def _wait_for_job(client: SalesforceClient, job_id: str, is_query: bool) -> dict
         if time.monotonic() >= deadline:
             raise TransientError(f"Salesforce Bulk API job {job_id} did not finish in "
                                  f"{client.bulk_timeout:g} seconds (state {state})")
-        time.sleep(client.bulk_poll_seconds)
+        time.sleep(min(wait, max(0.0, deadline - time.monotonic())))
+        wait = min(wait * 1.5, longest)
 
 
 def _close_job(client: SalesforceClient, job_id: str) -> None:
