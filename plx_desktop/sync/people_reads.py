@@ -50,11 +50,10 @@ class Horizon:
 
     stop: str | None = None
 
-    def note(self, sent: Iterable[tuple[str, ItemResult]]) -> None:
-        """(the person's `updated_at` as read, PeopleLinx's answer) of write-backs just made; a
-        write that changed nothing keeps its old `updated_at` and tells nothing of the clock."""
-        for read_at, result in sent:
-            now = (result.person or {}).get("updated_at") if result.ok else None
+    def note(self, sent: Iterable[tuple[str, str | None]]) -> None:
+        """(the person's `updated_at` as read, as written: written_at) of write-backs just made;
+        a write that changed nothing keeps its old `updated_at` and tells nothing of the clock."""
+        for read_at, now in sent:
             if now and now != read_at and (self.stop is None or not later(now, self.stop)):
                 self.stop = now
 
@@ -71,6 +70,12 @@ class Horizon:
                             yield page[:n]
                         return
             yield page
+
+
+def written_at(result: ItemResult) -> str | None:
+    """The `updated_at` a write-back gave the person (None: refused), all the horizon needs of
+    PeopleLinx's answer: a Bulk job's write-backs are not held as whole people until settled."""
+    return (result.person or {}).get("updated_at") if result.ok else None
 
 
 @dataclass

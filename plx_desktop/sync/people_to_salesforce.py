@@ -37,13 +37,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from itertools import count
 from typing import Any, NamedTuple
 
 from plx_desktop.connectors.peoplelinx import MAX_BATCH
-from plx_desktop.connectors.peoplelinx_types import BatchItem, ItemResult
+from plx_desktop.connectors.peoplelinx_types import BatchItem
 from plx_desktop.connectors.salesforce_models import ObjectDescription, RecordResult
 from plx_desktop.domain import FieldMapping, Step, is_valid_email
 from plx_desktop.store import RecordLink
@@ -64,8 +65,8 @@ from plx_desktop.sync.context import (
 from plx_desktop.sync.converted_leads import follow_through
 from plx_desktop.sync.org_picklists import picklists
 from plx_desktop.sync.outbox_flow import InFlight, record_intent
-from plx_desktop.sync.overlap import InOrder
-from plx_desktop.sync.people_reads import Horizon
+from plx_desktop.sync.overlap import InOrder, read_ahead
+from plx_desktop.sync.people_reads import Horizon, written_at
 from plx_desktop.sync.person_write import PersonWrite, create_row, label_of, sf_row, update_row
 from plx_desktop.sync.refusals import refusal
 from plx_desktop.sync.salesforce_conflicts import apply_rules
@@ -91,10 +92,14 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     # Up to `salesforce_in_flight` batches' Salesforce writes sent while the next ones are read,
     # matched and decided; each settled (logged, written back to PeopleLinx, then linked and
     # committed with its cursor) on this thread in source order (overlap.py).
+    # A Bulk job's write-backs (ten calls of 500) go up to `peoplelinx_in_flight` at once, from
+    # the worker that sent the job; the pool outlives the window, which waits for its workers.
     tuning, sobject = ctx.run.tuning, step.target.name
-    with InOrder(tuning.salesforce_in_flight, name=f"plx-{sobject}-write") as window:
+    with ThreadPoolExecutor(tuning.peoplelinx_in_flight, thread_name_prefix=f"plx-{sobject}-tell"
+                            ) as tell_pool, \
+            InOrder(tuning.salesforce_in_flight, name=f"plx-{sobject}-write") as window:
         step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)),
-                               Horizon(), window)
+                               Horizon(), window, tell_pool)
         _steps(step, ctx, report, step_state)
     step_state.in_flight.settle()
 
@@ -120,8 +125,12 @@ def _steps(step: Step, ctx: RunContext, report: StepReport, step_state: StepStat
         handover = people_reads.offer(step, ctx, since)
         pages = ctx.services.plx.iter_people(updated_since=since, filter_id=filter_id,
                                              page_size=ctx.run.tuning.page_size)
-        _sync_pages(step, ctx, report, step_state.horizon.cut(after_cursor(pages, since)),
-                    step_state, handover)
+        # The next page is read while this one is synced; the horizon cuts what the run's
+        # thread takes, so a page read ahead past it is only dropped.
+        with read_ahead(pages, ctx.run.tuning.read_ahead_pages,
+                        name=f"plx-{step.target.name}-read") as ahead:
+            _sync_pages(step, ctx, report, step_state.horizon.cut(after_cursor(ahead, since)),
+                        step_state, handover)
         window.settle_all()  # every batch kept in the handover is committed, in order
         if handover is not None:
             handover.complete = True
@@ -136,6 +145,7 @@ class StepState:
     in_flight: InFlight
     horizon: Horizon
     window: InOrder
+    tell_pool: Executor
     jobs: deque[str] = field(default_factory=deque)  # the Bulk batches' keys, oldest first
     numbers: Iterator[int] = field(default_factory=count)
 
@@ -214,7 +224,7 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, people: list[di
     # ahead logs must not go out with an earlier batch's commit.
     part = StepReport(step)
     batch = Batch(step, ctx, part, state.accounts, state.in_flight, mappings, cursor, bulk,
-                  index, state.horizon)
+                  index, state.horizon, state.tell_pool)
     # Named only if the batch breaks (guarded reads them then): not a label per person per batch.
     named = (BatchRecord(plx_id=p["id"], label=label_of(p)) for p in people)
     ahead = send_ahead(report, part, lambda: send(batch, people))
@@ -285,6 +295,7 @@ class Batch:
     bulk: bool = False  # a large step: creates go through Bulk API 2.0
     index: EmailIndex | None = None  # a large step's emails of the object, read once
     horizon: Horizon | None = None  # where the step's read stops (people_reads.py)
+    tell_pool: Executor | None = None  # the write-back's calls in flight (tell_peoplelinx)
 
     @cached_property
     def sobject(self) -> str:
@@ -346,6 +357,24 @@ class Answer(NamedTuple):
     creating: bool
 
 
+@dataclass
+class Told:
+    """The write-backs made, in order: (each person's `updated_at` as read, as written), up to
+    the first call that failed, and that failure."""
+
+    done: list[tuple[str, str | None]]
+    error: Exception | None = None
+
+
+class Answers(NamedTuple):
+    """What the worker hands back: Salesforce's answers to the updates and the creates, and the
+    write-back's."""
+
+    updates: list[Answer]
+    creates: list[Answer]
+    told: Told
+
+
 class Written(NamedTuple):
     write: PersonWrite
     sf_id: str
@@ -370,7 +399,7 @@ class Sent:
     read: Read
     plan: Plan | None  # None: nothing to write (the batch only commits its cursor)
     outbox_ids: list[int]
-    call: Callable[[], tuple[list[Answer], list[Answer]]] | None  # the updates', the creates'
+    call: Callable[[], Answers] | None  # the updates', the creates', the write-backs' answers
     records: set[str]  # the Salesforce records it updates or links
 
 
@@ -388,15 +417,15 @@ def send(batch: Batch, people: list[dict[str, Any]]) -> Sent:
 
 
 def settle_sent(batch: Batch, sent: Sent, result: Callable[[], Any]) -> set[str]:
-    """The answers logged and linked, the batch committed, PeopleLinx told (overlap.py calls
-    this in the batch's turn, on the run's thread)."""
+    """The answers logged and linked, the batch committed once PeopleLinx was told (overlap.py
+    calls this in the batch's turn, on the run's thread)."""
     if sent.plan is None:
         batch.ctx.recorder.commit(batch.report, cursor=batch.cursor)
         return linked_here_only(batch, sent.read, [])
-    updates, creates = result()
-    settled = settle(batch, updates, already_equal(batch, sent.plan))
-    settled = settle(batch, creates, settled)
-    commit(batch, settled, sent.outbox_ids)
+    answers: Answers = result()
+    settled = settle(batch, answers.updates, already_equal(batch, sent.plan))
+    settled = settle(batch, answers.creates, settled)
+    commit(batch, settled, sent.outbox_ids, answers.told)
     return linked_here_only(batch, sent.read, settled.links)
 
 
@@ -517,17 +546,24 @@ def intend(batch: Batch, plan: Plan) -> list[int]:
                           for w in plan.updates + plan.creates])
 
 
-def write_calls(batch: Batch, plan: Plan) -> Callable[[], tuple[list[Answer], list[Answer]]]:
+def write_calls(batch: Batch, plan: Plan) -> Callable[[], Answers]:
     """The batch's Salesforce writes as one call that only speaks HTTP (for a worker thread):
-    updates, then creates. What they need of the store is read here, on the run's thread."""
+    updates, then creates, then PeopleLinx told each person's new link (tell_peoplelinx). What
+    they need of the store is read here, on the run's thread."""
     updates = write_updates(batch, plan)
+    tell = tell_peoplelinx(batch, plan.unchanged)
     if plan.ext is None:
         # A fresh org: creates go through inflight.py, which keeps what it sends in the store,
         # so they are made here and now; the call only hands the answers over.
         done = (updates(), write_creates(batch, plan)())
-        return lambda: done
+        return lambda: Answers(*done, tell(done[0] + done[1]))
     creates = write_creates(batch, plan)
-    return lambda: (updates(), creates())
+
+    def call() -> Answers:
+        sent = (updates(), creates())
+        return Answers(*sent, tell(sent[0] + sent[1]))
+
+    return call
 
 
 def write_updates(batch: Batch, plan: Plan) -> Callable[[], list[Answer]]:
@@ -651,16 +687,19 @@ def _settle_one(batch: Batch, answer: Answer) -> Written | None:
     return Written(write, sf_id, created)  # the Id travels beside the write (no copy of it)
 
 
-def commit(batch: Batch, settled: Settled, outbox_ids: list[int]) -> None:
-    """PeopleLinx told each person's new Salesforce link; then the batch in one transaction
-    (links, log, cursor, outbox).
+def commit(batch: Batch, settled: Settled, outbox_ids: list[int], told: Told) -> None:
+    """The batch in one transaction (links, log, cursor, outbox), once PeopleLinx was told each
+    person's new Salesforce link (on the worker thread, after the Salesforce writes).
 
     In this order so that a crash between the two loses nothing: the person knows the link
     and the store does not yet, so the next run reads them again (the write-back moved their
     updated_at, and the cursor did not move) and links them to the record its upsert finds by
     PeopleLinx_Id__c. The other way round, a link committed before a write-back that never
     landed would leave the person without it for good: nothing would read them again."""
-    _tell_peoplelinx(batch, settled.written)
+    if batch.horizon is not None:
+        batch.horizon.note(told.done)
+    if told.error is not None:
+        raise told.error  # a write-back that failed fails the step here, in its turn
     batch.ctx.recorder.commit(batch.report, links=settled.links, cursor=batch.cursor,
                               done=outbox_ids)
 
@@ -673,28 +712,43 @@ def _link(batch: Batch, write: PersonWrite, sf_id: str) -> RecordLink:
                       plx_values=write.plx_values, sf_url=batch.record_url(sf_id))
 
 
-def _tell_peoplelinx(batch: Batch, written: list[Written]) -> None:
-    """Give each person their Salesforce link (and URL) where it is new."""
-    sobject = batch.sobject
+def tell_peoplelinx(batch: Batch, unchanged: list[PersonWrite]
+                    ) -> Callable[[list[Answer]], Told]:
+    """The write-back, for the worker thread: each person written (or matched and already equal)
+    given their Salesforce link (and URL) where it is new, MAX_BATCH a call, up to the pool's
+    size at once. Only HTTP: the record URLs' instance is asked for here, on the run's thread."""
+    plx, pool, sobject = batch.ctx.services.plx, batch.tell_pool, batch.sobject
     slot = "salesforce_contact_id" if sobject == "Contact" else "salesforce_lead_id"
-    items, stamps = [], []
-    for write, sf_id, _created in written:
-        person = write.person
-        if person.get(slot) == sf_id:
-            continue
-        body: dict[str, Any] = {slot: sf_id}
-        if sobject == "Contact" or not person.get("salesforce_contact_id"):
-            body |= {"salesforce_id": sf_id, "salesforce_object": sobject,
-                     "salesforce_url": batch.record_url(sf_id)}
-        items.append(BatchItem("update", body, id=write.plx_id))
-        stamps.append(str(person.get("updated_at") or ""))
-    plx, horizon, size = batch.ctx.services.plx, batch.horizon, MAX_BATCH
-    for start in range(0, len(items), size):
-        chunk, read_at = items[start:start + size], stamps[start:start + size]
+    url_base = batch.record_url("")  # the instance's address, then the record's Id
 
-        def noted(result: Callable[[], list[ItemResult]], read_at: list[str] = read_at) -> None:
-            results = result()  # a write-back that failed fails the step here, in its turn
-            if horizon is not None:
-                horizon.note(zip(read_at, results, strict=True))
+    def tell(answers: list[Answer]) -> Told:
+        items, stamps = [], []
+        written = [(w, w.sf_id) for w in unchanged if w.sf_id]
+        written += [(a.write, a.result.id or a.write.sf_id or "") for a in answers
+                    if a.result.success]  # as _settle_one links them
+        for write, sf_id in written:
+            person = write.person
+            if person.get(slot) == sf_id:
+                continue
+            body: dict[str, Any] = {slot: sf_id}
+            if sobject == "Contact" or not person.get("salesforce_contact_id"):
+                body |= {"salesforce_id": sf_id, "salesforce_object": sobject,
+                         "salesforce_url": url_base + sf_id}
+            items.append(BatchItem("update", body, id=write.plx_id))
+            stamps.append(str(person.get("updated_at") or ""))
+        chunks = [(items[i:i + MAX_BATCH], stamps[i:i + MAX_BATCH])
+                  for i in range(0, len(items), MAX_BATCH)]
+        sends = [(pool.submit(plx.batch_people, c) if pool and len(chunks) > 1 else None, c, s)
+                 for c, s in chunks]
+        told = Told([])
+        for future, chunk, read_at in sends:
+            try:
+                results = future.result() if future is not None else plx.batch_people(chunk)
+            except Exception as exc:  # noqa: BLE001 - raised in the batch's turn (commit)
+                told.error = told.error or exc
+                continue
+            if told.error is None:  # the horizon learns from the write-backs before a failure
+                told.done.extend(zip(read_at, map(written_at, results), strict=True))
+        return told
 
-        noted(partial(plx.batch_people, chunk))
+    return tell

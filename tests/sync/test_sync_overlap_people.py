@@ -117,8 +117,9 @@ class PagesAtCommit(CommitWatch):
 def test_the_next_bulk_job_is_read_only_once_the_oldest_of_a_full_window_settled(
         sandbox, sync, store, control):
     # bulk_in_flight jobs' people in memory at any N: with two in flight, the oldest is settled
-    # before the next job's people are read, so when batch k commits at most k + 1 jobs' pages
-    # were read (reading a third while two were in flight held three jobs' people at once).
+    # before the next job's people are taken, so when batch k commits at most k + 1 jobs' pages
+    # were taken (taking a third while two were in flight held three jobs' people at once). The
+    # read ahead holds at most two pages more: one waiting in its queue, one in its hand.
     people = _people(sandbox, control, 500)
     custom_with(store, "people_to_contact")
     sandbox.peoplelinx.calls.reset()
@@ -128,8 +129,10 @@ def test_the_next_bulk_job_is_read_only_once_the_oldest_of_a_full_window_settled
     run = sync(tuning=bulk, events=watch)
     assert run.status == "completed", run.reason
     assert len(watch.pages_read) == 5, watch.pages_read
-    assert all(pages <= k + 2 for k, pages in enumerate(watch.pages_read)), watch.pages_read
-    assert watch.pages_read[0] == 2  # ... and still one job ahead while the oldest settles
+    ahead = 2
+    assert all(pages <= k + 2 + ahead for k, pages in enumerate(watch.pages_read)), \
+        watch.pages_read
+    assert watch.pages_read[0] >= 2  # ... and still one job ahead while the oldest settles
     _in_order(people, watch)
     assert len(control.sf_records("Contact")) == 500
 
