@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from itertools import count
@@ -92,10 +92,10 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     # Up to `salesforce_in_flight` batches' Salesforce writes sent while the next ones are read,
     # matched and decided; each settled (logged, written back to PeopleLinx, then linked and
     # committed with its cursor) on this thread in source order (overlap.py).
-    # A Bulk job's write-backs (ten calls of 500) go up to `peoplelinx_in_flight` at once, from
-    # the worker that sent the job; the pool outlives the window, which waits for its workers.
+    # A Bulk job's write-backs (ten calls of 500) go `write_backs_in_flight` at a time, from the
+    # worker that sent the job; the pool outlives the window, which waits for its workers.
     tuning, sobject = ctx.run.tuning, step.target.name
-    with ThreadPoolExecutor(tuning.peoplelinx_in_flight, thread_name_prefix=f"plx-{sobject}-tell"
+    with ThreadPoolExecutor(tuning.write_backs_in_flight, thread_name_prefix=f"plx-{sobject}-tell"
                             ) as tell_pool, \
             InOrder(tuning.salesforce_in_flight, name=f"plx-{sobject}-write") as window:
         step_state = StepState(ctx.queries.accounts, InFlight(ctx, step.uid, (OPERATION,)),
@@ -716,7 +716,7 @@ def tell_peoplelinx(batch: Batch, unchanged: list[PersonWrite]
                     ) -> Callable[[list[Answer]], Told]:
     """The write-back, for the worker thread: each person written (or matched and already equal)
     given their Salesforce link (and URL) where it is new, MAX_BATCH a call, up to the pool's
-    size at once. Only HTTP: the record URLs' instance is asked for here, on the run's thread."""
+    size at once (Tuning.write_backs_in_flight). Only HTTP: the record URLs' instance is asked for here, on the run's thread."""
     plx, pool, sobject = batch.ctx.services.plx, batch.tell_pool, batch.sobject
     slot = "salesforce_contact_id" if sobject == "Contact" else "salesforce_lead_id"
     url_base = batch.record_url("")  # the instance's address, then the record's Id
@@ -738,17 +738,22 @@ def tell_peoplelinx(batch: Batch, unchanged: list[PersonWrite]
             stamps.append(str(person.get("updated_at") or ""))
         chunks = [(items[i:i + MAX_BATCH], stamps[i:i + MAX_BATCH])
                   for i in range(0, len(items), MAX_BATCH)]
-        sends = [(pool.submit(plx.batch_people, c) if pool and len(chunks) > 1 else None, c, s)
-                 for c, s in chunks]
+
+        def send(chunk: list[BatchItem], read_at: list[str]) -> list[tuple[str, str | None]]:
+            # Only the stamps are kept of the answers: not 500 whole people per call in flight.
+            return list(zip(read_at, map(written_at, plx.batch_people(chunk)), strict=True))
+
+        sends = [pool.submit(send, *chunk) if pool and len(chunks) > 1 else chunk
+                 for chunk in chunks]
         told = Told([])
-        for future, chunk, read_at in sends:
+        for sent in sends:
             try:
-                results = future.result() if future is not None else plx.batch_people(chunk)
+                stamped = sent.result() if isinstance(sent, Future) else send(*sent)
             except Exception as exc:  # noqa: BLE001 - raised in the batch's turn (commit)
                 told.error = told.error or exc
                 continue
             if told.error is None:  # the horizon learns from the write-backs before a failure
-                told.done.extend(zip(read_at, map(written_at, results), strict=True))
+                told.done.extend(stamped)
         return told
 
     return tell
