@@ -38,6 +38,11 @@ PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 10_000,  # ms
     "cache_size": -16_000,  # KiB
+    # The write-ahead log is copied into the file every 10,000 pages (40 MB), not 1,000: a sync
+    # commits once a batch, and the hot pages (the links' and the log's index pages) were
+    # copied again at every checkpoint (Contacts → People at 100,000: 119 → 100 µs of CPU per
+    # record). The log sits in the OS's page cache, not in the process's memory.
+    "wal_autocheckpoint": 10_000,  # pages
 }
 
 
