@@ -16,18 +16,20 @@ the batch's settings, like the `state` of Orange3's `run(inputs, state)`). Read 
     write   the outbox intent, then updates, then creates: an upsert on the
             PeopleLinx_Id__c external id, so a retried or replayed batch never
             creates twice                                                            -> Answers
+    tell    PeopleLinx told each person's new Salesforce link (tell_peoplelinx)
     settle  each answer logged and linked, converted leads followed (converted_leads.py),
-            the batch committed, and PeopleLinx told each person's new Salesforce link
+            the batch committed
 
 Each stage returns new values (PersonWrite is frozen); the rows sent are shaped in
 person_write.py only.
 
 The stages up to the outbox intent are `send` and the rest `settle_sent`: the network is hidden
 behind the work (overlap.py). Up to `Tuning.salesforce_in_flight` batches' Salesforce writes (a
-Bulk API job, Collections calls) are in flight on worker threads while the next batches are read,
-matched and decided on the run's thread (which also creates their Accounts, before any contact
-that needs one is sent). Each batch is settled, committed and written back to PeopleLinx on the
-run's thread in source order, so its cursor is committed only after every batch before it; a
+Bulk API job, Collections calls, then the write-back to PeopleLinx) are in flight on worker
+threads while the next batches are read, matched and decided on the run's thread (which also
+creates their Accounts, before any contact that needs one is sent). Each batch is settled and
+committed on the run's thread in source order, so its cursor is committed only after every batch
+before it; a
 batch that fails stops the later ones from committing anything (their outbox intents stay, as
 after a crash: the upsert on the external id makes sending them again harmless). A batch that
 shares a person, an email or a Salesforce record with one in flight waits for it first.
@@ -90,8 +92,8 @@ OPERATION = "salesforce_upsert"
 
 def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     # Up to `salesforce_in_flight` batches' Salesforce writes sent while the next ones are read,
-    # matched and decided; each settled (logged, written back to PeopleLinx, then linked and
-    # committed with its cursor) on this thread in source order (overlap.py).
+    # matched and decided, and written back to PeopleLinx from the same worker; each settled
+    # (logged, linked and committed with its cursor) on this thread in source order (overlap.py).
     # A Bulk job's write-backs (ten calls of 500) go `write_backs_in_flight` at a time, from the
     # worker that sent the job; the pool outlives the window, which waits for its workers.
     tuning, sobject = ctx.run.tuning, step.target.name
@@ -375,18 +377,11 @@ class Answers(NamedTuple):
     told: Told
 
 
-class Written(NamedTuple):
-    write: PersonWrite
-    sf_id: str
-    created: bool
-
-
 @dataclass(frozen=True)
 class Settled:
-    """The links the batch commits, and the people written (to tell PeopleLinx)."""
+    """The links the batch commits."""
 
     links: list[RecordLink]
-    written: list[Written]
 
 
 # -- the walk -------------------------------------------------------------------------------------
@@ -630,8 +625,7 @@ def _send_creates(batch: Batch, ext: str | None, rows: list[dict[str, Any]],
 
 def already_equal(batch: Batch, plan: Plan) -> Settled:
     """Matched by email and already equal: nothing to write, but the person still gets the link."""
-    return Settled([_link(batch, w, w.sf_id) for w in plan.unchanged if w.sf_id],
-                   [Written(w, w.sf_id, False) for w in plan.unchanged if w.sf_id])
+    return Settled([_link(batch, w, w.sf_id) for w in plan.unchanged if w.sf_id])
 
 
 def settle(batch: Batch, answers: list[Answer], settled: Settled) -> Settled:
@@ -639,23 +633,28 @@ def settle(batch: Batch, answers: list[Answer], settled: Settled) -> Settled:
     contact (when Sync settings say so); a record deleted meanwhile is handled as a delete."""
     ctx, follow = batch.ctx, batch.ctx.run.follow_converted_leads
     converted: list[PersonWrite] = []
-    links, written = list(settled.links), list(settled.written)
+    links = list(settled.links)
     for answer in answers:
         if (not answer.creating and follow
                 and answer.result.error_code == "CANNOT_UPDATE_CONVERTED_LEAD"):
             converted.append(answer.write)
             continue
-        done = _settle_one(batch, answer)
-        if done is not None:
-            links.append(_link(batch, done.write, done.sf_id))
-            written.append(done)
+        sf_id = _settle_one(batch, answer)
+        if sf_id is not None:
+            links.append(_link(batch, answer.write, sf_id))
     follow_through(batch.step, ctx, batch.report, converted)
     deletes.refused_as_deleted(batch.step, ctx, batch.report, batch.sobject,
                                [(a.write.sf_id, a.result) for a in answers if not a.creating])
-    return Settled(links, written)
+    return Settled(links)
 
 
-def _settle_one(batch: Batch, answer: Answer) -> Written | None:
+def linked_id(answer: Answer) -> str:
+    """The Id a write that went through links its person to."""
+    return answer.result.id or answer.write.sf_id or ""
+
+
+def _settle_one(batch: Batch, answer: Answer) -> str | None:
+    """The answer logged; the Id to link to, when it went through."""
     ctx, report = batch.ctx, batch.report
     write, result = answer.write, answer.result
     if not result.success:
@@ -675,7 +674,7 @@ def _settle_one(batch: Batch, answer: Answer) -> Written | None:
                              label=write.label, code=code,
                              message=refusal(result, ctx.queries.record_url))
         return None
-    sf_id = result.id or write.sf_id or ""
+    sf_id = linked_id(answer)
     created = answer.creating and (result.created or batch.in_flight.was_creating(write.plx_id)
                                    or not write.sf_id)
     note = "; ".join(write.warnings)
@@ -684,7 +683,7 @@ def _settle_one(batch: Batch, answer: Answer) -> Written | None:
     ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=sf_id, plx_id=write.plx_id,
                      label=write.label,
                      message=f"{what} Salesforce" + (f" ({note})" if note else ""))
-    return Written(write, sf_id, created)  # the Id travels beside the write (no copy of it)
+    return sf_id
 
 
 def commit(batch: Batch, settled: Settled, outbox_ids: list[int], told: Told) -> None:
@@ -716,7 +715,8 @@ def tell_peoplelinx(batch: Batch, unchanged: list[PersonWrite]
                     ) -> Callable[[list[Answer]], Told]:
     """The write-back, for the worker thread: each person written (or matched and already equal)
     given their Salesforce link (and URL) where it is new, MAX_BATCH a call, up to the pool's
-    size at once (Tuning.write_backs_in_flight). Only HTTP: the record URLs' instance is asked for here, on the run's thread."""
+    size at once (Tuning.write_backs_in_flight). Only HTTP: the record URLs' instance is asked
+    for here, on the run's thread."""
     plx, pool, sobject = batch.ctx.services.plx, batch.tell_pool, batch.sobject
     slot = "salesforce_contact_id" if sobject == "Contact" else "salesforce_lead_id"
     url_base = batch.record_url("")  # the instance's address, then the record's Id
@@ -724,8 +724,7 @@ def tell_peoplelinx(batch: Batch, unchanged: list[PersonWrite]
     def tell(answers: list[Answer]) -> Told:
         items, stamps = [], []
         written = [(w, w.sf_id) for w in unchanged if w.sf_id]
-        written += [(a.write, a.result.id or a.write.sf_id or "") for a in answers
-                    if a.result.success]  # as _settle_one links them
+        written += [(a.write, linked_id(a)) for a in answers if a.result.success]
         for write, sf_id in written:
             person = write.person
             if person.get(slot) == sf_id:
