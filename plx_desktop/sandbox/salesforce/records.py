@@ -172,13 +172,18 @@ class RecordStore:
     def _by_text_keys(self, where: str, params: list[Any], name: str,
                       keys: set[str]) -> Iterator[dict[str, Any]]:
         ordered = sorted(keys)
-        # The expression is the index's, word for word (db.py), or SQLite would not use it.
+        # The expression is the index's, word for word (db.py), or SQLite could not use it; and
+        # the index is named, because without statistics SQLite took (sobject, is_deleted) for
+        # as good and read every record of the object: 109 ms for 200 emails over 100,000
+        # contacts, 0.2 ms through the index.
         expression = TEXT_INDEX_EXPRESSION.format(field=name)
+        index = f"records_by_{name.lower()}"
         for start in range(0, len(ordered), _SQL_VARIABLES):
             chunk = ordered[start:start + _SQL_VARIABLES]
             marks = ",".join("?" * len(chunk))
-            yield from self._rows(f"SELECT data FROM records WHERE {where} AND {expression} "
-                                  f"IN ({marks}) ORDER BY rowid", [*params, *chunk])
+            yield from self._rows(f"SELECT data FROM records INDEXED BY {index} WHERE {where} "
+                                  f"AND {expression} IN ({marks}) ORDER BY rowid",
+                                  [*params, *chunk])
 
     def _rows(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
         # Plain dicts: wrapping 100k rows in Record costs a third of a large query's time.
