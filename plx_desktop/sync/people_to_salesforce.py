@@ -29,10 +29,9 @@ Bulk API job, Collections calls, then the write-back to PeopleLinx) are in fligh
 threads while the next batches are read, matched and decided on the run's thread (which also
 creates their Accounts, before any contact that needs one is sent). Each batch is settled and
 committed on the run's thread in source order, so its cursor is committed only after every batch
-before it; a
-batch that fails stops the later ones from committing anything (their outbox intents stay, as
-after a crash: the upsert on the external id makes sending them again harmless). A batch that
-shares a person, an email or a Salesforce record with one in flight waits for it first.
+before it; a batch that fails stops the later ones from committing anything (their outbox intents
+stay, as after a crash: the upsert on the external id makes sending them again harmless). A batch
+that shares a person, an email or a Salesforce record with one in flight waits for it first.
 """
 
 from __future__ import annotations

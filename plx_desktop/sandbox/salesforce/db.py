@@ -15,6 +15,7 @@ DB_FILE = "salesforce.sqlite3"
 # (Name, Email on contacts and leads); the key is SOQL's own text comparison key (case-folded).
 INDEXED_TEXT_FIELDS = ("Email", "Name")
 TEXT_INDEX_EXPRESSION = "soql_text(json_extract(data, '$.{field}'))"
+TEXT_INDEX_NAME = "records_by_{field}"  # with the field in lower case, as _SCHEMA names them
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (

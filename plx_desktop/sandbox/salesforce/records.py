@@ -17,7 +17,12 @@ from typing import Any
 import orjson
 
 from plx_desktop.sandbox.clock import SandboxClock
-from plx_desktop.sandbox.salesforce.db import INDEXED_TEXT_FIELDS, TEXT_INDEX_EXPRESSION, Database
+from plx_desktop.sandbox.salesforce.db import (
+    INDEXED_TEXT_FIELDS,
+    TEXT_INDEX_EXPRESSION,
+    TEXT_INDEX_NAME,
+    Database,
+)
 
 _SQL_VARIABLES = 900  # stay under SQLite's host-parameter limit
 
@@ -177,7 +182,7 @@ class RecordStore:
         # as good and read every record of the object: 109 ms for 200 emails over 100,000
         # contacts, 0.2 ms through the index.
         expression = TEXT_INDEX_EXPRESSION.format(field=name)
-        index = f"records_by_{name.lower()}"
+        index = TEXT_INDEX_NAME.format(field=name.lower())
         for start in range(0, len(ordered), _SQL_VARIABLES):
             chunk = ordered[start:start + _SQL_VARIABLES]
             marks = ",".join("?" * len(chunk))
