@@ -55,6 +55,7 @@ def send(step: Step, ctx: RunContext, report: StepReport, planned: list[PlannedA
                            f"would add {len(p.person_ids)} people to sequence "
                            f"{p.action.sequence_name}")
     if planned:
+        ctx.recorder.write_group()  # the adds are in the outbox once their batch is written
         resend_pending(step, ctx, report)
 
 

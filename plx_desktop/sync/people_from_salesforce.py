@@ -96,16 +96,20 @@ def run(step: Step, ctx: RunContext, report: StepReport) -> None:
     read_people_first = reverse is not None and reverse.uid not in ctx.run.steps_run
     tuning = ctx.run.tuning
     # Up to `peoplelinx_in_flight` batches sent while the next ones are read and mapped; each
-    # settled (logged, linked, committed with its cursor) in source order (overlap.py).
-    with InOrder(tuning.peoplelinx_in_flight, name=f"plx-{sobject}-write") as window:
+    # settled (logged, linked, committed with its cursor) in source order (overlap.py), and the
+    # settled ones written to the store a few at a time (Recorder.grouped).
+    with ctx.recorder.grouped(tuning.batches_per_commit, tuning.commit_every_seconds), \
+            InOrder(tuning.peoplelinx_in_flight, name=f"plx-{sobject}-write") as window:
         sync = partial(_sync_batch, step, ctx, report, mappings=mappings, in_flight=in_flight,
                        read_people_first=read_people_first, window=window)
         requests, again = retries.salesforce_records(step, ctx, fields)
 
         def sync_now(page: list[dict[str, Any]]) -> None:
-            # The records asked for again are few; each batch settles before run_first goes on.
+            # The records asked for again are few; each batch settles (and is written: the read
+            # that follows may meet the same records) before run_first goes on.
             sync(page)
             window.settle_all()
+            ctx.recorder.write_group()
 
         retries.run_first(ctx, step, requests, again, sync_now)
         position = lookback.Cursor.parse(ctx.services.store.cursors.get(step.uid))
@@ -162,14 +166,17 @@ def _sync_batch(step: Step, ctx: RunContext, report: StepReport, records: list[d
     keys = _keys(records)
     if any(r.get("IsDeleted") for r in records):
         window.settle_all()  # deletes are recorded as they are read: nothing before in flight
+        ctx.recorder.write_group()  # and they read (and end) links the batches before made
     else:
         # A record of this batch that shares an email (or an id) with one still in flight is
-        # read only once that one is linked, as when each batch settled before the next.
+        # read only once that one is linked, as when each batch settled before the next; and
+        # its links are read from the store, so the batch that made them is written first.
         window.settle_holding(keys)
+        ctx.recorder.write_holding(keys)
     # The batch's own counts and log, added to the step's as it settles: what a batch sent
     # ahead logs must not go out with an earlier batch's commit.
     part = StepReport(step)
-    batch = Batch(step, ctx, part, mappings, in_flight, read_people_first, cursor, covered)
+    batch = Batch(step, ctx, part, mappings, in_flight, read_people_first, cursor, covered, keys)
     ahead = send_ahead(report, part, lambda: send(batch, records))
     sent = ahead.sent
 
@@ -212,6 +219,7 @@ class Batch:
     read_people_first: bool  # People → this object runs later: settle conflicts first
     cursor: str | None
     covered: lookback.Cursor | None  # the look-back window this read goes over again
+    keys: set[str]  # what a later batch may share with this one (_keys)
 
     @property
     def sobject(self) -> str:
@@ -264,6 +272,8 @@ def read(batch: Batch, records: list[dict[str, Any]]) -> Read:
     if gone:
         report.done += len(gone)
         deletes.from_salesforce(batch.step, ctx, report, gone)
+        # A merge moves the winner's link: the live records below read links from the store.
+        ctx.recorder.write_group()
         records = [r for r in records if not r.get("IsDeleted")]
     people_fields = ctx.queries.people_fields(m.peoplelinx_field for m in batch.mappings)
     links = ctx.services.store.links.for_sf_ids(r["Id"] for r in records)
@@ -371,7 +381,7 @@ def settle(batch: Batch, read: Read, writes: list[_Write], results: list[ItemRes
         actions.enqueue(step, ctx, pending_actions, store)
 
     ctx.recorder.commit(report, links=new_links, cursor=batch.cursor, done=outbox_ids,
-                        also=also)
+                        also=also, holding=batch.keys)
     actions.send(step, ctx, report, pending_actions)
 
 

@@ -5,12 +5,25 @@ A handler counts each record's outcome with `log` (or `conflict`) and hands a fi
 outbox items it settled, and whatever else the batch changes in the store (`also`). Store writes
 outside a batch go through `write`. Every write of a run to the store passes here, so that a dry
 run is one other recorder (`DryRecorder`): the same log, kept in `preview`, and nothing written.
+
+Inside `grouped`, a few finished batches are written together, in the order they were finished,
+in one transaction (a commit of SQLite writes each page it dirtied, and the links' and the log's
+indexes on random ids put most batches' keys on the same pages). Nothing is lost by waiting: a
+batch's writes to the other system went out before its commit, its outbox intent (written at
+once, not grouped) says which were creations, and a crash before the group is written leaves
+the cursor where the last written batch left it, so those records are read and written again,
+as after a crash between a send and its commit. What a later batch reads from the store must
+have been written first: `write_holding` writes the group when it holds one of the keys, and
+`write_group` (any `write` too) writes it whatever it holds.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -39,6 +52,47 @@ _WHY = {SyncRule.TWO_WAY: "the most recent change",
         SyncRule.ALWAYS_PEOPLELINX: "Always use PeopleLinx"}
 
 
+@dataclass
+class _Finished:
+    """A finished batch waiting for its group's transaction: what `commit` was given."""
+
+    step_uid: str
+    entries: list[LogEntry]
+    conflicts: list[Conflict]
+    links: list[RecordLink]
+    cursor: str | None
+    done: list[int]
+    failed: dict[int, str] | None
+    also: StoreWrite | None
+    batch_items: dict[str, dict[str, Any]]
+
+
+@dataclass
+class _Group:
+    """Batches finished and not yet written (`Recorder.grouped`), and the keys they hold."""
+
+    batches: int  # written when this many are waiting
+    seconds: float  # or when the oldest has waited this long
+    waiting: list[_Finished] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    since: float = 0.0
+
+    def add(self, finished: _Finished, keys: Collection[str]) -> None:
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.append(finished)
+        self.keys.update(keys)
+
+    def full(self) -> bool:
+        return len(self.waiting) >= self.batches or (
+            time.monotonic() - self.since >= self.seconds)
+
+    def take(self) -> list[_Finished]:
+        waiting, self.waiting = self.waiting, []
+        self.keys = set()
+        return waiting
+
+
 class Recorder:
     """Records a run's outcomes in the store, batch by batch, and tells the listener."""
 
@@ -49,6 +103,7 @@ class Recorder:
         self._events = events
         self._usage = usage  # the Salesforce client's last Sforce-Limit-Info, for the meter
         self.preview: list[LogEntry] = []  # a dry run's log (DryRecorder); empty otherwise
+        self._group: _Group | None = None
 
     # -- counting and logging -----------------------------------------------------------------
 
@@ -100,24 +155,70 @@ class Recorder:
 
     def commit(self, report: StepReport, *, links: Iterable[RecordLink] = (),
                cursor: str | None = None, done: Iterable[int] = (),
-               failed: dict[int, str] | None = None, also: StoreWrite | None = None) -> None:
+               failed: dict[int, str] | None = None, also: StoreWrite | None = None,
+               holding: Collection[str] = ()) -> None:
         """Record a finished batch in one transaction: `also` (the batch's other changes to the
-        store: ended links, outbox items), conflicts, links, log, cursor, settled outbox items."""
+        store: ended links, outbox items), conflicts, links, log, cursor, settled outbox items.
+        Inside `grouped` it waits for its group; `holding`: the keys (record ids, emails) a
+        later batch may read its links by (`write_holding`)."""
         entries, report.pending_log = report.pending_log, []
         conflicts, report.pending_conflicts = report.pending_conflicts, []
+        finished = _Finished(report.step.uid, entries, conflicts, list(links), cursor, list(done),
+                             failed, also, report.batch_items)
+        if self._group is None:
+            self._write([finished])
+            return
+        self._group.add(finished, holding)
+        if self._group.full():
+            self.write_group()
+
+    @contextmanager
+    def grouped(self, batches: int, seconds: float) -> Iterator[None]:
+        """Batches committed inside are written `batches` at a time (or once the oldest has
+        waited `seconds`, so that the Log tab keeps up), and all that wait at the end."""
+        if self._group is not None or batches <= 1:
+            yield  # already grouped (the outer group writes), or nothing to group
+            return
+        self._group = _Group(batches, seconds)
+        try:
+            yield
+        finally:
+            try:
+                self.write_group()
+            finally:
+                self._group = None
+
+    def write_group(self) -> None:
+        """Write the batches waiting in the group now, in the order they were finished."""
+        if self._group is not None and self._group.waiting:
+            self._write(self._group.take())
+
+    def write_holding(self, keys: Iterable[str]) -> None:
+        """Write the group now if a batch in it holds one of `keys`: a later batch is about to
+        read the store by them."""
+        if self._group is not None and not self._group.keys.isdisjoint(keys):
+            self.write_group()
+
+    def _write(self, batches: list[_Finished]) -> None:
         store = self._store
+        written: list[LogEntry] = []
         with store.transaction():
-            if also is not None:
-                also(store)
-            store.conflicts.add_many(conflicts)
-            entries = store.commit_batch(done=done, failed=failed, links=links, log=entries,
-                                         cursors={report.step.uid: cursor} if cursor else None)
-            retry_schedule.note_batch(store, entries, report.batch_items)
-        if entries and self._events is not None:
-            self._events.log_entries(entries)
+            for batch in batches:
+                if batch.also is not None:
+                    batch.also(store)
+                store.conflicts.add_many(batch.conflicts)
+                entries = store.commit_batch(
+                    done=batch.done, failed=batch.failed, links=batch.links, log=batch.entries,
+                    cursors={batch.step_uid: batch.cursor} if batch.cursor else None)
+                retry_schedule.note_batch(store, entries, batch.batch_items)
+                written += entries
+        if written and self._events is not None:
+            self._events.log_entries(written)
 
     def write(self, change: Callable[[Store], T], otherwise: T) -> T:
-        """A change to the store outside a batch's commit; a dry run skips it (`otherwise`)."""
+        """A change to the store outside a batch's commit, after the batches waiting in a group
+        (in the order things happened); a dry run skips it (`otherwise`)."""
+        self.write_group()
         return change(self._store)
 
     def record_intent(self, step_uid: str, target: str, operation: str,
@@ -139,7 +240,8 @@ class Recorder:
                           payload={"writes": [[key, create] for key, _, create in writes],
                                    "at": at.isoformat()},
                           run_id=self.run_id)
-        return self.write(lambda store: store.outbox.enqueue_sent([item]), [])
+        # Written now, outside any group: the intent must be in the store before the send.
+        return self._store.outbox.enqueue_sent([item])
 
     def _worded(self, message: str) -> str:
         return message
@@ -160,12 +262,17 @@ class DryRecorder(Recorder):
 
     def commit(self, report: StepReport, *, links: Iterable[RecordLink] = (),
                cursor: str | None = None, done: Iterable[int] = (),
-               failed: dict[int, str] | None = None, also: StoreWrite | None = None) -> None:
+               failed: dict[int, str] | None = None, also: StoreWrite | None = None,
+               holding: Collection[str] = ()) -> None:
         self.preview.extend(report.pending_log)
         report.pending_log, report.pending_conflicts = [], []
 
     def write(self, change: Callable[[Store], T], otherwise: T) -> T:
         return otherwise
+
+    def record_intent(self, step_uid: str, target: str, operation: str,
+                      writes: Sequence[tuple[str, str, bool]], at: datetime) -> list[int]:
+        return []
 
 
 def _count(report: StepReport, outcome: str, code: str) -> None:

@@ -93,6 +93,11 @@ class Tuning:
     # at once held 13 MB more at the peak than two, for a second less in 100,000.
     write_backs_in_flight: int = 2
     read_ahead_pages: int = 1  # Salesforce query pages read while the one before is synced
+    # Finished batches written to the store in one transaction (Recorder.grouped): the links'
+    # and the log's indexes on random ids put most batches' keys on the same pages, so a
+    # commit per batch wrote those pages again and again. The Log tab sees a group at once.
+    batches_per_commit: int = 8
+    commit_every_seconds: float = 1.0  # or sooner, once the oldest waiting batch is this old
 
 
 @dataclass

@@ -98,3 +98,23 @@ def test_an_unexpected_error_fails_its_batch_and_the_run_goes_on(sandbox, sync, 
     store.health.request_retry(store.health.failing())
     assert sync().status == "completed"
     assert len(control.sf_records("Contact")) == 3 and store.health.failing() == []
+
+
+def test_a_record_sharing_an_email_with_a_batch_not_yet_written_is_matched_all_the_same(
+        sandbox, sync, store, control):
+    from plx_desktop.sync.context import Tuning
+
+    emptied(sandbox)
+    custom_with(store, "contact_to_people")
+    first = sf_create(sandbox, "Contact", FirstName="Hedy", LastName="Lamarr",
+                      Email="hedy@spectrum.example.com")
+    later = sf_create(sandbox, "Contact", FirstName="Hedy", LastName="Markey",
+                      Email="Hedy@Spectrum.example.com")
+    # One record a batch, four batches a commit: the second contact's batch is read while the
+    # first's link still waits to be written (Recorder.grouped), and must find it all the same.
+    one_each = Tuning(peoplelinx_batch=1, batches_per_commit=4, commit_every_seconds=3600)
+    assert sync(tuning=one_each).status == "completed"
+    [person] = control.people()
+    assert [k.sf_id for k in store.links.by_plx_id(person["id"])] == [first]
+    assert person["last_name"] == "Lamarr"
+    assert any(e.sf_id == later and first in e.message for e in log_of(store, outcomes=["skipped"]))

@@ -5,6 +5,7 @@ nothing and duplicates nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sync_helpers import CommitWatch, duplicates, log_of, totals
@@ -13,7 +14,8 @@ from plx_desktop.sync.context import Tuning
 from plx_desktop.sync.lookback import Cursor
 
 BATCH = 20
-SMALL = Tuning(peoplelinx_batch=BATCH, peoplelinx_in_flight=4)
+# One batch a commit: what each batch commits is seen alone (grouping has a test of its own).
+SMALL = Tuning(peoplelinx_batch=BATCH, peoplelinx_in_flight=4, batches_per_commit=1)
 STEP = "Contact → People"
 ROUTE = "/v1/people/batch"
 
@@ -32,8 +34,13 @@ def test_batches_are_in_flight_together_and_commit_in_source_order(sandbox, sync
     run = sync(tuning=SMALL, events=commits)
     assert run.status == "completed", run.reason
     assert sandbox.peoplelinx.calls.peak(ROUTE) >= 3, sandbox.peoplelinx.calls.stats()
-    # Every contact is committed once, batch after batch in source order, each commit with the
-    # cursor at its batch's last record: never ahead of a batch not yet committed.
+    _committed_in_source_order(commits, order)
+    assert len(commits.seen) == -(-len(order) // BATCH)
+
+
+def _committed_in_source_order(commits: CommitWatch, order: dict[str, int]) -> None:
+    """Every contact committed once, whole batches after whole batches in source order, each
+    commit with the cursor at its last record: never ahead of a batch not yet committed."""
     positions = [[order[sf_id] for sf_id in ids] for ids, _ in commits.seen]
     assert sorted(p for batch in positions for p in batch) == list(range(len(order)))
     last = -1
@@ -41,7 +48,22 @@ def test_batches_are_in_flight_together_and_commit_in_source_order(sandbox, sync
         assert min(batch) > last, positions
         last = max(batch)
         assert cursor is not None and order[Cursor.parse(cursor).record_id] == last
-    assert len(commits.seen) == -(-len(order) // BATCH)
+        assert last + 1 == len(order) or (last + 1) % BATCH == 0, positions  # whole batches
+
+
+def test_finished_batches_are_written_a_few_at_a_time_still_in_source_order(
+        sandbox, sync, store, control):
+    order = {r["Id"]: n for n, r in enumerate(_source_order(control))}
+    batches = -(-len(order) // BATCH)
+    commits = CommitWatch(store, STEP, "sf_id")
+    # Four batches a commit, and no time limit: which commits there are depends on nothing
+    # but the batches (and the records that share an email with a batch still waiting).
+    grouped = replace(SMALL, batches_per_commit=4, commit_every_seconds=3600)
+    run = sync(tuning=grouped, events=commits)
+    assert run.status == "completed", run.reason
+    _committed_in_source_order(commits, order)
+    assert len(commits.seen) < batches
+    assert max(len(ids) for ids, _ in commits.seen) == 4 * BATCH
 
 
 def test_a_failed_middle_batch_commits_nothing_past_it_and_the_next_run_makes_it_whole(
@@ -55,7 +77,10 @@ def test_a_failed_middle_batch_commits_nothing_past_it_and_the_next_run_makes_it
     # step fails, while the batches after it are in flight.
     control.plx_faults(latency_ms=50, poison=poisoned["Email"], poison_kind="500")
     commits = CommitWatch(store, STEP, "sf_id")
-    failed = sync(tuning=SMALL, events=commits)
+    # Batches written three at a time: the fifth waits in its group when the sixth fails, and
+    # is written all the same.
+    failed = sync(tuning=replace(SMALL, batches_per_commit=3, commit_every_seconds=3600),
+                  events=commits)
     assert failed.status == "failed" and "PeopleLinx" in (failed.reason or ""), failed.reason
     # The batches before it are committed, each whole; nothing at or after it, and the cursor
     # stands at the end of the batch before it.
