@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import requests
+from requests.adapters import HTTPAdapter
 from simple_salesforce import Salesforce, format_soql
 
 from plx_desktop.connectors import sf_auth
@@ -51,6 +52,7 @@ __all__ = ["ApiUsage", "FieldDescription", "ObjectDescription", "ObjectSummary",
 T = TypeVar("T")
 COLLECTION_SIZE = 200
 IN_CHUNK = 200  # values per IN (...) list: a SOQL statement's length is limited (100,000 characters)
+_POOL_SIZE = 8  # connections kept open to the org, for every thread's session together
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _FIELD_PATH = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
 _RECORD_ID = re.compile(r"^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$")
@@ -140,24 +142,33 @@ def _refused_after_renewal() -> AuthError:
 
 
 class _ApiSession(sf_auth.TimeoutSession):
-    """Counts HTTP calls and reads Sforce-Limit-Info from every answer, whoever made the call."""
+    """One thread's session: counts HTTP calls and reads Sforce-Limit-Info from every answer."""
 
-    def __init__(self, on_response: Callable[[requests.Response], None]):
+    def __init__(self, before: Callable[[], None], after: Callable[[requests.Response], None]):
         super().__init__()
-        self._on_response = on_response
-        self._count_lock = threading.Lock()
-        self.calls_made = 0
+        self._before, self._after = before, after
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> requests.Response:
-        with self._count_lock:
-            self.calls_made += 1
+        self._before()
         response = super().request(method, url, *args, **kwargs)
-        self._on_response(response)
+        self._after(response)
         return response
 
 
+class _ThreadState(threading.local):
+    """What each thread calls Salesforce with: its own requests session (a Session's cookies,
+    headers and adapters are not made to be shared by threads; urllib3's pool is, and all of
+    them share one) and its own simple-salesforce object on the login as it stood when made."""
+
+    session: _ApiSession | None = None
+    sf: _Salesforce | None = None
+    login: tuple[str, str] = ("", "")  # (instance URL, access token) that `sf` was made with
+    last_response: requests.Response | None = None
+
+
 class SalesforceClient:
-    """One Salesforce org, as one user. Safe to use from a few threads at once."""
+    """One Salesforce org, as one user. Safe to use from a few threads at once: each thread
+    has a session of its own, over one pool of connections."""
 
     def __init__(self, connection: SalesforceConnection, *, retry: RetryPolicy | None = None,
                  on_tokens_refreshed: Callable[[str], None] | None = None, usage_cap: float = 0.9,
@@ -175,22 +186,42 @@ class SalesforceClient:
         self.bulk_timeout = bulk_timeout
         self._usage: ApiUsage | None = None
         self._server_time: datetime | None = None
-        self._local = threading.local()
+        self._local = _ThreadState()
         self._refresh_lock = threading.Lock()
-        session = sf_auth.make_session(connection.ca_file, pool_size=8,
-                                       session_class=self._session_class())
-        assert isinstance(session, _ApiSession)  # make_session builds the class it is given
-        self.session = session
-        self.sf = _Salesforce(instance_url=connection.instance_url, session_id=connection.access_token,
-                             session=self.session, version=connection.api_version,
-                             object_pairs_hook=dict)
+        self._count_lock = threading.Lock()
+        self._calls_made = 0
+        self._pool = HTTPAdapter(pool_connections=_POOL_SIZE, pool_maxsize=_POOL_SIZE)
+
+    @property
+    def session(self) -> _ApiSession:
+        """This thread's requests session (made on its first call), over the client's pool."""
+        local = self._local
+        if local.session is None:
+            session = sf_auth.make_session(self.connection.ca_file, adapter=self._pool,
+                                           session_class=self._session_class())
+            assert isinstance(session, _ApiSession)  # make_session builds the class it is given
+            local.session = session
+        return local.session
+
+    @property
+    def sf(self) -> _Salesforce:
+        """This thread's simple-salesforce object, made again once the login has changed (a
+        renewed access token, an org that moved to another address)."""
+        local, conn = self._local, self.connection
+        login = (conn.instance_url, conn.access_token)
+        if local.sf is None or local.login != login:
+            local.sf = _Salesforce(instance_url=conn.instance_url, session_id=conn.access_token,
+                                   session=self.session, version=conn.api_version,
+                                   object_pairs_hook=dict)
+            local.login = login
+        return local.sf
 
     def _session_class(self) -> type[_ApiSession]:
         client = self
 
         class Session(_ApiSession):
             def __init__(self) -> None:
-                super().__init__(client._on_response)
+                super().__init__(client._count_call, client._on_response)
 
         return Session
 
@@ -198,7 +229,7 @@ class SalesforceClient:
         return f"SalesforceClient({self.connection!r})"
 
     def close(self) -> None:
-        self.session.close()
+        self._pool.close()  # every thread's session sends through it
 
     def __enter__(self) -> SalesforceClient:
         return self
@@ -207,6 +238,10 @@ class SalesforceClient:
         self.close()
 
     # -- bookkeeping ----------------------------------------------------------------------
+
+    def _count_call(self) -> None:
+        with self._count_lock:
+            self._calls_made += 1
 
     def _on_response(self, response: requests.Response) -> None:
         self._local.last_response = response
@@ -235,7 +270,7 @@ class SalesforceClient:
     @property
     def calls_made(self) -> int:
         """HTTP calls sent so far, retries included (for benchmarks)."""
-        return self.session.calls_made
+        return self._calls_made
 
     def _check_usage(self) -> None:
         usage = self._usage
@@ -252,7 +287,7 @@ class SalesforceClient:
         try:
             return work()
         except Exception as exc:  # noqa: BLE001 - every failure is mapped or re-raised as is
-            mapped = map_exception(exc, getattr(self._local, "last_response", None))
+            mapped = map_exception(exc, self._local.last_response)
             if mapped is None or mapped is exc:
                 raise
             raise mapped from exc
@@ -285,22 +320,17 @@ class SalesforceClient:
 
     def _renew_session(self, token_used: str) -> None:
         with self._refresh_lock:
-            if self.sf.session_id != token_used:
+            conn = self.connection
+            if conn.access_token != token_used:
                 return  # another thread already renewed it
             tokens = self.renewer(token_used) if self.renewer else self._refresh_own()
-            conn = self.connection
-            conn.access_token = tokens.access_token
             if tokens.refresh_token:
                 conn.refresh_token = tokens.refresh_token
             if tokens.instance_url and tokens.instance_url.rstrip("/") != conn.instance_url.rstrip("/"):
                 # The org moved (a My Domain rename): talk to where Salesforce says it is now.
                 conn.instance_url = tokens.instance_url.rstrip("/")
-                self.sf = _Salesforce(instance_url=conn.instance_url, session_id=tokens.access_token,
-                                     session=self.session, version=conn.api_version,
-                                     object_pairs_hook=dict)
-            self.sf.session_id = tokens.access_token
-            self.sf._generate_headers()  # simple-salesforce keeps the bearer in prebuilt headers
-            self.sf.headers = dict(self.sf.headers)
+            # Last: each thread's simple-salesforce object is made again on the new login.
+            conn.access_token = tokens.access_token
         if self.on_tokens_refreshed is not None:
             self.on_tokens_refreshed(tokens.access_token)
 

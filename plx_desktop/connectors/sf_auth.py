@@ -76,16 +76,18 @@ class TimeoutSession(requests.Session):
 
 
 def make_session(ca_file: str | None = None, *, pool_size: int = 4,
-                 session_class: type[TimeoutSession] = TimeoutSession) -> TimeoutSession:
+                 session_class: type[TimeoutSession] = TimeoutSession,
+                 adapter: HTTPAdapter | None = None) -> TimeoutSession:
     """A session that trusts exactly `ca_file` (or the system store) whatever the environment says.
 
     trust_env=False because REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE would silently replace `verify`
-    (and proxies from the environment would be picked up unasked).
+    (and proxies from the environment would be picked up unasked). `adapter`: a connection pool
+    shared with other sessions (one per thread); without it the session gets its own.
     """
     session = session_class()
     session.trust_env = False
     session.verify = str(ca_file) if ca_file else True
-    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+    adapter = adapter or HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.headers["User-Agent"] = "PLX Desktop"

@@ -135,3 +135,37 @@ def test_locked_rows_and_failed_sends_share_one_retry_budget(no_faults_after: An
     else:
         assert [r.error_code for r in results] == ["UNABLE_TO_LOCK_ROW"] * 3
     assert sf.calls_made - before == 3
+
+
+def test_threads_call_through_sessions_of_their_own_and_share_a_renewed_login(
+        sf_server: Any) -> None:
+    # A requests Session (cookies, headers, mounted adapters) is not made to be shared by
+    # threads; the sync calls one client from several. Each thread gets its own, over one pool.
+    import threading
+
+    seen: list[str] = []
+    sf = client(sf_server, on_tokens_refreshed=seen.append)
+    assert sf.describe("Contact").fields
+    here = sf.session
+    control(sf_server, "expire-sessions")
+    theirs: list[Any] = []
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            assert sf.describe("Lead").fields  # renews the session expired above
+            theirs.append(sf.session)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    worker.join(60)
+    assert not errors and len(theirs) == 1
+    assert theirs[0] is not here and sf.session is here
+    assert theirs[0].get_adapter(sf_server.url) is here.get_adapter(sf_server.url)  # one pool
+    # The renewal made on the other thread is this thread's login too: no second refresh.
+    assert len(seen) == 1 and sf.connection.access_token == seen[0]
+    assert next(sf.iter_query("SELECT Id FROM Contact LIMIT 1"))
+    assert len(seen) == 1
+    assert sf.calls_made == 4  # describe; describe refused and sent again; the query
