@@ -19,9 +19,12 @@ reason.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import partial
@@ -51,6 +54,7 @@ __all__ = ["ApiUsage", "FieldDescription", "ObjectDescription", "ObjectSummary",
 
 T = TypeVar("T")
 COLLECTION_SIZE = 200
+READS_IN_FLIGHT = 4  # chunks of one IN query asked at once (Salesforce limits only long requests)
 IN_CHUNK = 200  # values per IN (...) list: a SOQL statement's length is limited (100,000 characters)
 _POOL_SIZE = 8  # connections kept open to the org, for every thread's session together
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -191,6 +195,8 @@ class SalesforceClient:
         self._count_lock = threading.Lock()
         self._calls_made = 0
         self._pool = HTTPAdapter(pool_connections=_POOL_SIZE, pool_maxsize=_POOL_SIZE)
+        self._reader_pool: ThreadPoolExecutor | None = None
+        self._reader_lock = threading.Lock()
 
     @property
     def session(self) -> _ApiSession:
@@ -229,6 +235,8 @@ class SalesforceClient:
         return f"SalesforceClient({self.connection!r})"
 
     def close(self) -> None:
+        if self._reader_pool is not None:
+            self._reader_pool.shutdown(wait=True, cancel_futures=True)
         self._pool.close()  # every thread's session sends through it
 
     def __enter__(self) -> SalesforceClient:
@@ -389,12 +397,43 @@ class SalesforceClient:
                       chunk: int = IN_CHUNK) -> Iterator[list[dict[str, Any]]]:
         """The records of `soql` for these values, a page at a time, asked `chunk` values at a
         time: every `{}` in `soql` is one IN list (format_soql quotes each value), e.g.
-        "SELECT Id FROM Lead WHERE Id IN {}". Nothing is asked for no values."""
+        "SELECT Id FROM Lead WHERE Id IN {}". Nothing is asked for no values.
+
+        The pages come in the order of the values' chunks, as if asked one after another; but
+        up to READS_IN_FLIGHT chunks are asked at once (5,000 Account names were 25 queries one
+        after another, a round trip each), so a failure may come after later chunks were sent."""
         values = list(values)
-        for start in range(0, len(values), chunk):
-            part = values[start:start + chunk]
-            yield from self.iter_query(format_soql(soql, *[part] * soql.count("{}")),
-                                       include_deleted=include_deleted)
+        texts = [format_soql(soql, *[values[start:start + chunk]] * soql.count("{}"))
+                 for start in range(0, len(values), chunk)]
+        if len(texts) < 2:
+            for text in texts:
+                yield from self.iter_query(text, include_deleted=include_deleted)
+            return
+
+        def whole(text: str) -> list[list[dict[str, Any]]]:
+            return list(self.iter_query(text, include_deleted=include_deleted))
+
+        asked: deque[Future[list[list[dict[str, Any]]]]] = deque()
+        waiting = iter(texts)
+        try:
+            for text in itertools.islice(waiting, READS_IN_FLIGHT):
+                asked.append(self._readers().submit(whole, text))
+            while asked:
+                pages = asked.popleft().result()
+                for text in itertools.islice(waiting, 1):
+                    asked.append(self._readers().submit(whole, text))
+                yield from pages
+        finally:
+            for future in asked:
+                future.cancel()  # the caller stopped early (or a chunk failed): ask no more
+
+    def _readers(self) -> ThreadPoolExecutor:
+        """The threads that ask several chunks of an IN query at once (made on first use)."""
+        with self._reader_lock:
+            if self._reader_pool is None:
+                self._reader_pool = ThreadPoolExecutor(READS_IN_FLIGHT,
+                                                       thread_name_prefix="sf-read")
+            return self._reader_pool
 
     def changed_soql(self, sobject: str, fields: list[str], since: str | datetime | None,
                      where: str | None = None, after_id: str | None = None,

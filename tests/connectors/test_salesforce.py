@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sf_helpers import client, connection
+from sf_helpers import client, connection, control
 
 from plx_desktop.connectors.errors import ConnectorError, RequestError
 from plx_desktop.connectors.salesforce import SalesforceClient, soql_datetime
@@ -166,3 +166,23 @@ def test_query_in_asks_a_long_list_in_chunks_and_each_brace_gets_the_chunk(sf_se
     before = sf.calls_made
     assert list(sf.iter_query_in("SELECT Id FROM Contact WHERE Id IN {}", [])) == []
     assert sf.calls_made == before  # nothing asked for nothing
+
+
+def test_query_in_asks_its_chunks_at_once_and_gives_their_pages_in_order(sf_server: Any) -> None:
+    sf_server.reset(seed=None)
+    sf_server.app.seed(fake.bulk_population(300), demo=False)
+    sf = client(sf_server)
+    ids = sorted(r["Id"] for page in sf.iter_query("SELECT Id FROM Contact") for r in page)
+    # Each query spends this long in the sandbox: chunks asked one after another are never
+    # seen at once, whatever the machine's load.
+    control(sf_server, "faults", {"latency_ms": 300})
+    sf_server.app.calls.reset()
+    try:
+        pages = list(sf.iter_query_in("SELECT Id FROM Contact WHERE Id IN {} ORDER BY Id", ids,
+                                      chunk=50))
+    finally:
+        control(sf_server, "faults", {"latency_ms": 0})
+    assert sf_server.app.calls.peak("query") >= 3, sf_server.app.calls.stats()
+    # As if asked one after another: chunk by chunk, in the order of the values.
+    assert [[r["Id"] for r in page] for page in pages] == [ids[i:i + 50]
+                                                          for i in range(0, len(ids), 50)]
