@@ -232,7 +232,7 @@ class Org:
         """
         results: list[WriteResult] = []
         try:
-            with self.db.transaction() as conn, self.clock.one_moment():
+            with self.db.transaction() as conn, self.clock.one_moment(), self.rules.held():
                 for op in operations:
                     if isinstance(op, WriteResult):
                         results.append(op)

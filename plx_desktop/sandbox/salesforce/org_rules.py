@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +71,7 @@ class OrgRules:
 
     def __init__(self, org: Org):
         self.org = org
+        self._held = threading.local()  # the rules of the write call on this thread (held)
 
     # -- set up (the control endpoints) --------------------------------------------------------
     def set_assignment_rule(self, spec: dict[str, Any]) -> dict[str, Any]:
@@ -173,6 +177,29 @@ class OrgRules:
         self.org.db.set_setting("validation_rules", [])
 
     # -- on each write ------------------------------------------------------------------------
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """The rules read once for all the records of one write call (on this thread), not
+        once a record: a Bulk job's 2,000-record chunk read the three settings 6,000 times.
+        A control call that changes a rule lands between write calls, as a Setup change
+        lands between transactions in Salesforce."""
+        if getattr(self._held, "rules", None) is not None:
+            yield
+            return
+        self._held.rules = {}
+        try:
+            yield
+        finally:
+            self._held.rules = None
+
+    def _in_force(self, key: str, default: Any = None) -> Any:
+        held = getattr(self._held, "rules", None)
+        if held is None:
+            return self.org.db.get_setting(key, default)
+        if key not in held:
+            held[key] = self.org.db.get_setting(key, default)
+        return held[key]
+
     def check(self, conn: sqlite3.Connection, sobject: str, record: dict[str, Any],
               creating: bool, options: WriteOptions) -> None:
         """Apply the org's rules to a record about to be saved; raises Invalid."""
@@ -185,7 +212,7 @@ class OrgRules:
                 options: WriteOptions) -> None:
         if sobject != "Lead" or not options.assigns:
             return
-        rule = self.org.db.get_setting("assignment_rule")
+        rule = self._in_force("assignment_rule")
         if not rule:
             return
         named = (options.auto_assign or "TRUE").upper() != "TRUE"
@@ -194,7 +221,7 @@ class OrgRules:
         record["OwnerId"] = rule["owner_id"]
 
     def _validate(self, sobject: str, record: dict[str, Any]) -> None:
-        for rule in self.org.db.get_setting("validation_rules", []):
+        for rule in self._in_force("validation_rules", []):
             if rule["object"] != sobject:
                 continue
             value = record.get(rule["field"])
@@ -207,7 +234,7 @@ class OrgRules:
 
     def _duplicates(self, conn: sqlite3.Connection, sobject: str, record: dict[str, Any],
                     options: WriteOptions) -> None:
-        rule = next((r for r in self.org.db.get_setting("duplicate_rules", [])
+        rule = next((r for r in self._in_force("duplicate_rules", [])
                      if r["object"] == sobject), None)
         if rule is None:
             return
