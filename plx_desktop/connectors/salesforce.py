@@ -170,6 +170,36 @@ class _ThreadState(threading.local):
     last_response: requests.Response | None = None
 
 
+class _Meter:
+    """What every answer tells, whichever thread's session got it: the calls made, today's API
+    usage (Sforce-Limit-Info), Salesforce's clock (the Date header)."""
+
+    def __init__(self, local: _ThreadState):
+        self._local = local
+        self._lock = threading.Lock()
+        self.calls_made = 0
+        self.usage: ApiUsage | None = None
+        self.server_time: datetime | None = None
+
+    def count_call(self) -> None:
+        with self._lock:
+            self.calls_made += 1
+
+    def on_response(self, response: requests.Response) -> None:
+        self._local.last_response = response  # the calling thread's, for error mapping
+        stamp = response.headers.get("Date")
+        if stamp:
+            try:
+                self.server_time = parse_datetime(stamp)
+            except ValueError:
+                pass  # a proxy's odd header: keep the last good one
+        info = response.headers.get("Sforce-Limit-Info")
+        if info:
+            usage = Salesforce.parse_api_usage(info).get("api-usage")
+            if usage is not None:
+                self.usage = ApiUsage(used=usage.used, limit=usage.total)
+
+
 class SalesforceClient:
     """One Salesforce org, as one user. Safe to use from a few threads at once: each thread
     has a session of its own, over one pool of connections."""
@@ -188,12 +218,11 @@ class SalesforceClient:
         self.usage_cap = usage_cap
         self.bulk_poll_seconds = bulk_poll_seconds
         self.bulk_timeout = bulk_timeout
-        self._usage: ApiUsage | None = None
-        self._server_time: datetime | None = None
         self._local = _ThreadState()
+        # Every thread's session reports here; a copy of the client (inflight's calls tried
+        # once) shares it, so its calls count and tell the time as the client's own.
+        self._meter = _Meter(self._local)
         self._refresh_lock = threading.Lock()
-        self._count_lock = threading.Lock()
-        self._calls_made = 0
         self._pool = HTTPAdapter(pool_connections=_POOL_SIZE, pool_maxsize=_POOL_SIZE)
         self._reader_pool: ThreadPoolExecutor | None = None
         self._reader_lock = threading.Lock()
@@ -223,11 +252,11 @@ class SalesforceClient:
         return local.sf
 
     def _session_class(self) -> type[_ApiSession]:
-        client = self
+        meter = self._meter
 
         class Session(_ApiSession):
             def __init__(self) -> None:
-                super().__init__(client._count_call, client._on_response)
+                super().__init__(meter.count_call, meter.on_response)
 
         return Session
 
@@ -247,41 +276,23 @@ class SalesforceClient:
 
     # -- bookkeeping ----------------------------------------------------------------------
 
-    def _count_call(self) -> None:
-        with self._count_lock:
-            self._calls_made += 1
-
-    def _on_response(self, response: requests.Response) -> None:
-        self._local.last_response = response
-        stamp = response.headers.get("Date")
-        if stamp:
-            try:
-                self._server_time = parse_datetime(stamp)
-            except ValueError:
-                pass  # a proxy's odd header: keep the last good one
-        info = response.headers.get("Sforce-Limit-Info")
-        if info:
-            usage = Salesforce.parse_api_usage(info).get("api-usage")
-            if usage is not None:
-                self._usage = ApiUsage(used=usage.used, limit=usage.total)
-
     @property
     def api_usage(self) -> ApiUsage | None:
         """Today's API usage as of the last answer (None before the first call)."""
-        return self._usage
+        return self._meter.usage
 
     @property
     def server_time(self) -> datetime | None:
         """Salesforce's clock (to the second) as of the last answer's Date header."""
-        return self._server_time
+        return self._meter.server_time
 
     @property
     def calls_made(self) -> int:
         """HTTP calls sent so far, retries included (for benchmarks)."""
-        return self._calls_made
+        return self._meter.calls_made
 
     def _check_usage(self) -> None:
-        usage = self._usage
+        usage = self._meter.usage
         if usage is not None and usage.fraction >= self.usage_cap:
             raise ApiLimitError(
                 f"Salesforce API usage is at {usage.fraction * 100:.0f}% of today's limit "
@@ -420,8 +431,9 @@ class SalesforceClient:
                 asked.append(self._readers().submit(whole, text))
             while asked:
                 pages = asked.popleft().result()
-                for text in itertools.islice(waiting, 1):
-                    asked.append(self._readers().submit(whole, text))
+                following = next(waiting, None)
+                if following is not None:
+                    asked.append(self._readers().submit(whole, following))
                 yield from pages
         finally:
             for future in asked:

@@ -169,3 +169,32 @@ def test_threads_call_through_sessions_of_their_own_and_share_a_renewed_login(
     assert next(sf.iter_query("SELECT Id FROM Contact LIMIT 1"))
     assert len(seen) == 1
     assert sf.calls_made == 4  # describe; describe refused and sent again; the query
+
+
+def test_a_copy_tried_once_counts_and_tells_the_time_as_the_client_on_any_thread(
+        sf_server: Any) -> None:
+    # inflight.create_once sends creates through a copy of the client whose calls are tried
+    # once; on a thread whose first call is the copy's, the session it makes must still report
+    # to the client: its API usage, its calls, and Salesforce's clock (cursors are cut by it).
+    import threading
+
+    from plx_desktop.sync.inflight import _without_retries
+
+    sf = client(sf_server)
+    once = _without_retries(sf)
+    assert once.retry.attempts == 1 and sf.retry.attempts > 1
+    errors: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            once.describe("Contact")
+            sf.describe("Lead")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    worker.join(60)
+    assert not errors
+    assert sf.calls_made == once.calls_made == 2
+    assert sf.server_time is not None and sf.api_usage is not None
