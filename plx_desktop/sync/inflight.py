@@ -41,7 +41,8 @@ _SETUP_TOLD = "inflight.setup_told"
 
 
 def has_key_field(ctx: RunContext, sobject: str, field: str) -> bool:
-    return ctx.queries.describe(sobject).field(field) is not None
+    # Named, so that a describe kept from before Set up made the field is asked again.
+    return ctx.queries.describe(sobject, [field]).field(field) is not None
 
 
 def tell_setup_once(ctx: RunContext, report: StepReport, sobject: str, field: str) -> None:

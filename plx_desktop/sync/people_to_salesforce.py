@@ -472,7 +472,10 @@ def map_people(batch: Batch, candidates: list[Candidate]) -> Mapped:
     if not candidates:
         return Mapped([], None)
     ctx, report = batch.ctx, batch.report
-    describe = ctx.queries.describe(batch.sobject, (m.salesforce_field for m in batch.mappings))
+    # The key field named too: decide upserts on it once the org has it (Set up made it since
+    # this process described the object).
+    describe = ctx.queries.describe(
+        batch.sobject, [*(m.salesforce_field for m in batch.mappings), EXTERNAL_ID])
     writes = []
     for candidate in candidates:
         person = candidate.person

@@ -28,6 +28,7 @@ class ProfileQueries:
         self._describes = describe_cache if describe_cache is not None else {}
         self._people_fields = people_fields_cache if people_fields_cache is not None else {}
         self._accounts: Accounts | None = None
+        self._described: set[str] = set()  # objects described in this run (asked once at most)
 
     # -- the profile ---------------------------------------------------------------------------
 
@@ -50,11 +51,14 @@ class ProfileQueries:
 
     def describe(self, sobject: str, fields: Iterable[str] = ()) -> ObjectDescription:
         """Salesforce describe, kept for the process (fields rarely change mid-day), and asked
-        again when it lacks one of `fields` (the admin added a field and mapped it since)."""
+        again, once a run, when it lacks one of `fields`: the admin added a field and mapped it
+        since, or ran Set up, which made our key fields, while `sync --every` kept polling."""
         known = self._describes.get(sobject)
         wanted = [f for f in fields if "." not in f]
-        if known is None or any(known.field(f) is None for f in wanted):
+        if known is None or (sobject not in self._described and
+                             any(known.field(f) is None for f in wanted)):
             self._describes[sobject] = self._sf.describe(sobject)
+            self._described.add(sobject)
         return self._describes[sobject]
 
     def people_fields(self, keys: Iterable[str] = ()) -> dict[str, dict[str, Any]]:

@@ -13,7 +13,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from sync_helpers import handling, log_of, run_engine_child, totals, wait_until
+from sync_helpers import handling, log_of, plx_client, run_engine_child, totals, wait_until
 
 TUNING = {"salesforce_batch": 20, "peoplelinx_batch": 20, "page_size": 20}
 DEMO_ACTIVITIES = 90  # each becomes one Task: more would be a duplicate
@@ -120,3 +120,26 @@ def test_answers_lost_after_salesforce_saved_create_nothing_twice(sync, control,
     assert sum(totals(r)["created"] for r in runs) > 0  # the faults did meet creates
     assert sum(task_keys(control, seeded_tasks).values()) == DEMO_ACTIVITIES
     assert_no_duplicate_people(control)
+
+
+def test_set_up_run_while_the_process_kept_polling_is_used_from_the_next_run(
+        sandbox, data_dir, sync, store, control, capsys):
+    # `sync --every` keeps describes for the process; the admin runs Set up meanwhile (here
+    # `plx-desktop check --fix`, in the same process). The next run's creates go by the key
+    # field, and nobody is told again that Set up is needed.
+    from plx_desktop.cli import main
+
+    assert sync().status == "completed"
+    assert len([e for e in log_of(store) if e.error_code == "SETUP_NEEDED"]) == 1
+    assert main(["--data-dir", str(data_dir), "--sandbox", "check", "--fix"]) == 0
+    capsys.readouterr()
+    with plx_client(sandbox) as client:
+        person = client.create_person({"first_name": "Katherine", "last_name": "Johnson",
+                                       "email": "katherine@langley.example.com",
+                                       "account": "Langley"})
+    after = sync()
+    assert after.status == "completed", after.reason
+    assert len([e for e in log_of(store) if e.error_code == "SETUP_NEEDED"]) == 1
+    [made] = [r for r in control.sf_records("Contact") + control.sf_records("Lead")
+              if r.get("Email") == "katherine@langley.example.com"]
+    assert made.get("PeopleLinx_Id__c") == person["id"], made
