@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
+import orjson
+
 from plx_desktop.sandbox.web import HttpError, Request, Response
+
+_LONG_NUMBER = re.compile(rb"\d{19}")
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -44,6 +49,14 @@ def json_body(request: Request, *, required: bool = True) -> Any:
         if required:
             raise fail(400, "invalid_request", "A JSON body is required.")
         return None
+    # orjson, several times json's speed on a batch of 500 people. It refuses what json reads
+    # (NaN, a byte order mark) and lone surrogates, and reads an integer past 64 bits as a float:
+    # such bodies (and any with a run of 19 digits) take json's way below, with its errors.
+    if not _LONG_NUMBER.search(request.body):
+        try:
+            return orjson.loads(request.body)
+        except orjson.JSONDecodeError:
+            pass
     try:
         body = json.loads(request.body)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -13,6 +13,7 @@ import sqlite3
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from plx_desktop.sandbox.clock import SandboxClock
@@ -79,16 +80,32 @@ DATA_TABLES = ("people", "custom_fields", "saved_filters", "sequences", "sequenc
                "salesforce_deletions")
 
 
+_ID_LENGTH = 20
+_ID_SPACE = len(_ID_ALPHABET) ** _ID_LENGTH
+
+
 def new_id(prefix: str) -> str:
     """A PeopleLinx id: a type prefix and 20 random lower-case letters and digits."""
-    return prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(20))
+    # One draw of a number below 36**20, written in base 36: as uniform as 20 draws of a
+    # character, at a tenth of their cost (a batch of 500 creates made 10,000 draws).
+    number, digits = secrets.randbelow(_ID_SPACE), []
+    for _ in range(_ID_LENGTH):
+        number, digit = divmod(number, len(_ID_ALPHABET))
+        digits.append(_ID_ALPHABET[digit])
+    return prefix + "".join(digits)
+
+
+@lru_cache(maxsize=64)
+def _second_text(seconds: int) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def format_timestamp(micros: int) -> str:
     """RFC 3339 with microseconds and Z; fixed width, so text order is time order."""
+    # A batch's hundreds of stamps share their second: the datetime is made once a second, not
+    # once a write (it was a tenth of the stand-in's time through a 100,000-contact sync).
     seconds, rest = divmod(micros, 1_000_000)
-    moment = dt.datetime.fromtimestamp(seconds, dt.UTC).replace(microsecond=rest)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"{_second_text(seconds)}.{rest:06d}Z"
 
 
 def parse_timestamp(text: str) -> dt.datetime:
