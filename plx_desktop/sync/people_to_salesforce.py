@@ -156,7 +156,8 @@ def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
                 handover: people_reads.Handover | None = None) -> None:
     """People are gathered until the step is known to be large: past the threshold they go to
     Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
-    instead of one per 200); a smaller step is written through Collections, 200 a call."""
+    instead of one per 200); a smaller step is written through Collections, 200 a call, and so
+    are a large step's last people, matched by the email index it read already."""
     batch, threshold = ctx.run.tuning.salesforce_batch, ctx.run.tuning.bulk_threshold
     waiting: list[dict[str, Any]] = []
     index: EmailIndex | None = None
@@ -172,7 +173,8 @@ def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
             waiting = []
     for start in range(0, len(waiting), batch):
         ctx.run.check_cancel()
-        _sync_batch(step, ctx, report, waiting[start:start + batch], state, handover=handover)
+        _sync_batch(step, ctx, report, waiting[start:start + batch], state, index=index,
+                    handover=handover)
         ctx.recorder.progress(report, message=f"{report.done} people read")
 
 

@@ -99,3 +99,24 @@ def test_a_large_step_matches_existing_records_from_one_read_of_their_emails(
     assert set(existing) <= {c["Id"] for c in contacts}
     # the emails were read once for the whole step, not one query per 50 people
     assert control.sf_calls()["by_route"].get("query", 0) <= 3
+
+
+def test_the_last_people_of_a_large_step_are_matched_by_its_email_index(
+        sandbox, sync, store, control):
+    # 150 people, 50 a page: the first 100 are one large batch (its creates would be one job),
+    # the last 50 a Collections batch; the step read every Contact's email for the large batch
+    # already, so the last 50 ask no query of their own.
+    _people(sandbox)
+    existing = [sf_create(sandbox, "Contact", FirstName=f"Before{n}", LastName="Person",
+                          Email=f"bulk{n}@bulk.example.com") for n in range(PEOPLE)]
+    custom_with(store, "people_to_contact")
+    control.sf_clear_calls()
+    run = sync(tuning=Tuning(**BULK, page_size=50))
+    assert run.status == "completed", run.reason
+    assert (totals(run)["created"], totals(run)["updated"]) == (0, PEOPLE)
+    routes = control.sf_calls()["by_route"]
+    assert "composite/sobjects" in routes  # matched people are updated through Collections
+    assert routes.get("query", 0) == 1, routes  # the index's one query, nothing for the last 50
+    contacts = control.sf_records("Contact")
+    assert {c["Id"] for c in contacts} == set(existing) and duplicates(contacts) == {}
+    assert {c["FirstName"] for c in contacts} == {f"Bulk{n}" for n in range(PEOPLE)}
