@@ -157,7 +157,7 @@ def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
     """People are gathered until the step is known to be large: past the threshold they go to
     Salesforce a threshold's worth at a time through one Bulk API 2.0 job (a handful of calls
     instead of one per 200); a smaller step is written through Collections, 200 a call, and so
-    are a large step's last people, matched by the email index it read already."""
+    are a large step's last people, matched by the email index if the step read it already."""
     batch, threshold = ctx.run.tuning.salesforce_batch, ctx.run.tuning.bulk_threshold
     waiting: list[dict[str, Any]] = []
     index: EmailIndex | None = None
@@ -171,6 +171,9 @@ def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
                         handover=handover)
             ctx.recorder.progress(report, message=f"{report.done} people read")
             waiting = []
+    # The last people use the index only if it was read: reading every record's email for a
+    # few people costs more calls than their own queries.
+    index = index if index is not None and index.read else None
     for start in range(0, len(waiting), batch):
         ctx.run.check_cancel()
         _sync_batch(step, ctx, report, waiting[start:start + batch], state, index=index,

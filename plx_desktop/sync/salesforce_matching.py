@@ -76,6 +76,11 @@ class EmailIndex:
         self._table: ScratchIndex | None = None
         self.others: dict[str, list[str]] = {}
 
+    @property
+    def read(self) -> bool:
+        """Whether the records were read (a look-up has needed them)."""
+        return self._table is not None
+
     def _read(self) -> ScratchIndex:
         if self._table is not None:
             return self._table

@@ -21,6 +21,7 @@ from sync_helpers import (
 )
 
 from plx_desktop.connectors.peoplelinx_types import BatchItem
+from plx_desktop.sandbox.salesforce.org import Operation
 from plx_desktop.sync.context import Tuning
 
 BULK = {"bulk_threshold": 100, "salesforce_batch": 50}
@@ -120,3 +121,35 @@ def test_the_last_people_of_a_large_step_are_matched_by_its_email_index(
     contacts = control.sf_records("Contact")
     assert {c["Id"] for c in contacts} == set(existing) and duplicates(contacts) == {}
     assert {c["FirstName"] for c in contacts} == {f"Bulk{n}" for n in range(PEOPLE)}
+
+
+def test_the_last_people_of_a_large_step_ask_their_own_query_when_its_index_was_never_read(
+        sandbox, sync, store, control):
+    # A large step whose people were all linked never read the email index; its last 50, new,
+    # ask one query for their emails rather than reading 2,050 Contacts' (two pages) for them.
+    emptied(sandbox)
+    sandbox.salesforce.org.apply([Operation("create", "Contact", {
+        "LastName": f"Other{n}", "Email": f"other{n}@else.example.com"}) for n in range(2_000)])
+    existing = {sf_create(sandbox, "Contact", FirstName=f"Before{n}", LastName="Person",
+                          Email=f"new{n}@bulk.example.com") for n in range(50)}
+    with plx_client(sandbox) as client:
+        linked = client.batch_people([BatchItem("create", {
+            "first_name": f"Bulk{n}", "last_name": "Person", "email": f"bulk{n}@bulk.example.com",
+            "account": ""}) for n in range(100)])
+    custom_with(store, "people_to_contact")
+    assert totals(sync())["created"] == 100  # a small step: linked through Collections
+    with plx_client(sandbox) as client:
+        client.batch_people([BatchItem("update", {"first_name": f"Changed{n}"}, id=r.person["id"])
+                             for n, r in enumerate(linked)])
+        client.batch_people([BatchItem("create", {
+            "first_name": f"New{n}", "last_name": "Person", "email": f"new{n}@bulk.example.com",
+            "account": ""}) for n in range(50)])
+    control.sf_clear_calls()
+    run = sync(tuning=Tuning(**BULK, page_size=50))
+    assert run.status == "completed", run.reason
+    assert (totals(run)["created"], totals(run)["updated"]) == (0, 150)
+    routes = control.sf_calls()["by_route"]
+    assert routes.get("query") == 1 and "query/more" not in routes, routes
+    mine = [c for c in control.sf_records("Contact") if c["Email"].startswith("new")]
+    assert {c["Id"] for c in mine} == existing
+    assert {c["FirstName"] for c in mine} == {f"New{n}" for n in range(50)}
