@@ -173,7 +173,7 @@ def _sync_pages(step: Step, ctx: RunContext, report: StepReport,
             waiting = []
     # The last people use the index only if it was read: reading every record's email for a
     # few people costs more calls than their own queries.
-    index = index if index is not None and index.read else None
+    index = index if index is not None and index.was_read else None
     for start in range(0, len(waiting), batch):
         ctx.run.check_cancel()
         _sync_batch(step, ctx, report, waiting[start:start + batch], state, index=index,

@@ -77,7 +77,7 @@ class EmailIndex:
         self.others: dict[str, list[str]] = {}
 
     @property
-    def read(self) -> bool:
+    def was_read(self) -> bool:
         """Whether the records were read (a look-up has needed them)."""
         return self._table is not None
 
