@@ -2,13 +2,19 @@
 
 A Salesforce record is linked to at most one PeopleLinx record (sf_id is unique; upserting a link
 for the same sf_id replaces it). A PeopleLinx person may have several links: a Contact and a Lead
-with the same email are one person linked to both. The mapped values last synced on each side,
-and their fingerprints, let the engine suppress echoes and detect conflicts.
+with the same email are one person linked to both. The mapped values last synced on each side
+let the engine suppress echoes and detect conflicts.
+
+A link's fingerprint (the hash of its Salesforce values, `RecordLink.sf_print`) is worked out
+from those values when it is needed (a record read again in the look-back window, a Task
+compared with what was last written), not stored: it was two hashes and 128 bytes in every
+link written, a link's largest part after its values, and almost never read. The
+fingerprint columns stay in the table for the stores earlier versions made; they are written
+empty and not read.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,17 +24,20 @@ from typing import Any
 import peewee as pw
 
 from plx_desktop.domain import json_text
+from plx_desktop.domain.convert import fingerprint
 from plx_desktop.domain.fields import normalise_email
 from plx_desktop.store.models import Models
 from plx_desktop.store.timestamps import from_text, now_text
 
 _CHUNK = 500  # ids per IN (...) query
-_COLUMNS = ("sf_id", "sf_object", "plx_id", "plx_object", "step_uid", "email", "sf_fingerprint",
-            "plx_fingerprint", "sf_values", "plx_values", "sf_url", "created_at", "updated_at")
-# created_at is kept from the first link; everything else follows the latest sync.
+_COLUMNS = ("sf_id", "sf_object", "plx_id", "plx_object", "step_uid", "email", "sf_values",
+            "plx_values", "sf_url", "created_at", "updated_at")
+# created_at is kept from the first link; everything else follows the latest sync. The
+# fingerprint columns an earlier version filled are emptied as each link is written again.
 _UPSERT = (f"INSERT INTO record_link ({', '.join(_COLUMNS)}) "
            f"VALUES ({', '.join('?' * len(_COLUMNS))}) ON CONFLICT(sf_id) DO UPDATE SET "
-           + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("sf_id", "created_at")))
+           + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in ("sf_id", "created_at"))
+           + ", sf_fingerprint = '', plx_fingerprint = ''")
 _READ_COLUMNS = ("id", *_COLUMNS)
 _SELECT = f"SELECT {', '.join(_READ_COLUMNS)} FROM record_link"
 
@@ -37,10 +46,7 @@ _SELECT = f"SELECT {', '.join(_READ_COLUMNS)} FROM record_link"
 # per field) cost about 5 µs against under 1. Treat it as immutable all the same.
 @dataclass
 class RecordLink:
-    """One link. `sf_object`: Contact / Lead / Task; `plx_object`: person / email / task / call.
-
-    Fingerprints left empty are computed from the values on upsert (domain.convert.fingerprint).
-    """
+    """One link. `sf_object`: Contact / Lead / Task; `plx_object`: person / email / task / call."""
 
     sf_id: str
     sf_object: str
@@ -51,11 +57,14 @@ class RecordLink:
     sf_values: dict[str, Any] = field(default_factory=dict)
     plx_values: dict[str, Any] = field(default_factory=dict)
     sf_url: str = ""
-    sf_fingerprint: str = ""
-    plx_fingerprint: str = ""
     id: int | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+    def sf_print(self) -> str:
+        """The fingerprint of the Salesforce values last synced (domain.convert.fingerprint);
+        empty when none were."""
+        return fingerprint(self.sf_values) if self.sf_values else ""
 
 
 class Links:
@@ -147,32 +156,21 @@ class Links:
         return out
 
 
-def _values_text(values: dict[str, Any], given: str) -> tuple[str, str]:
-    """The values as stored (canonical JSON) and their fingerprint: the one text serves both,
-    so each is encoded once (domain.convert.fingerprint hashes the same canonical text)."""
-    text = json_text.canonical(values)
-    if given or not values:
-        return text, given
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _row(link: RecordLink, now: str) -> tuple[Any, ...]:
-    """The link's values in _COLUMNS order."""
-    sf_values, sf_print = _values_text(link.sf_values, link.sf_fingerprint)
-    plx_values, plx_print = _values_text(link.plx_values, link.plx_fingerprint)
+    """The link's values in _COLUMNS order (the values as canonical JSON, so that a
+    fingerprint worked out from what is read back is the one of what was synced)."""
     return (link.sf_id, link.sf_object, link.plx_id, link.plx_object, link.step_uid,
-            normalise_email(link.email), sf_print, plx_print, sf_values, plx_values, link.sf_url,
-            now, now)
+            normalise_email(link.email), json_text.canonical(link.sf_values),
+            json_text.canonical(link.plx_values), link.sf_url, now, now)
 
 
 def _link(row: tuple[Any, ...]) -> RecordLink:
     """A link from a row in _READ_COLUMNS order."""
-    (link_id, sf_id, sf_object, plx_id, plx_object, step_uid, email, sf_print, plx_print,
-     sf_values, plx_values, sf_url, created_at, updated_at) = row
+    (link_id, sf_id, sf_object, plx_id, plx_object, step_uid, email, sf_values, plx_values,
+     sf_url, created_at, updated_at) = row
     return RecordLink(
         sf_id=sf_id, sf_object=sf_object, plx_id=plx_id, plx_object=plx_object,
         step_uid=step_uid, email=email, sf_values=json_text.loads(sf_values),
-        plx_values=json_text.loads(plx_values), sf_url=sf_url, sf_fingerprint=sf_print,
-        plx_fingerprint=plx_print, id=link_id, created_at=from_text(created_at),
-        updated_at=from_text(updated_at),
+        plx_values=json_text.loads(plx_values), sf_url=sf_url, id=link_id,
+        created_at=from_text(created_at), updated_at=from_text(updated_at),
     )

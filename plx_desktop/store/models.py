@@ -134,6 +134,8 @@ class RecordLink(_Row):
     plx_object = pw.TextField()
     step_uid = pw.TextField()
     email = _text("")
+    # Filled by versions before 2026-12-03, written empty since (store/links.py: the fingerprint
+    # is worked out from sf_values when it is needed); kept so that the schema stays one shape.
     sf_fingerprint = _text("")
     plx_fingerprint = _text("")
     sf_values = _text("{}")

@@ -193,7 +193,7 @@ def decide(batch: Batch, read: Read, writes: list[TaskWrite]) -> list[TaskWrite]
     out = []
     for task in writes:
         known = next(iter(read.existing.get(task.key, [])), None)
-        if known is not None and known.sf_fingerprint == fingerprint(task.row):
+        if known is not None and known.sf_print() == fingerprint(task.row):
             continue
         out.append(task)
     return out
@@ -224,7 +224,6 @@ def settle(batch: Batch, writes: list[TaskWrite], results: list[RecordResult]
         created = result.created or (new and batch.in_flight.was_creating(key))
         links.append(RecordLink(sf_id=result.id or "", sf_object="Task", plx_id=key,
                                 plx_object=kind, step_uid=batch.step.uid, sf_values=row,
-                                sf_fingerprint=fingerprint(row),
                                 sf_url=ctx.queries.record_url(result.id or "")))
         ctx.recorder.log(report, CREATED if created else UPDATED, sf_id=result.id or "",
                          plx_id=activity["id"], label=label,

@@ -179,8 +179,7 @@ def _merged(ctx: RunContext, report: StepReport, link: RecordLink, master_id: st
     survivor = ctx.services.store.links.by_sf_id(master_id)
     label = link.email or link.plx_id
     if survivor is None:
-        moved = replace(link, sf_id=master_id, sf_url=ctx.queries.record_url(master_id), id=None,
-                        sf_fingerprint="", plx_fingerprint="")
+        moved = replace(link, sf_id=master_id, sf_url=ctx.queries.record_url(master_id), id=None)
         ending.moved.append(moved)
         ending.ended.append((link, MERGED_IN_SALESFORCE, master_id))
         body: dict[str, Any] = {_SLOT.get(link.sf_object, "salesforce_contact_id"): master_id}

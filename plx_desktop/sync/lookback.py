@@ -108,6 +108,5 @@ def read_from(cursor: Cursor, seconds: int) -> datetime | None:
 
 def unchanged(record: dict[str, Any], link: RecordLink | None, fields: list[str]) -> bool:
     """A record read again whose mapped values are the ones last synced for its link."""
-    if link is None or not link.sf_fingerprint:
-        return False
-    return fingerprint({f: sf_get(record, f) for f in fields}) == link.sf_fingerprint
+    synced = link.sf_print() if link is not None else ""
+    return bool(synced) and fingerprint({f: sf_get(record, f) for f in fields}) == synced

@@ -119,5 +119,4 @@ def _with_status(link: RecordLink, status: str) -> RecordLink:
     """The link remembering the status we wrote (so the same status is not written again)."""
     from dataclasses import replace
 
-    return replace(link, sf_values={**link.sf_values, "Status": status}, sf_fingerprint="",
-                   plx_fingerprint="")
+    return replace(link, sf_values={**link.sf_values, "Status": status})

@@ -21,7 +21,7 @@ def test_bulk_upsert_and_lookups(store):
     assert store.links.count() == 2000
     link = store.links.by_sf_id("003000000000000042")
     assert (link.plx_id, link.email) == ("per_42", "p42@acme.com")
-    assert link.sf_fingerprint == fingerprint(link.sf_values) == link.plx_fingerprint
+    assert link.sf_print() == fingerprint(link.sf_values) and link.sf_print()
     assert [lk.sf_id for lk in store.links.by_email("  P42@ACME.COM")] == ["003000000000000042"]
     found = store.links.for_sf_ids([f"003{n:015d}" for n in range(0, 2000, 2)] + ["003nope"])
     assert len(found) == 1000
@@ -33,11 +33,24 @@ def test_bulk_upsert_and_lookups(store):
 def test_upsert_updates_by_sf_id_and_keeps_creation_time(store):
     store.links.upsert(_link(1))
     first = store.links.by_sf_id("003000000000000001")
-    store.links.upsert(_link(1, sf_values={"email": "new@acme.com"}, plx_fingerprint="abc"))
+    store.links.upsert(_link(1, sf_values={"email": "new@acme.com"}))
     second = store.links.by_sf_id("003000000000000001")
     assert store.links.count() == 1
-    assert second.sf_values == {"email": "new@acme.com"} and second.plx_fingerprint == "abc"
+    assert second.sf_values == {"email": "new@acme.com"}
+    assert second.sf_print() == fingerprint({"email": "new@acme.com"}) != first.sf_print()
     assert second.created_at == first.created_at and second.updated_at >= first.updated_at
+
+
+def test_a_link_written_again_empties_the_fingerprints_an_earlier_version_stored(store):
+    """Earlier versions stored each link's fingerprints; now they are worked out from the values,
+    and a stale stored one must not outlive the values it was made from."""
+    store.links.upsert(_link(1))
+    store.db.execute_sql("UPDATE record_link SET sf_fingerprint = 'old', plx_fingerprint = 'old'")
+    store.links.upsert(_link(1, sf_values={"email": "new@acme.com"}))
+    row = store.db.execute_sql("SELECT sf_fingerprint, plx_fingerprint FROM record_link").fetchone()
+    assert row == ("", "")
+    assert store.links.by_sf_id("003000000000000001").sf_print() == fingerprint(
+        {"email": "new@acme.com"})
 
 
 def test_a_person_linked_to_a_contact_and_a_lead(store):
