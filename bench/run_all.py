@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from bench import busy, gui, incremental, initial_sync, large, naive
-from bench.common import ROOT, Results, machine, summarise
+from bench.common import ROOT, Results, machine, machine_speed, summarise
 from bench.initial_sync import DIRECTIONS, Figure
 
 NOTES_MARKER = "<!-- notes: kept when the figures are rewritten -->"
@@ -33,6 +33,10 @@ NOTES_END = "<!-- end of notes -->"
 def _load() -> str:
     one, five, _ = os.getloadavg()
     return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def _speed() -> str:
+    return f"{machine_speed():.0f} ms"
 
 
 def figures_table(figures: list[Figure]) -> list[str]:
@@ -74,6 +78,9 @@ def write_doc(results: list[Results], figures: list[Figure], final: str,
         f"{m['os']}",
         f"- Load: {load_before} at the start, {_load()} at the end"
         + (f"; {args.busy_note}" if getattr(args, "busy_note", None) else ""),
+        f"- Machine speed (`bench.common.machine_speed`, a fixed piece of Python's CPU time, "
+        f"lower is faster; compare CPU figures of two runs beside it): {args.speed_before} at "
+        f"the start, {args.speed_after} at the end",
         f"- Command: `python -m bench.run_all {' '.join(args.argv)}`".rstrip()
         + f" ({took / 60:.0f} min)",
         "- The sandbox's two HTTPS stand-ins run in two processes of their own (`plx-desktop "
@@ -156,7 +163,8 @@ def _run(args: argparse.Namespace, sizes: list[int], latencies: list[float],
     quick = args.quick
     started = time.perf_counter()
     load_before = _load()
-    print(f"(machine: {load_before}"
+    args.speed_before = _speed()
+    print(f"(machine: {load_before}; speed {args.speed_before}"
           + (f"; another process (pid {spinner}) keeps one core busy" if spinner else "")
           + ")", flush=True)
     results: list[Results] = []
@@ -207,7 +215,9 @@ def _run(args: argparse.Namespace, sizes: list[int], latencies: list[float],
         args.busy_note = (f"another process kept one core busy for the whole run "
                           f"({busy.busy_cpu_seconds(spinner):.0f} s of CPU in {took:.0f} s)")
     final = summarise(results)
-    print(f"(all benchmarks took {took / 60:.1f} min; machine: {_load()})")
+    args.speed_after = _speed()
+    print(f"(all benchmarks took {took / 60:.1f} min; machine: {_load()}; speed "
+          f"{args.speed_after})")
     if args.write_doc:
         write_doc(results, figures, final, args, took, load_before)
     print(final)
