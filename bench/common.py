@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import dataclasses
+import hashlib
 import json
 import math
 import os
@@ -434,8 +435,6 @@ def machine_speed() -> float:
     record. The same code on the same machine has run 1.5 × slower at some hours than at others
     (a virtual machine shares its host), so a run prints this at its start and its end, and two
     runs' CPU figures are compared beside it."""
-    import hashlib
-
     records = [{"Id": f"003{i:015d}", "Email": f"person{i}@example.com", "FirstName": "Ada",
                 "LastName": f"Lovelace{i}", "Number": i} for i in range(20_000)]
     best = math.inf
