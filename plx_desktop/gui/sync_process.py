@@ -64,6 +64,27 @@ def _yield_to_the_window() -> None:
         os.nice(_NICENESS)
     except (AttributeError, OSError):
         pass
+    _own_autogroup()
+
+
+def _own_autogroup(proc: Path = Path("/proc/self/autogroup")) -> None:
+    """On Linux with autogroup (sched(7)), a process's nice counts only against the processes of
+    its own session: the window's and the sync's threads shared one group, which competed with
+    every other session (a local sandbox, a build) as one, so the window still waited up to
+    80 ms for a core behind the other sessions while its niced sync ran. A session of its own
+    puts the sync in a group of its own, made as much nicer than the window's group as the
+    process is (raising a nice value needs no privilege). Without autogroup there is no such
+    file, and the session stays as it is; where systemd gives the app a cgroup of its own,
+    autogroup does not apply and os.nice above is what counts."""
+    try:
+        group_nice = int(proc.read_text().split()[-1])
+        os.setsid()  # the child is never a group leader (spawned), so this cannot fail on that
+        proc.write_text(str(min(19, group_nice + _NICENESS)))
+    except (AttributeError, OSError, ValueError, IndexError):
+        # No autogroup (other kernels, other systems), or the kernel's limit of one change of
+        # a group's nice per tenth of a second: the nice above stays, and a session of its own
+        # at the window's group's nice still no longer takes the window's group's share.
+        pass
 
 
 def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,

@@ -141,3 +141,37 @@ def test_a_cancel_gives_its_reason_to_the_log(qtbot, sandbox, data_dir):
     with open_store(database_path(data_dir)) as store:
         assert store.log.runs(limit=1)[0].message == "The window was closed"
         assert store.log.read(limit=1)[0].message == "The run stopped: The window was closed"
+
+
+def _niceness(pid: int) -> int:
+    import os
+
+    return os.getpriority(os.PRIO_PROCESS, pid)
+
+
+def test_the_sync_process_gives_way_to_the_window(qtbot, sandbox, data_dir):
+    # The child is nicer than the window, and on Linux with autogroup it is also in a session
+    # (so a scheduling group) of its own, nicer than the window's: a nice value counts only
+    # within its group, and sharing the window's group let the sync take the window's share.
+    import os
+
+    from plx_desktop.sync.service import sandbox_connections
+
+    for service in (sandbox.salesforce, sandbox.peoplelinx):
+        service.faults.configure(latency_ms=300)  # the run is still going while we look
+    runner = SyncRunner(data_dir)
+    with qtbot.waitSignals([runner.finished, runner.stopped], timeout=120_000), \
+            qtbot.assertNotEmitted(runner.failed):
+        runner.start(sandbox_connections(data_dir), profile="default")
+        qtbot.waitUntil(lambda: runner.child_pid is not None, timeout=30_000)
+        pid = runner.child_pid
+        mine = _niceness(0)
+        qtbot.waitUntil(lambda: _niceness(pid) == min(19, mine + 5), timeout=30_000)
+        group = Path("/proc/self/autogroup")
+        if group.exists():
+            qtbot.waitUntil(lambda: os.getsid(pid) != os.getsid(0), timeout=30_000)
+            window_nice = int(group.read_text().split()[-1])
+            child_group = Path(f"/proc/{pid}/autogroup").read_text().split()
+            assert child_group[0] != group.read_text().split()[0]
+            assert int(child_group[-1]) == min(19, window_nice + 5)
+        runner.cancel()
