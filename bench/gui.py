@@ -86,11 +86,14 @@ def stall_worker(data_dir: Path) -> dict:
     when: list[tuple[float, float]] = []  # (gap, seconds into the run when it began)
     state = {"last": 0.0, "running": False, "result": None, "started": 0.0}
 
+    sched = _ThreadSchedule()
+
     def tick() -> None:
         now = time.perf_counter()
+        ran, waited = sched.since_last()
         if state["running"] and state["last"]:
             gaps.append(now - state["last"])
-            when.append((now - state["last"], state["last"] - state["started"]))
+            when.append((now - state["last"], state["last"] - state["started"], ran, waited))
         state["last"] = now
 
     timer = QTimer()
@@ -131,7 +134,33 @@ def stall_worker(data_dir: Path) -> dict:
             "over": over, "rows": rows, "stacks": watchdog.top(5),
             "sync_cpu": sum(watchdog.child_cpu.values()),
             "machine_busy": busy1 - busy0, "machine_total": total1 - total0,
-            "worst": [(round(g * 1000), round(t, 2)) for g, t in sorted(when)[-5:]]}
+            "worst": [(round(g * 1000), round(t, 2), round(ran * 1000, 1), round(waited * 1000, 1))
+                      for g, t, ran, waited in sorted(when)[-5:]]}
+
+
+class _ThreadSchedule:
+    """The calling thread's time on a CPU and waiting for one (Linux's schedstat), since the
+    last call: tells a window that was working from one that was ready and waiting for a core.
+    Zeros where the file is missing (other systems)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._path = Path(f"/proc/self/task/{threading.get_native_id()}/schedstat")
+        self._last = self._read()
+
+    def _read(self) -> tuple[int, int]:
+        try:
+            ran, waited, _ = self._path.read_text().split()
+            return int(ran), int(waited)
+        except (OSError, ValueError):
+            return 0, 0
+
+    def since_last(self) -> tuple[float, float]:
+        now = self._read()
+        ran, waited = now[0] - self._last[0], now[1] - self._last[1]
+        self._last = now
+        return ran / 1e9, waited / 1e9
 
 
 class _Watchdog:
@@ -221,8 +250,9 @@ def measure_stall(n: int, results: Results, keep: bool) -> None:
     results.say(f"    during the run the machine's {cpus} CPUs were {busy:.2f} busy "
                 f"({busy / cpus:.0%}); the sync process used {figure['sync_cpu'] / figure['wall']:.2f} "
                 f"CPU and the sandbox {sandbox_cpu / figure['wall']:.2f} (CPU seconds over the run's wall time)")
-    results.say("    longest gaps (ms, at seconds into the run): "
-                + ", ".join(f"{g} at {t}" for g, t in reversed(figure["worst"])))
+    results.say("    longest gaps (ms, at seconds into the run; of which the window's thread ran / "
+                "waited for a core): " + ", ".join(f"{g} at {t} ({ran:g} / {waited:g})"
+                                                   for g, t, ran, waited in reversed(figure["worst"])))
     for stack, samples in figure["stacks"]:
         results.say(f"    while late ({samples} samples of 2 ms): {stack[:600]}")
     results.target(f"longest GUI stall ≤ {STALL_TARGET_MS:.0f} ms ({n:,}-record sync)",
