@@ -143,6 +143,11 @@ def _sandbox_serve(args: argparse.Namespace) -> int:
     if seed is not None and seed != "demo" and not seed.isdigit():
         print(f"plx-desktop: --seed takes 'demo' or a number of records, not {seed!r}", file=sys.stderr)
         return 2
+    from plx_desktop.background import give_way
+
+    # The stand-ins stand in for servers on other machines, which never take the window's
+    # cores: here they give way to it as the sync does (background.py).
+    give_way()
     state = sandbox_dir(_data_dir(args))
     options = {"seed": seed, "latency_ms": args.latency_ms, "fail_rate": args.fail_rate,
                "seed_if_empty": True, "org": args.org}

@@ -14,20 +14,17 @@ PyInstaller bundles need multiprocessing.freeze_support() in __main__ for it).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
+from plx_desktop.background import give_way
 from plx_desktop.logfile import DETAILS, short, use_log_file
 
 PROGRESS, LOG_ENTRIES, API_USAGE, FINISHED, FAILED = (
     "progress", "log_entries", "api_usage", "finished", "failed")
 
 _SLICE = 250
-# A few steps below the window: enough for the scheduler to prefer it, not so many that the
-# run crawls when other programs keep the machine busy.
-_NICENESS = 5
 
 
 class PipeEvents:
@@ -55,38 +52,6 @@ class PipeEvents:
         self.send((API_USAGE, int(used), int(limit)))
 
 
-def _yield_to_the_window() -> None:
-    """A background sync gives way to the admin's window: with every core busy (a big run, a
-    local sandbox), the scheduler then runs the window first when it wakes, instead of letting
-    it wait its turn behind the engine (docs/PERFORMANCE.md, the window). Where the OS has no
-    nice (Windows), the run keeps its priority."""
-    try:
-        os.nice(_NICENESS)
-    except (AttributeError, OSError):
-        pass
-    _own_autogroup()
-
-
-def _own_autogroup(proc: Path = Path("/proc/self/autogroup")) -> None:
-    """On Linux with autogroup (sched(7)), a process's nice counts only against the processes of
-    its own session: the window's and the sync's threads shared one group, which competed with
-    every other session (a local sandbox, a build) as one, so the window still waited up to
-    80 ms for a core behind the other sessions while its niced sync ran. A session of its own
-    puts the sync in a group of its own, made as much nicer than the window's group as the
-    process is (raising a nice value needs no privilege). Without autogroup there is no such
-    file, and the session stays as it is; where systemd gives the app a cgroup of its own,
-    autogroup does not apply and os.nice above is what counts."""
-    try:
-        group_nice = int(proc.read_text().split()[-1])
-        os.setsid()  # the child is never a group leader (spawned), so this cannot fail on that
-        proc.write_text(str(min(19, group_nice + _NICENESS)))
-    except (AttributeError, OSError, ValueError, IndexError):
-        # No autogroup (other kernels, other systems), or the kernel's limit of one change of
-        # a group's nice per tenth of a second: the nice above stays, and a session of its own
-        # at the window's group's nice still no longer takes the window's group's share.
-        pass
-
-
 def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
                  options: dict[str, Any]) -> None:
     """The child process's whole life: one run_sync, its events and its end sent on `pipe`.
@@ -96,7 +61,7 @@ def run_in_child(pipe: Any, cancel: Any, data_dir: Path, connections: Any,
     for ever when a process that waited on it has exited.
     """
     events = PipeEvents(pipe)
-    _yield_to_the_window()
+    give_way(own_session=True)  # the window first when every core is busy (background.py)
     try:
         from plx_desktop.sync import service
         from plx_desktop.sync.start_up import settle_start_up

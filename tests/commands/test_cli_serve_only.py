@@ -26,14 +26,16 @@ ENV = {**os.environ, "PYTHONUNBUFFERED": "1"}
 
 
 @contextmanager
-def serving(data_dir: Path, service: str, *extra: str) -> Iterator[subprocess.Popen[str]]:
+def serving(data_dir: Path, service: str, *extra: str,
+            own_session: bool = False) -> Iterator[subprocess.Popen[str]]:
     """`sandbox serve --only SERVICE` in a child process, until its part file exists; SIGINT
-    at the end, as Ctrl+C would."""
+    at the end, as Ctrl+C would. `own_session`: started as a service manager or the benchmark
+    starts it, leading a session of its own."""
     part = data_dir / "sandbox" / part_file(service)
     proc = subprocess.Popen(
         [sys.executable, "-m", "plx_desktop", "--data-dir", str(data_dir), "sandbox", "serve",
          "--only", service, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=ENV, preexec_fn=ctrl_c_works)
+        env=ENV, preexec_fn=ctrl_c_works, start_new_session=own_session)
     try:
         assert proc.stdout is not None
         # Blocks until the server is up (its banner ends so), or ends empty when it exits.
@@ -79,6 +81,28 @@ def test_serve_only_peoplelinx_serves_that_service_and_writes_only_its_part(tmp_
         assert not (state / "salesforce.sqlite3").exists()
     assert proc.returncode == 0
     assert not (state / part_file("peoplelinx")).exists()  # taken back at Ctrl+C
+
+
+def _group(pid: int | str = "self") -> tuple[str, int]:
+    name, _, nice = Path(f"/proc/{pid}/autogroup").read_text().split()
+    return name, int(nice)
+
+
+def test_a_server_gives_way_to_the_window_and_changes_no_group_but_its_own(tmp_path: Path) -> None:
+    # Nicer than whoever started it; on Linux with autogroup, its session's scheduling group
+    # is made nicer only when that session is its own (background.py): never the shell's.
+    autogroup = Path("/proc/self/autogroup").exists()
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    before = _group() if autogroup else None
+    with serving(tmp_path / "shared", "peoplelinx") as shared, \
+            serving(tmp_path / "own", "peoplelinx", own_session=True) as own:
+        for proc in (shared, own):
+            assert os.getpriority(os.PRIO_PROCESS, proc.pid) == min(19, mine + 5)
+        if autogroup:
+            assert _group(shared.pid) == _group() == before  # the starter's group, untouched
+            name, nice = _group(own.pid)
+            assert name != before[0] and nice == 5  # a new session's group starts at nice 0
+    assert shared.returncode == 0 and own.returncode == 0  # Ctrl+C still stops both
 
 
 @pytest.mark.slow
