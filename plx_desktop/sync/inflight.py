@@ -92,7 +92,7 @@ def adopt_people(ctx: RunContext, report: StepReport, sobject: str,
     out = list(writes)
     for i, sf_id in zip(creating, found, strict=True):
         if sf_id is not None:
-            out[i] = replace(out[i], sf_id=sf_id, known={})  # made by that run: an update
+            out[i] = out[i].updated(sf_id=sf_id, known={})  # made by that run: an update
     return out
 
 

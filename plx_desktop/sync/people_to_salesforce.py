@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from itertools import count
 from typing import Any, NamedTuple
@@ -497,8 +497,8 @@ def map_people(batch: Batch, candidates: list[Candidate]) -> Mapped:
                              message=f"Refused: '{email}' is not a valid email address; fix it "
                                      "in PeopleLinx")
         elif candidate.link is not None:
-            writes.append(replace(write, sf_id=candidate.link.sf_id,
-                                  known=candidate.link.sf_values))
+            writes.append(write.updated(sf_id=candidate.link.sf_id,
+                                        known=candidate.link.sf_values))
         else:
             writes.append(write)
     return Mapped(writes, describe)

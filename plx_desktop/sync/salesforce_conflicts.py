@@ -9,7 +9,6 @@ instead of being overwritten.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from plx_desktop.domain import FieldMapping, Step, SyncRule
@@ -45,7 +44,7 @@ def _prefer_salesforce(write: PersonWrite, rules: dict[str, SyncRule]) -> Person
     kept = {name: write.known[name] for name, rule in rules.items()
             if rule is SyncRule.PREFER_SALESFORCE_UNLESS_BLANK and name in write.values
             and write.known.get(name) not in _BLANK}
-    return replace(write, values={**write.values, **kept}) if kept else write
+    return write.updated(values={**write.values, **kept}) if kept else write
 
 
 def _settle_with_salesforce(step: Step, ctx: RunContext, report: StepReport,
@@ -92,4 +91,4 @@ def _settle_one(ctx: RunContext, report: StepReport, write: PersonWrite, record:
             values[key] = known
             if key == ACCOUNT_NAME:
                 values.pop("AccountId", None)
-    return replace(write, values=values)
+    return write.updated(values=values)

@@ -20,7 +20,6 @@ Each function here takes the batch's `PersonWrite`s and returns new ones (person
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from plx_desktop.domain import FieldMapping, Step, normalise_email
@@ -136,7 +135,7 @@ def match_by_email(ctx: RunContext, step: Step, writes: list[PersonWrite],
         link = link_to(links, sobject)
         if link is not None and email in by_email:
             i = by_email.pop(email)
-            out[i] = replace(out[i], sf_id=link.sf_id)
+            out[i] = out[i].updated(sf_id=link.sf_id)
     if not by_email or all_records_linked(ctx, step):
         return out
     wanted = {email: out[i] for email, i in by_email.items()}
@@ -193,8 +192,8 @@ def _matched(write: PersonWrite, sf_id: str, values: dict[str, Any], sobject: st
         warnings += (f"{len(others)} other {sobject}{'s' if len(others) > 1 else ''} with this "
                      f"email ({', '.join(others)}) left unlinked: the most recently modified one "
                      "is linked",)
-    return replace(write, sf_id=sf_id, known={k: values.get(k) for k in write.values},
-                   warnings=warnings)
+    return write.updated(sf_id=sf_id, known={k: values.get(k) for k in write.values},
+                         warnings=warnings)
 
 
 def _linked_to_others(ctx: RunContext, ids_by_email: dict[str, list[str]],
@@ -276,7 +275,7 @@ def resolve_accounts(ctx: RunContext, report: StepReport, writes: list[PersonWri
     for write in writes:
         name = write.values.get(ACCOUNT_NAME)
         if name in ids:
-            write = replace(write, values={**write.values, "AccountId": ids[name]})
+            write = write.updated(values={**write.values, "AccountId": ids[name]})
         refused = accounts.refused.get(str(name or "").strip().lower())
         if name in needed and name not in ids and refused is not None:
             ctx.recorder.log(report, FAILED, sf_id=write.sf_id or "", plx_id=write.plx_id,
@@ -297,8 +296,8 @@ def keep_org_lead_statuses(writes: list[PersonWrite], statuses: tuple[str, ...]
     for write in writes:
         value = write.values.get("Status")
         if value and value not in statuses:
-            write = replace(write, values={k: v for k, v in write.values.items() if k != "Status"},
-                            warnings=(*write.warnings, f"Lead Status '{value}' is not in this "
-                                      "org's picklist, so it was left out"))
+            write = write.updated(values={k: v for k, v in write.values.items() if k != "Status"},
+                                  warnings=(*write.warnings, f"Lead Status '{value}' is not in "
+                                            "this org's picklist, so it was left out"))
         out.append(write)
     return out
