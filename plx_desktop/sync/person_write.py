@@ -9,7 +9,7 @@ company name (Account.Name) is never sent as a field, it becomes AccountId (sale
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from plx_desktop.connectors.salesforce_models import ObjectDescription
@@ -56,7 +56,9 @@ class PersonWrite:
         return changed(self.values, self.known)
 
 
-_CHANGEABLE = frozenset({"plx_values", "values", "sf_id", "known", "warnings"})
+# What `updated` may change: the fields given at creation, but the person (its id and label
+# are worked out from it).
+_CHANGEABLE = frozenset(f.name for f in fields(PersonWrite) if f.init) - {"person"}
 
 
 def label_of(person: dict[str, Any]) -> str:
