@@ -83,7 +83,8 @@ def stall_worker(data_dir: Path) -> dict:
     page = os.environ.get("PLX_BENCH_PAGE", "logPage")  # experiment: "stepsPage"
     window.tabs.setCurrentWidget(window.page.findChild(QWidget, page))
     gaps: list[float] = []
-    when: list[tuple[float, float]] = []  # (gap, seconds into the run when it began)
+    # (gap, seconds into the run when it began, of which the thread ran, and waited for a core)
+    when: list[tuple[float, float, float, float]] = []
     state = {"last": 0.0, "running": False, "result": None, "started": 0.0}
 
     sched = _ThreadSchedule()
