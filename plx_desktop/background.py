@@ -37,14 +37,19 @@ def give_way(*, own_session: bool = False) -> None:
     except (AttributeError, OSError):
         pass  # no nice on this OS: the process keeps its priority
     try:
-        group_nice = int(_AUTOGROUP.read_text().split()[-1])  # "/autogroup-123 nice 0"
+        group = _AUTOGROUP.read_text().split()  # "/autogroup-123 nice 0"
+        if not group:
+            # The default group, whose file reads empty: a session that goes back to init, as
+            # in some containers. There nice values compete one to one, and a group of its own
+            # would compete with all the others as an equal, so the process stays where it is.
+            return
         if own_session:
             os.setsid()  # a new session, so a new group, at nice 0: set from the old one's
         elif os.getsid(0) != os.getpid():
             return  # the session of a shell or of the window: not ours to change
-        _AUTOGROUP.write_text(str(min(19, group_nice + NICENESS)))
-    except (AttributeError, OSError, ValueError, IndexError):
+        _AUTOGROUP.write_text(str(min(19, int(group[-1]) + NICENESS)))
+    except (AttributeError, OSError, ValueError):
         # No autogroup (other kernels, other systems), or the kernel's limit of one change of
-        # a group's nice per tenth of a second: the nice value above stays, and a session of
-        # its own at its parent's group's nice still no longer takes the parent's share.
+        # a group's nice per tenth of a second (a child with a session of its own then keeps
+        # its new group at nice 0, still not the window's): the nice value above stays.
         pass
